@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TypedSessions.Diagnostics;
+using TypedSessions.Storage;
+
+namespace TypedSessions.AspNetCore;
+
+/// <summary>
+/// Deletes expired sessions every <see cref="TypedSessionOptions.CleanupInterval"/>, for stores that
+/// do not expire records themselves (no <see cref="SessionStoreCapabilities.NativeExpiry"/>).
+/// </summary>
+internal sealed class SessionCleanupService(
+    ISessionStore store,
+    IOptions<TypedSessionOptions> options,
+    TimeProvider time,
+    SessionMetrics metrics,
+    ILogger<SessionCleanupService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var interval = options.Value.CleanupInterval;
+        if (interval <= TimeSpan.Zero || store.Capabilities.HasFlag(SessionStoreCapabilities.NativeExpiry))
+        {
+            return;
+        }
+
+        using var timer = new PeriodicTimer(interval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await RunOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host shutdown.
+        }
+    }
+
+    /// <summary>One cleanup pass; failures are logged, never thrown, so the next pass still runs.</summary>
+    internal async Task<long> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var deleted = await store.DeleteExpiredAsync(time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
+            metrics.CleanupDeleted(deleted);
+            SessionLog.CleanupCompleted(logger, deleted);
+            return deleted;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            SessionLog.CleanupFailed(logger, ex);
+            return 0;
+        }
+    }
+}

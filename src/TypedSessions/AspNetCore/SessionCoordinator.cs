@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using MessagePack;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TypedSessions.Diagnostics;
+using TypedSessions.Ids;
+using TypedSessions.Storage;
+
+namespace TypedSessions.AspNetCore;
+
+/// <summary>
+/// Runs every store call of the request pipeline: bounded by <see cref="TypedSessionOptions.StoreTimeout"/>,
+/// traced, measured and logged (with hashed ids only). A failed or timed-out call becomes
+/// <see cref="SessionUnavailableException"/>; corrupt stored data on load becomes "absent".
+/// </summary>
+internal sealed class SessionCoordinator
+{
+    private readonly ISessionStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly SessionMetrics _metrics;
+    private readonly string _storeName;
+
+    public SessionCoordinator(ISessionStore store, IOptions<TypedSessionOptions> options, TimeProvider time, ILogger<SessionCoordinator> logger, SessionMetrics metrics)
+    {
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _metrics = metrics;
+        Options = options.Value;
+        SerializerOptions = Options.SerializerOptions;
+        _storeName = store.GetType().Name;
+    }
+
+    public TypedSessionOptions Options { get; }
+
+    public MessagePackSerializerOptions SerializerOptions { get; }
+
+    public ISessionStore Store => _store;
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    public SessionLifetime ComputeLifetime(SessionExpiryMode mode, DateTimeOffset now, DateTimeOffset? createdAt, TimeSpan? relative = null, DateTimeOffset? absolute = null)
+        => SessionLifetime.Compute(mode, now, createdAt ?? now, Options.IdleTimeout, Options.AbsoluteTimeout, relative, absolute);
+
+    public async Task<SessionLoadResult> LoadAsync(SessionId id)
+    {
+        var request = new SessionLoadRequest(Now, Options.SlidingRefreshThreshold);
+        SessionLoadResult result;
+        try
+        {
+            result = await CallAsync("load", id, (store, key, ct) => store.LoadAsync(key, request, ct)).ConfigureAwait(false);
+        }
+        catch (SessionDataException ex)
+        {
+            SessionLog.Corrupt(_logger, id.LogId, ex);
+            return SessionLoadResult.NotFound;
+        }
+
+        if (result.Record is { } record)
+        {
+            SessionLog.Loaded(_logger, id.LogId, record.Values.Count, result.Touched);
+        }
+        else
+        {
+            SessionLog.NotFound(_logger, id.LogId);
+        }
+
+        return result;
+    }
+
+    public async Task CreateAsync(SessionId id, SessionRecord record)
+    {
+        var created = await Wrap("create", id, (store, key, ct) => store.CreateAsync(key, record, ct)).ConfigureAwait(false);
+        if (!created)
+        {
+            // 256 random bits do not collide; if they ever seem to, refuse rather than overwrite.
+            throw new SessionUnavailableException("A session with the new id already exists; nothing was overwritten.");
+        }
+
+        _metrics.PayloadSize(record.PayloadSize);
+        SessionLog.Created(_logger, id.LogId);
+    }
+
+    public async Task SaveAsync(SessionId id, SessionChangeSet changes, long size)
+    {
+        var saved = await Wrap("save", id, (store, key, ct) => store.SaveAsync(key, changes, ct)).ConfigureAwait(false);
+        if (!saved)
+        {
+            _metrics.Conflict();
+            SessionLog.Vanished(_logger, id.LogId);
+            return;
+        }
+
+        _metrics.PayloadSize(size);
+        SessionLog.Saved(_logger, id.LogId, changes.SetValues.Count, changes.RemovedKeys.Count, changes.ClearAll);
+    }
+
+    public async Task DeleteAsync(SessionId id)
+    {
+        await Wrap("delete", id, (store, key, ct) => store.DeleteAsync(key, ct)).ConfigureAwait(false);
+        SessionLog.Deleted(_logger, id.LogId);
+    }
+
+    private async Task<T> Wrap<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
+    {
+        try
+        {
+            return await CallAsync(operation, id, call).ConfigureAwait(false);
+        }
+        catch (SessionDataException ex)
+        {
+            SessionLog.StoreFailed(_logger, operation, id.LogId, ex);
+            throw new SessionUnavailableException($"The session store could not {operation} the session: its stored data is corrupt.", ex);
+        }
+    }
+
+    private async Task<T> CallAsync<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
+    {
+        var timeout = Options.StoreTimeout;
+        using var activity = SessionMetrics.ActivitySource.StartActivity("session." + operation, ActivityKind.Client);
+        activity?.SetTag("session.id_hash", id.LogId);
+        activity?.SetTag("session.store", _storeName);
+        var started = Stopwatch.GetTimestamp();
+        using var cts = new CancellationTokenSource(timeout);
+        var outcome = "error";
+        try
+        {
+            // WaitAsync bounds the call even for a store that ignores its token.
+            var result = await call(_store, id.StoreKey, cts.Token).AsTask().WaitAsync(timeout).ConfigureAwait(false);
+            outcome = "ok";
+            return result;
+        }
+        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cts.IsCancellationRequested))
+        {
+            outcome = "timeout";
+            SessionLog.StoreTimedOut(_logger, operation, id.LogId, timeout);
+            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
+            throw new SessionUnavailableException($"The session store did not {operation} the session within {timeout}.", ex);
+        }
+        catch (SessionDataException)
+        {
+            outcome = "corrupt";
+            activity?.SetStatus(ActivityStatusCode.Error, "corrupt");
+            throw;
+        }
+        catch (Exception ex) when (ex is not SessionUnavailableException)
+        {
+            SessionLog.StoreFailed(_logger, operation, id.LogId, ex);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            throw new SessionUnavailableException($"The session store failed to {operation} the session.", ex);
+        }
+        finally
+        {
+            _metrics.Operation(operation, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+}

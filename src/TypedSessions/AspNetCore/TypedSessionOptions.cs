@@ -1,0 +1,62 @@
+using MessagePack;
+
+namespace TypedSessions;
+
+/// <summary>Settings of TypedSessions, bindable from the configuration section <c>TypedSessions</c>.</summary>
+public sealed class TypedSessionOptions
+{
+    /// <summary>The configuration section bound by <c>AddTypedSessions(IConfiguration)</c>.</summary>
+    public const string SectionName = "TypedSessions";
+
+    /// <summary>
+    /// The store's name: <c>Memory</c>, <c>File</c>, <c>Sqlite</c>, or one a store package registers.
+    /// When empty, the single store added with an <c>Add*Store()</c> call is used.
+    /// </summary>
+    public string? Store { get; set; }
+
+    /// <summary>Connection string for stores that need one (SQLite: default <c>Data Source={ContentRoot}/App_Data/sessions.db</c>).</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder for the file store (default <c>{ContentRoot}/App_Data/sessions</c>).</summary>
+    public string? Folder { get; set; }
+
+    /// <summary>The session cookie.</summary>
+    public SessionCookieOptions Cookie { get; set; } = new();
+
+    /// <summary>Idle (sliding) timeout. Default 20 minutes (OWASP: 15–30 minutes for low-risk apps). <see langword="null"/> disables it.</summary>
+    public TimeSpan? IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>Absolute timeout counted from creation, whatever the activity. Default 8 hours (OWASP: 4–8 hours). <see langword="null"/> disables it.</summary>
+    public TimeSpan? AbsoluteTimeout { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Share of the idle window a read must gain before the stored expiry is slid (0 to 1). Default 0.25:
+    /// a session read every second is re-touched about once per 5 minutes of a 20-minute window, not every request.
+    /// </summary>
+    public double SlidingRefreshThreshold { get; set; } = 0.25;
+
+    /// <summary>Largest session (UTF-8 keys plus encoded values), in bytes. Default 256 KiB.</summary>
+    public int MaxSessionSize { get; set; } = 256 * 1024;
+
+    /// <summary>Whether the middleware loads sessions up front or the app loads them on demand.</summary>
+    public SessionLoadMode LoadMode { get; set; } = SessionLoadMode.Eager;
+
+    /// <summary>What a request does when its session cannot be loaded.</summary>
+    public StoreFailurePolicy FailurePolicy { get; set; } = StoreFailurePolicy.ServiceUnavailable;
+
+    /// <summary>Longest any single store call may take before it counts as failed. Default 5 seconds.</summary>
+    public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The <c>Retry-After</c> sent with a 503. Default 5 seconds.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often the cleanup service deletes expired sessions (stores without native expiry). Default 1 hour; <see cref="TimeSpan.Zero"/> disables it.</summary>
+    public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// MessagePack settings for values. Default: the standard resolver with
+    /// <see cref="MessagePackSecurity.UntrustedData"/>. Not bindable from configuration.
+    /// </summary>
+    public MessagePackSerializerOptions SerializerOptions { get; set; } =
+        MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);
+}

@@ -1,0 +1,62 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TypedSessions.Storage;
+using TypedSessions.Storage.File;
+using TypedSessions.Storage.Memory;
+
+namespace TypedSessions;
+
+/// <summary>Adds stores to TypedSessions. Returned by <c>AddTypedSessions()</c>.</summary>
+public sealed class TypedSessionsBuilder
+{
+    internal TypedSessionsBuilder(IServiceCollection services) => Services = services;
+
+    /// <summary>The service collection.</summary>
+    public IServiceCollection Services { get; }
+
+    /// <summary>
+    /// Registers a store under <paramref name="name"/> (the value of <c>TypedSessions:Store</c> that selects it).
+    /// When <c>TypedSessions:Store</c> is not set and exactly one store was added this way, that store is used.
+    /// </summary>
+    /// <param name="name">The store's name, matched case-insensitively.</param>
+    /// <param name="factory">Creates the store (called once; the store is a singleton).</param>
+    /// <returns>This builder.</returns>
+    public TypedSessionsBuilder AddStore(string name, Func<IServiceProvider, ISessionStore> factory)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(factory);
+        Services.AddSingleton(new SessionStoreRegistration(name, factory, Explicit: true));
+        return this;
+    }
+
+    /// <summary>Registers a store type under <paramref name="name"/> (see <see cref="AddStore(string, Func{IServiceProvider, ISessionStore})"/>).</summary>
+    /// <typeparam name="TStore">The store type, created through DI.</typeparam>
+    /// <param name="name">The store's name.</param>
+    /// <returns>This builder.</returns>
+    public TypedSessionsBuilder AddStore<TStore>(string name)
+        where TStore : class, ISessionStore
+    {
+        Services.TryAddSingleton<TStore>();
+        return AddStore(name, sp => sp.GetRequiredService<TStore>());
+    }
+
+    /// <summary>Uses the in-memory store (one process; data is lost on restart). For tests and development.</summary>
+    /// <returns>This builder.</returns>
+    public TypedSessionsBuilder AddMemoryStore() => AddStore(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>());
+
+    /// <summary>Uses the file store: one file per session in a folder.</summary>
+    /// <param name="configure">Sets the folder; default <c>TypedSessions:Folder</c>, else <c>{ContentRoot}/App_Data/sessions</c>.</param>
+    /// <returns>This builder.</returns>
+    public TypedSessionsBuilder AddFileStore(Action<FileSessionStoreOptions>? configure = null)
+    {
+        if (configure is not null)
+        {
+            Services.Configure(configure);
+        }
+
+        return AddStore(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>());
+    }
+}
+
+/// <summary>A named store factory; how <c>TypedSessions:Store</c> finds its store.</summary>
+internal sealed record SessionStoreRegistration(string Name, Func<IServiceProvider, ISessionStore> Factory, bool Explicit);

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TypedSessions.AspNetCore;
+using TypedSessions.Diagnostics;
+using TypedSessions.Storage;
+using TypedSessions.Storage.File;
+using TypedSessions.Storage.Memory;
+
+namespace TypedSessions;
+
+/// <summary>Registers TypedSessions.</summary>
+public static class TypedSessionsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds TypedSessions. Options bind from the configuration section <c>TypedSessions</c>; then
+    /// <paramref name="configure"/> runs. Choose a store with <c>TypedSessions:Store</c> or an <c>Add*Store()</c> call.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Optional code configuration, applied after configuration binding.</param>
+    /// <returns>A builder to add stores.</returns>
+    public static TypedSessionsBuilder AddTypedSessions(this IServiceCollection services, Action<TypedSessionOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<TypedSessionOptions>();
+        var firstCall = !services.Any(d => d.ServiceType == typeof(SessionCoordinator));
+        if (firstCall)
+        {
+            optionsBuilder.BindConfiguration(TypedSessionOptions.SectionName).ValidateOnStart();
+        }
+
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        if (!firstCall)
+        {
+            return new TypedSessionsBuilder(services);
+        }
+
+        services.AddSingleton<IValidateOptions<TypedSessionOptions>, TypedSessionOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<SessionMetrics>();
+        services.TryAddSingleton<SessionCoordinator>();
+        services.TryAddSingleton<MemorySessionStore>();
+        services.TryAddSingleton<FileSessionStore>();
+        services.AddSingleton<IConfigureOptions<FileSessionStoreOptions>, FileSessionStoreOptionsSetup>();
+        services.AddSingleton(new SessionStoreRegistration(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>(), Explicit: false));
+        services.AddSingleton(new SessionStoreRegistration(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>(), Explicit: false));
+        services.TryAddSingleton<ISessionStore>(SelectStore);
+        services.AddHostedService<SessionCleanupService>();
+        return new TypedSessionsBuilder(services);
+    }
+
+    private static ISessionStore SelectStore(IServiceProvider services)
+    {
+        var name = services.GetRequiredService<IOptions<TypedSessionOptions>>().Value.Store;
+        var registrations = services.GetServices<SessionStoreRegistration>().ToList();
+        var known = string.Join(", ", registrations.Select(r => r.Name).Distinct(StringComparer.OrdinalIgnoreCase));
+        SessionStoreRegistration? chosen;
+        if (!string.IsNullOrWhiteSpace(name))
+        {
+            chosen = registrations.LastOrDefault(r => string.Equals(r.Name, name, StringComparison.OrdinalIgnoreCase))
+                ?? throw new InvalidOperationException(
+                    $"TypedSessions:Store is '{name}', but no store by that name is registered (registered: {known}). " +
+                    "Reference the store's package and call its Add…Store() method, e.g. AddTypedSessions().AddSqliteStore().");
+        }
+        else
+        {
+            var added = registrations.Where(r => r.Explicit).GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).ToList();
+            chosen = added.Count switch
+            {
+                1 => added[0],
+                0 => throw new InvalidOperationException(
+                    $"No session store is chosen. Set TypedSessions:Store (one of: {known}) or add one in code, e.g. AddTypedSessions().AddSqliteStore()."),
+                _ => throw new InvalidOperationException(
+                    $"Several session stores were added ({string.Join(", ", added.Select(a => a.Name))}); set TypedSessions:Store to choose one."),
+            };
+        }
+
+        var store = chosen.Factory(services);
+        var logger = services.GetService<ILoggerFactory>()?.CreateLogger("TypedSessions");
+        if (logger is not null)
+        {
+            SessionLog.StoreSelected(logger, chosen.Name);
+        }
+
+        return store;
+    }
+
+    private sealed class FileSessionStoreOptionsSetup(IOptions<TypedSessionOptions> options, IServiceProvider services) : IConfigureOptions<FileSessionStoreOptions>
+    {
+        public void Configure(FileSessionStoreOptions fileOptions)
+        {
+            if (!string.IsNullOrEmpty(fileOptions.Folder))
+            {
+                return;
+            }
+
+            fileOptions.Folder = options.Value.Folder
+                ?? Path.Combine(AppDataFolder(services), "sessions");
+        }
+    }
+
+    /// <summary>The app's data folder: <c>{ContentRoot}/App_Data</c>.</summary>
+    internal static string AppDataFolder(IServiceProvider services)
+    {
+        var root = services.GetService<IHostEnvironment>()?.ContentRootPath
+            ?? AppContext.BaseDirectory;
+        return Path.Combine(root, "App_Data");
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace TypedSessions.Diagnostics;
+
+/// <summary>Log messages with stable event ids. Session ids appear only as a short hash (<c>LogId</c>).</summary>
+internal static partial class SessionLog
+{
+    [LoggerMessage(1, LogLevel.Debug, "Session {SessionHash} loaded ({KeyCount} keys, touched: {Touched}).", EventName = "SessionLoaded")]
+    public static partial void Loaded(ILogger logger, string sessionHash, int keyCount, bool touched);
+
+    [LoggerMessage(2, LogLevel.Debug, "Session {SessionHash} is unknown or expired; it is not adopted.", EventName = "SessionNotFound")]
+    public static partial void NotFound(ILogger logger, string sessionHash);
+
+    [LoggerMessage(3, LogLevel.Debug, "Ignored a session cookie that is not a well-formed id.", EventName = "MalformedCookie")]
+    public static partial void MalformedCookie(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Error, "Session {SessionHash} has corrupt stored data; it is treated as absent and left untouched.", EventName = "SessionCorrupt")]
+    public static partial void Corrupt(ILogger logger, string sessionHash, Exception exception);
+
+    [LoggerMessage(5, LogLevel.Error, "Session store {Operation} failed for session {SessionHash}.", EventName = "StoreFailed")]
+    public static partial void StoreFailed(ILogger logger, string operation, string sessionHash, Exception exception);
+
+    [LoggerMessage(6, LogLevel.Error, "Session store {Operation} for session {SessionHash} did not finish within {Timeout}.", EventName = "StoreTimedOut")]
+    public static partial void StoreTimedOut(ILogger logger, string operation, string sessionHash, TimeSpan timeout);
+
+    [LoggerMessage(7, LogLevel.Debug, "Session {SessionHash} created.", EventName = "SessionCreated")]
+    public static partial void Created(ILogger logger, string sessionHash);
+
+    [LoggerMessage(8, LogLevel.Debug, "Session {SessionHash} saved ({SetCount} set, {RemovedCount} removed, cleared: {Cleared}).", EventName = "SessionSaved")]
+    public static partial void Saved(ILogger logger, string sessionHash, int setCount, int removedCount, bool cleared);
+
+    [LoggerMessage(9, LogLevel.Warning, "Session {SessionHash} was deleted by another request before this one saved; its changes were dropped, not re-created.", EventName = "SessionVanished")]
+    public static partial void Vanished(ILogger logger, string sessionHash);
+
+    [LoggerMessage(10, LogLevel.Debug, "Session {SessionHash} deleted.", EventName = "SessionDeleted")]
+    public static partial void Deleted(ILogger logger, string sessionHash);
+
+    [LoggerMessage(11, LogLevel.Warning, "Session store unavailable; answering 503 with Retry-After {RetryAfterSeconds} s.", EventName = "ServiceUnavailable")]
+    public static partial void ServiceUnavailable(ILogger logger, int retryAfterSeconds);
+
+    [LoggerMessage(12, LogLevel.Error, "Saving the session failed after the response started; the connection is aborted so the client does not take the request as successful.", EventName = "CommitFailedAfterStart")]
+    public static partial void CommitFailedAfterStart(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Information, "Expired-session cleanup deleted {Count} sessions.", EventName = "CleanupCompleted")]
+    public static partial void CleanupCompleted(ILogger logger, long count);
+
+    [LoggerMessage(14, LogLevel.Error, "Expired-session cleanup failed.", EventName = "CleanupFailed")]
+    public static partial void CleanupFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(15, LogLevel.Information, "TypedSessions uses the {Store} store.", EventName = "StoreSelected")]
+    public static partial void StoreSelected(ILogger logger, string store);
+}

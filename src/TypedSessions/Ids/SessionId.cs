@@ -1,0 +1,73 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+
+namespace TypedSessions.Ids;
+
+/// <summary>
+/// A session id: 32 bytes from a CSPRNG, carried as 43 base64url characters in the cookie. Only its
+/// SHA-256 hash (<see cref="StoreKey"/>) reaches a store, and only a prefix of that hash
+/// (<see cref="LogId"/>) reaches logs and traces.
+/// </summary>
+internal sealed class SessionId
+{
+    public const int ByteLength = 32;
+    public const int EncodedLength = 43;
+
+    private SessionId(string value, string storeKey)
+    {
+        Value = value;
+        StoreKey = storeKey;
+    }
+
+    /// <summary>The cookie value. Never log it.</summary>
+    public string Value { get; }
+
+    /// <summary>SHA-256 of the id bytes, lowercase hex: the key the store sees.</summary>
+    public string StoreKey { get; }
+
+    /// <summary>First 12 hex characters of <see cref="StoreKey"/>: enough to correlate, useless to hijack.</summary>
+    public string LogId => StoreKey[..12];
+
+    public static SessionId New()
+    {
+        Span<byte> bytes = stackalloc byte[ByteLength];
+        RandomNumberGenerator.Fill(bytes);
+        return new SessionId(Base64Url.EncodeToString(bytes), Hash(bytes));
+    }
+
+    /// <summary>Accepts only the canonical encoding of exactly 32 bytes; anything else is not an id.</summary>
+    public static bool TryParse(string? value, out SessionId? id)
+    {
+        id = null;
+        if (value is null || value.Length != EncodedLength)
+        {
+            return false;
+        }
+
+        Span<byte> bytes = stackalloc byte[ByteLength + 3];
+        if (!Base64Url.TryDecodeFromChars(value, bytes, out var written) || written != ByteLength)
+        {
+            return false;
+        }
+
+        // 43 characters carry 258 bits; a non-canonical last character would give two cookie values for one id.
+        Span<char> canonical = stackalloc char[EncodedLength];
+        if (!Base64Url.TryEncodeToChars(bytes[..ByteLength], canonical, out _) || !canonical.SequenceEqual(value))
+        {
+            return false;
+        }
+
+        id = new SessionId(value, Hash(bytes[..ByteLength]));
+        return true;
+    }
+
+    private static string Hash(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(bytes, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => LogId;
+}

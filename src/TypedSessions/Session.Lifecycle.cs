@@ -1,0 +1,184 @@
+using TypedSessions.Ids;
+using TypedSessions.Storage;
+
+namespace TypedSessions;
+
+public sealed partial class Session
+{
+    private SessionLifetime? _lifetime;
+    private bool _lifetimeChanged;
+    private bool _idChanged;
+    private bool _flushed;
+    private string? _userKey;
+    private bool _userKeyChanged;
+    private readonly List<SessionId> _doomed = [];
+
+    /// <summary>The expiry variant in force.</summary>
+    public SessionExpiryMode ExpiryMode => CurrentLifetime.Mode;
+
+    /// <summary>Whether the cookie ends with the browser (no <c>Max-Age</c>).</summary>
+    public bool ExpireAtBrowserClose => ExpiryMode == SessionExpiryMode.BrowserClose;
+
+    /// <summary>When the session ends if left idle from now on (Django's <c>get_expiry_date</c>).</summary>
+    public DateTimeOffset ExpiresAt => CurrentLifetime.ExpiresAt;
+
+    /// <summary>How long until <see cref="ExpiresAt"/> (Django's <c>get_expiry_age</c>).</summary>
+    public TimeSpan ExpiryAge
+    {
+        get
+        {
+            var age = ExpiresAt - _coordinator.Now;
+            return age < TimeSpan.Zero ? TimeSpan.Zero : age;
+        }
+    }
+
+    /// <summary>The user this session is bound to (for "log out everywhere"), or <see langword="null"/>.</summary>
+    public string? UserKey
+    {
+        get
+        {
+            Access();
+            return _userKey;
+        }
+    }
+
+    private SessionLifetime CurrentLifetime
+    {
+        get
+        {
+            Access();
+            return _lifetime ?? _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
+        }
+    }
+
+    /// <summary>
+    /// Ends the session: its stored data is deleted when the request completes and the cookie is
+    /// removed. Writes after a flush start a brand-new session with a new id (Django's <c>flush</c>).
+    /// </summary>
+    public void Flush()
+    {
+        EnsureWritable();
+        EnsureCookieCanChange();
+        Access();
+        if (_persisted)
+        {
+            _doomed.Add(_id!);
+        }
+
+        _entries.Clear();
+        _setKeys.Clear();
+        _removedKeys.Clear();
+        _cleared = false;
+        _size = 0;
+        _id = null;
+        _persisted = false;
+        _record = null;
+        _lifetime = null;
+        _lifetimeChanged = false;
+        _idChanged = false;
+        _userKey = null;
+        _userKeyChanged = false;
+        _flushed = true;
+        IsModified = false;
+        ChangeStamp++;
+    }
+
+    /// <summary>
+    /// Gives the session a new id and keeps its data; the old id stops working when the request
+    /// completes. Call it on login and on every privilege change (session fixation defence).
+    /// </summary>
+    public void CycleId()
+    {
+        EnsureWritable();
+        EnsureCookieCanChange();
+        Access();
+        if (_persisted)
+        {
+            _doomed.Add(_id!);
+            _persisted = false;
+        }
+
+        _id = SessionId.New();
+        _idChanged = true;
+        _lifetime ??= _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
+        Changed();
+    }
+
+    /// <summary>Ends the session after <paramref name="idleTimeout"/> of inactivity (sliding), instead of the configured idle timeout.</summary>
+    /// <param name="idleTimeout">The idle window; must be positive.</param>
+    public void SetExpiry(TimeSpan idleTimeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(idleTimeout, TimeSpan.Zero);
+        ChangeLifetime(SessionExpiryMode.Relative, idleTimeout, null);
+    }
+
+    /// <summary>Ends the session at <paramref name="expiresAt"/> (capped by the absolute timeout), whatever the activity.</summary>
+    /// <param name="expiresAt">The end instant; must be in the future.</param>
+    public void SetExpiry(DateTimeOffset expiresAt)
+    {
+        if (expiresAt <= _coordinator.Now)
+        {
+            throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, "The expiry must be in the future; call Flush() to end the session now.");
+        }
+
+        ChangeLifetime(SessionExpiryMode.Absolute, null, expiresAt);
+    }
+
+    /// <summary>Makes the cookie end with the browser; the server still enforces the idle and absolute timeouts.</summary>
+    public void SetExpiryAtBrowserClose() => ChangeLifetime(SessionExpiryMode.BrowserClose, null, null);
+
+    /// <summary>Goes back to the configured timeouts (Django's <c>set_expiry(None)</c>).</summary>
+    public void ResetExpiry() => ChangeLifetime(SessionExpiryMode.Default, null, null);
+
+    /// <summary>Binds the session to a user so that all of that user's sessions can be ended at once; <see langword="null"/> unbinds.</summary>
+    /// <param name="userKey">A stable user identifier (not a secret).</param>
+    public void BindUser(string? userKey)
+    {
+        EnsureWritable();
+        Access();
+        if (string.Equals(userKey, _userKey, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        EstablishIfNew();
+        _userKey = userKey;
+        _userKeyChanged = true;
+        Changed();
+    }
+
+    private void ChangeLifetime(SessionExpiryMode mode, TimeSpan? relative, DateTimeOffset? absolute)
+    {
+        EnsureWritable();
+        EnsureCookieCanChange();
+        Access();
+        EstablishIfNew();
+        _lifetime = _coordinator.ComputeLifetime(mode, _coordinator.Now, _record?.CreatedAt, relative, absolute);
+        _lifetimeChanged = true;
+        Changed();
+    }
+
+    // A new session gets its id at its first change, while the cookie can still be sent.
+    private void EstablishIfNew()
+    {
+        if (_id is not null)
+        {
+            return;
+        }
+
+        EnsureCookieCanChange();
+        _id = SessionId.New();
+        _idChanged = true;
+        _lifetime ??= _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
+    }
+
+    private void EnsureCookieCanChange()
+    {
+        if (_httpContext?.Response.HasStarted == true)
+        {
+            throw new InvalidOperationException(
+                "The session cookie cannot be set because the response has already started. Establish, cycle, flush or re-time " +
+                "the session before writing to the response body.");
+        }
+    }
+}

@@ -1,0 +1,294 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using MessagePack;
+using TypedSessions.Storage;
+
+namespace TypedSessions;
+
+public sealed partial class Session
+{
+    /// <summary>Longest key accepted, in characters.</summary>
+    public const int MaxKeyLength = 256;
+
+    private readonly Dictionary<string, Entry> _entries;
+    private readonly HashSet<string> _setKeys = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removedKeys = new(StringComparer.Ordinal);
+    private bool _cleared;
+    private long _size;
+
+    /// <summary>The keys present.</summary>
+    public IReadOnlyCollection<string> Keys
+    {
+        get
+        {
+            Access();
+            return _entries.Keys;
+        }
+    }
+
+    /// <summary>How many keys are present.</summary>
+    public int Count
+    {
+        get
+        {
+            Access();
+            return _entries.Count;
+        }
+    }
+
+    /// <summary>Whether no key is present.</summary>
+    public bool IsEmpty => Count == 0;
+
+    /// <summary>The session's size as the limit counts it (UTF-8 keys plus encoded values), in bytes.</summary>
+    public long Size
+    {
+        get
+        {
+            Access();
+            return _size;
+        }
+    }
+
+    /// <summary>Whether <paramref name="key"/> is present.</summary>
+    /// <param name="key">The key.</param>
+    public bool ContainsKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Access();
+        return _entries.ContainsKey(key);
+    }
+
+    /// <summary>Reads a value; <c>default</c> when absent. Decoded once per request, then served from a cache.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <exception cref="SessionValueException">The stored bytes cannot be read as <typeparamref name="T"/>.</exception>
+    public T? Get<T>(string key)
+    {
+        TryGet<T>(key, out var value);
+        return value;
+    }
+
+    /// <summary>Reads a value, or <paramref name="defaultValue"/> when absent.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="defaultValue">Returned when the key is absent.</param>
+    public T Get<T>(string key, T defaultValue) => TryGet<T>(key, out var value) ? value : defaultValue;
+
+    /// <summary>Reads a value if present.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value, or <c>default</c>.</param>
+    /// <returns>Whether the key is present.</returns>
+    /// <exception cref="SessionValueException">The stored bytes cannot be read as <typeparamref name="T"/>.</exception>
+    public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Access();
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            value = default;
+            return false;
+        }
+
+        if (entry.ValueType == typeof(T))
+        {
+            value = (T)entry.Value!;
+            return true;
+        }
+
+        try
+        {
+            value = MessagePackSerializer.Deserialize<T>(entry.Bytes, _coordinator.SerializerOptions);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new SessionValueException(key, typeof(T), ex);
+        }
+
+        entry.Cache(value, typeof(T), IsTracked<T>(value));
+        return true;
+    }
+
+    /// <summary>The raw MessagePack bytes of a value, or <see langword="null"/> when absent.</summary>
+    /// <param name="key">The key.</param>
+    public ReadOnlyMemory<byte>? GetBytes(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        Access();
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            return null;
+        }
+
+        SyncTracked(key, entry);
+        return entry.Bytes;
+    }
+
+    /// <summary>Writes a value (encoded now, so a type the serializer cannot handle fails here, not at commit).</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key (1 to <see cref="MaxKeyLength"/> characters).</param>
+    /// <param name="value">The value.</param>
+    /// <exception cref="SessionTooLargeException">The session would exceed the size limit; nothing was written.</exception>
+    public void Set<T>(string key, T value)
+    {
+        ValidateKey(key);
+        EnsureWritable();
+        byte[] bytes;
+        try
+        {
+            bytes = MessagePackSerializer.Serialize(value, _coordinator.SerializerOptions);
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new SessionValueException(key, typeof(T), ex);
+        }
+
+        var entry = new Entry(bytes);
+        entry.Cache(value, typeof(T), IsTracked(value));
+        Put(key, entry);
+    }
+
+    /// <summary>Writes raw MessagePack bytes (copied).</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="bytes">One MessagePack value.</param>
+    public void SetBytes(string key, ReadOnlySpan<byte> bytes)
+    {
+        ValidateKey(key);
+        EnsureWritable();
+        Put(key, new Entry(bytes.ToArray()));
+    }
+
+    /// <summary>Removes a key.</summary>
+    /// <param name="key">The key.</param>
+    /// <returns>Whether it was present.</returns>
+    public bool Remove(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        EnsureWritable();
+        Access();
+        if (!_entries.Remove(key, out var old))
+        {
+            return false;
+        }
+
+        _size -= SessionSize.Of(key, old.Bytes.Length);
+        _setKeys.Remove(key);
+        _removedKeys.Add(key);
+        Changed();
+        return true;
+    }
+
+    /// <summary>Removes a key and returns its value (Django's <c>pop</c>); <c>default</c> when absent.</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="key">The key.</param>
+    public T? Pop<T>(string key)
+    {
+        if (!TryGet<T>(key, out var value))
+        {
+            return default;
+        }
+
+        Remove(key);
+        return value;
+    }
+
+    /// <summary>Removes every key; the session (id, expiry) stays. See <see cref="Flush"/> to end it.</summary>
+    public void Clear()
+    {
+        EnsureWritable();
+        Access();
+        if (_entries.Count == 0 && !_persisted)
+        {
+            return;
+        }
+
+        _entries.Clear();
+        _setKeys.Clear();
+        _removedKeys.Clear();
+        _size = 0;
+        _cleared = true;
+        Changed();
+    }
+
+    private void Put(string key, Entry entry)
+    {
+        Access();
+        var oldSize = _entries.TryGetValue(key, out var old) ? SessionSize.Of(key, old.Bytes.Length) : 0;
+        var newSize = _size - oldSize + SessionSize.Of(key, entry.Bytes.Length);
+        var limit = _coordinator.Options.MaxSessionSize;
+        if (newSize > limit)
+        {
+            throw new SessionTooLargeException(key, newSize, limit);
+        }
+
+        EstablishIfNew();
+        _entries[key] = entry;
+        _size = newSize;
+        _setKeys.Add(key);
+        _removedKeys.Remove(key);
+        Changed();
+    }
+
+    private void Access()
+    {
+        EnsureReadable();
+        IsAccessed = true;
+    }
+
+    private void Changed()
+    {
+        IsModified = true;
+        ChangeStamp++;
+    }
+
+    private static void ValidateKey(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length is 0 or > MaxKeyLength)
+        {
+            throw new ArgumentException($"A session key must be 1 to {MaxKeyLength} characters long.", nameof(key));
+        }
+    }
+
+    // Values a caller could mutate in place (a List, a class) are re-encoded on commit and saved if they changed.
+    private static bool IsTracked<T>(T value)
+        => value is not null && RuntimeHelpers.IsReferenceOrContainsReferences<T>() && value is not (string or Uri or Version);
+
+    // Re-encodes a value handed out by reference; true when its bytes changed.
+    private bool SyncTracked(string key, Entry entry)
+    {
+        if (!entry.Tracked)
+        {
+            return false;
+        }
+
+        var bytes = MessagePackSerializer.Serialize(entry.ValueType!, entry.Value, _coordinator.SerializerOptions);
+        if (bytes.AsSpan().SequenceEqual(entry.Bytes))
+        {
+            return false;
+        }
+
+        _size += bytes.Length - entry.Bytes.Length;
+        entry.Bytes = bytes;
+        _setKeys.Add(key);
+        return true;
+    }
+
+    private sealed class Entry(byte[] bytes)
+    {
+        public byte[] Bytes { get; set; } = bytes;
+
+        public object? Value { get; private set; }
+
+        public Type? ValueType { get; private set; }
+
+        public bool Tracked { get; private set; }
+
+        public void Cache(object? value, Type type, bool tracked)
+        {
+            Value = value;
+            ValueType = type;
+            Tracked = tracked;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+namespace TypedSessions;
+
+/// <summary>
+/// The session could not be loaded or saved because its store failed or timed out. Under
+/// <see cref="StoreFailurePolicy.ServiceUnavailable"/> the middleware turns it into a 503.
+/// </summary>
+public sealed class SessionUnavailableException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What failed.</param>
+    /// <param name="innerException">The store's error, if any.</param>
+    public SessionUnavailableException(string message, Exception? innerException = null)
+        : base(message, innerException)
+    {
+    }
+}
+
+/// <summary>A write would make the session larger than <see cref="TypedSessionOptions.MaxSessionSize"/>; nothing was written.</summary>
+public sealed class SessionTooLargeException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="key">The key being written, if one.</param>
+    /// <param name="size">The size the session would have, in bytes.</param>
+    /// <param name="limit">The configured limit, in bytes.</param>
+    public SessionTooLargeException(string? key, long size, long limit)
+        : base(key is null
+            ? $"The session would be {size} bytes, over the limit of {limit} bytes (TypedSessionOptions.MaxSessionSize). Nothing was saved."
+            : $"Writing '{key}' would make the session {size} bytes, over the limit of {limit} bytes (TypedSessionOptions.MaxSessionSize). Nothing was written.")
+    {
+        Key = key;
+        Size = size;
+        Limit = limit;
+    }
+
+    /// <summary>The key being written, or <see langword="null"/> when the commit found the session too large.</summary>
+    public string? Key { get; }
+
+    /// <summary>The size the session would have had, in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>The configured limit, in bytes.</summary>
+    public long Limit { get; }
+}
+
+/// <summary>A stored value cannot be read as the requested type (corrupt, or written as another type). The stored value is left as it is.</summary>
+public sealed class SessionValueException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="type">The requested type.</param>
+    /// <param name="innerException">The serializer's error.</param>
+    public SessionValueException(string key, Type type, Exception innerException)
+        : base($"The session value '{key}' cannot be read as {type}: {innerException.Message}", innerException)
+    {
+        Key = key;
+        ValueType = type;
+    }
+
+    /// <summary>The key.</summary>
+    public string Key { get; }
+
+    /// <summary>The requested type.</summary>
+    public Type ValueType { get; }
+}

@@ -1,0 +1,265 @@
+using Microsoft.Extensions.Options;
+
+namespace TypedSessions.Storage.File;
+
+/// <summary>
+/// One file per session, named by the hashed id, in two-character shard folders. Writes go to a
+/// temporary file that is renamed over the old one, so readers never see half a session. Changes
+/// (save, touch, delete) hold a lock — in-process and, through a lock file, across processes — so
+/// per-key merges are atomic.
+/// </summary>
+public sealed class FileSessionStore : ISessionStore
+{
+    /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
+    public const string StoreName = "File";
+
+    private const string Extension = ".session";
+    private const int StripeCount = 64;
+
+    private readonly string _folder;
+    private readonly string _lockFolder;
+    private readonly SessionEnvelopeLimits _limits;
+    private readonly SemaphoreSlim[] _stripes = Enumerable.Range(0, StripeCount).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="options">The folder and decoder limits.</param>
+    public FileSessionStore(IOptions<FileSessionStoreOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var folder = options.Value.Folder;
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            throw new InvalidOperationException("FileSessionStoreOptions.Folder is not set (TypedSessions:Folder).");
+        }
+
+        _folder = Path.GetFullPath(folder);
+        _lockFolder = Path.Combine(_folder, ".locks");
+        _limits = options.Value.Limits;
+    }
+
+    /// <summary>The folder holding the session files.</summary>
+    public string Folder => _folder;
+
+    /// <inheritdoc/>
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        var result = SessionLoadResult.From(await ReadAsync(key, cancellationToken).ConfigureAwait(false), request);
+        if (!result.Touched)
+        {
+            return result;
+        }
+
+        using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            var current = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            if (current is null || current.Lifetime.Touch(request.Now, request.TouchThreshold!.Value) is not { } touched)
+            {
+                return SessionLoadResult.From(current, request with { TouchThreshold = null });
+            }
+
+            var record = current.WithLifetime(touched);
+            await WriteAsync(key, record, cancellationToken).ConfigureAwait(false);
+            return new SessionLoadResult(record, true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } existing && !existing.Lifetime.IsExpired(record.CreatedAt))
+            {
+                return false;
+            }
+
+            await WriteAsync(key, record, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            var existing = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing is null || existing.Lifetime.IsExpired(changes.Now))
+            {
+                return false;
+            }
+
+            await WriteAsync(key, existing.Apply(changes), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
+    {
+        using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            var existing = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            if (existing?.Lifetime.Touch(now, threshold) is not { } touched)
+            {
+                return false;
+            }
+
+            await WriteAsync(key, existing.WithLifetime(touched), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            var path = PathFor(key);
+            if (!System.IO.File.Exists(path))
+            {
+                return false;
+            }
+
+            System.IO.File.Delete(path);
+            return true;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (!Directory.Exists(_folder))
+        {
+            progress?.Report(new SessionCleanupProgress(0, 0));
+            return 0;
+        }
+
+        long deleted = 0;
+        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetFileNameWithoutExtension(path);
+            if (!IsKey(key))
+            {
+                continue;
+            }
+
+            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                // A corrupt file has no readable expiry; it is left for an operator rather than guessed at.
+                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record && record.Lifetime.IsExpired(now))
+                {
+                    System.IO.File.Delete(path);
+                    deleted++;
+                    if (deleted % 100 == 0)
+                    {
+                        progress?.Report(new SessionCleanupProgress(deleted, null));
+                    }
+                }
+            }
+        }
+
+        progress?.Report(new SessionCleanupProgress(deleted, deleted));
+        return deleted;
+    }
+
+    private string PathFor(string key)
+    {
+        if (!IsKey(key))
+        {
+            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
+        }
+
+        return Path.Combine(_folder, key[..2], key + Extension);
+    }
+
+    private static bool IsKey(string key) => key.Length == 64 && key.All(char.IsAsciiHexDigitLower);
+
+    private async Task<SessionRecord?> ReadAsync(string key, CancellationToken cancellationToken)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = await System.IO.File.ReadAllBytesAsync(PathFor(key), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+
+        return SessionEnvelope.Deserialize(bytes, _limits);
+    }
+
+    private async Task<SessionRecord?> ReadOrNullIfCorruptAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionDataException)
+        {
+            return null;
+        }
+    }
+
+    private async Task WriteAsync(string key, SessionRecord record, CancellationToken cancellationToken)
+    {
+        var path = PathFor(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
+        try
+        {
+            await System.IO.File.WriteAllBytesAsync(temp, SessionEnvelope.Serialize(record), cancellationToken).ConfigureAwait(false);
+            System.IO.File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            System.IO.File.Delete(temp);
+            throw;
+        }
+    }
+
+    private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    {
+        var stripe = (int)(Convert.ToUInt32(key[..8], 16) % StripeCount);
+        var gate = _stripes[stripe];
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Directory.CreateDirectory(_lockFolder);
+            var lockPath = Path.Combine(_lockFolder, stripe.ToString("x2", System.Globalization.CultureInfo.InvariantCulture) + ".lock");
+            while (true)
+            {
+                try
+                {
+                    // An exclusive handle is the cross-process lock; the OS drops it if the process dies.
+                    var handle = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                    return new Releaser(handle, gate);
+                }
+                catch (IOException)
+                {
+                    await Task.Delay(5, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            gate.Release();
+            throw;
+        }
+    }
+
+    private sealed class Releaser(FileStream handle, SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose()
+        {
+            handle.Dispose();
+            gate.Release();
+        }
+    }
+}

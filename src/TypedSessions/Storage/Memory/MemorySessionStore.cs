@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+
+namespace TypedSessions.Storage.Memory;
+
+/// <summary>
+/// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
+/// not shared between instances. Per-key merges are atomic (a lock per key stripe).
+/// </summary>
+public sealed class MemorySessionStore : ISessionStore
+{
+    /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
+    public const string StoreName = "Memory";
+
+    private readonly ConcurrentDictionary<string, SessionRecord> _records = new(StringComparer.Ordinal);
+    private readonly Lock[] _stripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
+
+    /// <inheritdoc/>
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+
+    /// <summary>How many records are held, expired ones included.</summary>
+    public int Count => _records.Count;
+
+    /// <inheritdoc/>
+    public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        _records.TryGetValue(key, out var record);
+        var result = SessionLoadResult.From(record, request);
+        if (result.Touched)
+        {
+            lock (StripeFor(key))
+            {
+                // Another writer may have replaced the record meanwhile; touch what is there now.
+                if (_records.TryGetValue(key, out var current) && current.Lifetime.Touch(request.Now, request.TouchThreshold!.Value) is { } touched)
+                {
+                    result = new SessionLoadResult(current.WithLifetime(touched), true);
+                    _records[key] = result.Record!;
+                }
+            }
+        }
+
+        return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        lock (StripeFor(key))
+        {
+            if (_records.TryGetValue(key, out var existing) && !existing.Lifetime.IsExpired(record.CreatedAt))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _records[key] = record;
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    {
+        lock (StripeFor(key))
+        {
+            if (!_records.TryGetValue(key, out var existing) || existing.Lifetime.IsExpired(changes.Now))
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _records[key] = existing.Apply(changes);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
+    {
+        lock (StripeFor(key))
+        {
+            if (!_records.TryGetValue(key, out var existing) || existing.Lifetime.Touch(now, threshold) is not { } touched)
+            {
+                return ValueTask.FromResult(false);
+            }
+
+            _records[key] = existing.WithLifetime(touched);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        lock (StripeFor(key))
+        {
+            return ValueTask.FromResult(_records.TryRemove(key, out _));
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var expired = _records.Where(r => r.Value.Lifetime.IsExpired(now)).Select(r => r.Key).ToList();
+        long deleted = 0;
+        foreach (var key in expired)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (StripeFor(key))
+            {
+                if (_records.TryGetValue(key, out var record) && record.Lifetime.IsExpired(now) && _records.TryRemove(key, out _))
+                {
+                    deleted++;
+                }
+            }
+
+            if (deleted % 1000 == 0)
+            {
+                progress?.Report(new SessionCleanupProgress(deleted, expired.Count));
+            }
+        }
+
+        progress?.Report(new SessionCleanupProgress(deleted, expired.Count));
+        return ValueTask.FromResult(deleted);
+    }
+
+    private Lock StripeFor(string key) => _stripes[(uint)string.GetHashCode(key, StringComparison.Ordinal) % (uint)_stripes.Length];
+}

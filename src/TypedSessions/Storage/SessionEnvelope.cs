@@ -1,0 +1,180 @@
+using System.Buffers;
+using MessagePack;
+
+namespace TypedSessions.Storage;
+
+/// <summary>
+/// The versioned binary form of a <see cref="SessionRecord"/> (see <c>docs/wire-format.md</c>):
+/// a MessagePack array whose first element is the format version. Stores that keep whole records
+/// as bytes use it; custom stores may too.
+/// </summary>
+public static class SessionEnvelope
+{
+    /// <summary>The format version this library writes.</summary>
+    public const int CurrentFormatVersion = 1;
+
+    private const int ElementCount = 9;
+
+    /// <summary>Encodes a record.</summary>
+    /// <param name="record">The record.</param>
+    /// <returns>The envelope bytes.</returns>
+    public static byte[] Serialize(SessionRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var buffer = new ArrayBufferWriter<byte>(64 + (int)Math.Min(record.PayloadSize + (record.Values.Count * 8), int.MaxValue / 2));
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(ElementCount);
+        writer.Write(CurrentFormatVersion);
+        writer.Write(record.CreatedAt.ToUnixTimeMilliseconds());
+        writer.Write(record.Lifetime.ExpiresAt.ToUnixTimeMilliseconds());
+        if (record.Lifetime.AbsoluteExpiresAt is { } absolute)
+        {
+            writer.Write(absolute.ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        if (record.Lifetime.IdleTimeout is { } idle)
+        {
+            writer.Write((long)idle.TotalMilliseconds);
+        }
+        else
+        {
+            writer.WriteNil();
+        }
+
+        writer.Write((int)record.Lifetime.Mode);
+        writer.Write(record.Version);
+        writer.Write(record.UserKey);
+        writer.WriteMapHeader(record.Values.Count);
+        foreach (var (key, value) in record.Values)
+        {
+            writer.Write(key);
+            writer.Write(value);
+        }
+
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Decodes an envelope, enforcing <paramref name="limits"/> before any large allocation.</summary>
+    /// <param name="bytes">The envelope bytes.</param>
+    /// <param name="limits">Size caps; <see cref="SessionEnvelopeLimits.Default"/> when <see langword="null"/>.</param>
+    /// <returns>The record.</returns>
+    /// <exception cref="SessionDataException">The bytes are not a valid envelope within the limits.</exception>
+    public static SessionRecord Deserialize(ReadOnlyMemory<byte> bytes, SessionEnvelopeLimits? limits = null)
+    {
+        limits ??= SessionEnvelopeLimits.Default;
+        if (bytes.Length > limits.MaxEnvelopeBytes)
+        {
+            throw new SessionDataException($"Session envelope is {bytes.Length} bytes; the limit is {limits.MaxEnvelopeBytes}.");
+        }
+
+        try
+        {
+            return Read(new MessagePackReader(bytes), limits);
+        }
+        catch (SessionDataException)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or EndOfStreamException or ArgumentException or OverflowException or InvalidOperationException or FormatException)
+        {
+            throw new SessionDataException("Session envelope is malformed: " + ex.Message, ex);
+        }
+    }
+
+    private static SessionRecord Read(MessagePackReader reader, SessionEnvelopeLimits limits)
+    {
+        var count = reader.ReadArrayHeader();
+        if (count < 1)
+        {
+            throw new SessionDataException("Session envelope is empty.");
+        }
+
+        var format = reader.ReadInt32();
+        if (format != CurrentFormatVersion)
+        {
+            throw new SessionDataException($"Session envelope format {format} is not supported (this library reads format {CurrentFormatVersion}).");
+        }
+
+        if (count != ElementCount)
+        {
+            throw new SessionDataException($"Session envelope has {count} elements; format {format} has {ElementCount}.");
+        }
+
+        var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        DateTimeOffset? absolute = reader.TryReadNil() ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+        TimeSpan? idle = null;
+        if (!reader.TryReadNil())
+        {
+            var idleMs = reader.ReadInt64();
+            if (idleMs <= 0 || idleMs > (long)TimeSpan.MaxValue.TotalMilliseconds)
+            {
+                throw new SessionDataException($"Session envelope has an invalid idle timeout ({idleMs} ms).");
+            }
+
+            idle = TimeSpan.FromMilliseconds(idleMs);
+        }
+
+        var mode = reader.ReadInt32();
+        if (!Enum.IsDefined((SessionExpiryMode)mode))
+        {
+            throw new SessionDataException($"Session envelope has an unknown expiry mode ({mode}).");
+        }
+
+        var version = reader.ReadInt64();
+        var userKey = ReadString(ref reader, limits.MaxUserKeyBytes, "user key");
+
+        var entries = reader.ReadMapHeader();
+        if (entries > limits.MaxKeys)
+        {
+            throw new SessionDataException($"Session envelope has {entries} keys; the limit is {limits.MaxKeys}.");
+        }
+
+        // Each entry takes at least two bytes, so a count larger than what is left is a lie.
+        if (entries > reader.Sequence.Length - reader.Consumed)
+        {
+            throw new SessionDataException($"Session envelope claims {entries} keys but has only {reader.Sequence.Length - reader.Consumed} bytes left.");
+        }
+
+        var values = new Dictionary<string, byte[]>(entries, StringComparer.Ordinal);
+        for (var i = 0; i < entries; i++)
+        {
+            var key = ReadString(ref reader, limits.MaxKeyBytes, "key")
+                ?? throw new SessionDataException("Session envelope has a nil key.");
+            var value = reader.ReadBytes() ?? throw new SessionDataException($"Session envelope has a nil value for a key.");
+            if (!values.TryAdd(key, value.ToArray()))
+            {
+                throw new SessionDataException("Session envelope has a duplicate key.");
+            }
+        }
+
+        if (!reader.End)
+        {
+            throw new SessionDataException("Session envelope has trailing bytes.");
+        }
+
+        return new SessionRecord(values, createdAt, new SessionLifetime((SessionExpiryMode)mode, expiresAt, absolute, idle), version, userKey);
+    }
+
+    private static string? ReadString(ref MessagePackReader reader, int maxBytes, string what)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        var peek = reader.CreatePeekReader();
+        var raw = peek.ReadStringSequence();
+        if (raw is { } seq && seq.Length > maxBytes)
+        {
+            throw new SessionDataException($"Session envelope has a {what} of {seq.Length} bytes; the limit is {maxBytes}.");
+        }
+
+        return reader.ReadString();
+    }
+}

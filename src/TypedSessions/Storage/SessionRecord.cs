@@ -1,0 +1,94 @@
+using System.Collections.ObjectModel;
+
+namespace TypedSessions.Storage;
+
+/// <summary>
+/// A stored session: its values (key to MessagePack bytes) and metadata. Immutable by contract:
+/// neither stores nor the session core mutate the value arrays once a record is built.
+/// </summary>
+public sealed class SessionRecord
+{
+    private static readonly IReadOnlyDictionary<string, byte[]> NoValues =
+        new ReadOnlyDictionary<string, byte[]>(new Dictionary<string, byte[]>(StringComparer.Ordinal));
+
+    /// <summary>Creates a record.</summary>
+    /// <param name="values">Key to MessagePack-encoded value.</param>
+    /// <param name="createdAt">When the session was created.</param>
+    /// <param name="lifetime">Expiry state.</param>
+    /// <param name="version">Incremented by every save; 1 for a new record.</param>
+    /// <param name="userKey">The user the session is bound to, or <see langword="null"/>.</param>
+    public SessionRecord(
+        IReadOnlyDictionary<string, byte[]>? values,
+        DateTimeOffset createdAt,
+        SessionLifetime lifetime,
+        long version = 1,
+        string? userKey = null)
+    {
+        Values = values ?? NoValues;
+        CreatedAt = createdAt;
+        Lifetime = lifetime;
+        Version = version;
+        UserKey = userKey;
+    }
+
+    /// <summary>Key to MessagePack-encoded value.</summary>
+    public IReadOnlyDictionary<string, byte[]> Values { get; }
+
+    /// <summary>When the session was created; the absolute timeout counts from here.</summary>
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Expiry state.</summary>
+    public SessionLifetime Lifetime { get; }
+
+    /// <summary>Incremented by every save.</summary>
+    public long Version { get; }
+
+    /// <summary>The user the session is bound to (for "log out everywhere"), or <see langword="null"/>.</summary>
+    public string? UserKey { get; }
+
+    /// <summary>Total bytes of keys (UTF-8) and values: what the size limit measures.</summary>
+    public long PayloadSize
+    {
+        get
+        {
+            long size = 0;
+            foreach (var (key, value) in Values)
+            {
+                size += SessionSize.Of(key, value.Length);
+            }
+
+            return size;
+        }
+    }
+
+    /// <summary>Returns a copy with another lifetime.</summary>
+    /// <param name="lifetime">The new lifetime.</param>
+    public SessionRecord WithLifetime(SessionLifetime lifetime) => new(Values, CreatedAt, lifetime, Version, UserKey);
+
+    /// <summary>
+    /// Applies a change set on top of this record: the per-key merge every store performs
+    /// atomically. Clear first, then removals, then sets; the lifetime is replaced when the change
+    /// set carries one, else slid as a write touches it; the version goes up by one.
+    /// </summary>
+    /// <param name="changes">The changes to apply.</param>
+    public SessionRecord Apply(SessionChangeSet changes)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var values = changes.ClearAll
+            ? new Dictionary<string, byte[]>(StringComparer.Ordinal)
+            : new Dictionary<string, byte[]>(Values, StringComparer.Ordinal);
+        foreach (var key in changes.RemovedKeys)
+        {
+            values.Remove(key);
+        }
+
+        foreach (var (key, value) in changes.SetValues)
+        {
+            values[key] = value;
+        }
+
+        var lifetime = changes.Lifetime ?? Lifetime.Touch(changes.Now, 0) ?? Lifetime;
+        var userKey = changes.UserKeyChanged ? changes.UserKey : UserKey;
+        return new SessionRecord(values, CreatedAt, lifetime, Version + 1, userKey);
+    }
+}

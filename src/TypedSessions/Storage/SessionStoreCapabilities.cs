@@ -1,0 +1,18 @@
+namespace TypedSessions.Storage;
+
+/// <summary>What a store guarantees beyond the <see cref="ISessionStore"/> contract.</summary>
+[Flags]
+public enum SessionStoreCapabilities
+{
+    /// <summary>Nothing beyond the contract.</summary>
+    None = 0,
+
+    /// <summary>Saves merge per key atomically; without it the whole session is last-writer-wins.</summary>
+    AtomicMerge = 1,
+
+    /// <summary>The backend expires records itself (e.g. Redis TTL); no cleanup service is needed.</summary>
+    NativeExpiry = 2,
+
+    /// <summary>Sessions can be found by user key ("log out everywhere").</summary>
+    UserIndex = 4,
+}
