@@ -44,8 +44,25 @@ internal sealed class SessionId
             return false;
         }
 
+        // Checked first: the decoder throws, rather than returns false, on characters outside the alphabet.
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c != '-' && c != '_')
+            {
+                return false;
+            }
+        }
+
         Span<byte> bytes = stackalloc byte[ByteLength + 3];
-        if (!Base64Url.TryDecodeFromChars(value, bytes, out var written) || written != ByteLength)
+        int written;
+        try
+        {
+            if (!Base64Url.TryDecodeFromChars(value, bytes, out written) || written != ByteLength)
+            {
+                return false;
+            }
+        }
+        catch (FormatException)
         {
             return false;
         }
