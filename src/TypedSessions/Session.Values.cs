@@ -254,24 +254,24 @@ public sealed partial class Session
     private static bool IsTracked<T>(T value)
         => value is not null && RuntimeHelpers.IsReferenceOrContainsReferences<T>() && value is not (string or Uri or Version);
 
-    // Re-encodes a value handed out by reference; true when its bytes changed.
-    private bool SyncTracked(string key, Entry entry)
+    // Re-encodes a value handed out by reference; when its bytes changed, the key is marked as set.
+    private void SyncTracked(string key, Entry entry)
     {
         if (!entry.Tracked)
         {
-            return false;
+            return;
         }
 
         var bytes = MessagePackSerializer.Serialize(entry.ValueType!, entry.Value, _coordinator.SerializerOptions);
         if (bytes.AsSpan().SequenceEqual(entry.Bytes))
         {
-            return false;
+            return;
         }
 
         _size += bytes.Length - entry.Bytes.Length;
         entry.Bytes = bytes;
         _setKeys.Add(key);
-        return true;
+        Changed();
     }
 
     private sealed class Entry(byte[] bytes)

@@ -99,6 +99,26 @@ internal static class Endpoints
             c.GetSession().Set("doomed", "value");
             throw new InvalidOperationException("endpoint failed");
         });
+        app.MapPost("/list/add", (HttpContext c, int value, bool peek) =>
+        {
+            var session = c.GetSession();
+            if (session.Get<List<int>>("list") is { } list)
+            {
+                list.Add(value);
+            }
+            else
+            {
+                session.Set("list", new List<int> { value });
+            }
+
+            if (peek)
+            {
+                _ = session.GetBytes("list");
+            }
+
+            return Results.NoContent();
+        });
+        app.MapGet("/list", (HttpContext c) => string.Join(",", c.GetSession().Get<List<int>>("list") ?? []));
         app.MapGet("/bound", (Session session) => session.Get<string>("name") ?? "(none)");
         app.MapPost("/bound-set", (Session session, string value) =>
         {
