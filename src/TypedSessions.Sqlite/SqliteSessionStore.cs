@@ -21,6 +21,10 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     private readonly int _batchSize;
     private readonly SessionEnvelopeLimits _limits;
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
+
+    // SQLite has one writer at a time; queueing writers here (asynchronously) avoids the provider's
+    // sleep-and-retry on SQLITE_BUSY inside one process. Other processes still meet the busy handler.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
     private volatile bool _schemaReady;
 
     /// <summary>Creates the store.</summary>
@@ -108,6 +112,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         if (result.Touched)
         {
             // Optimistic: if a save slipped in since the read, it slid the expiry itself.
+            using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"UPDATE {_table} SET expires_at = $expires, data = $data, version = $version WHERE key = $key AND version = $expected;";
             command.Parameters.AddWithValue("$expires", result.Record!.Lifetime.ExpiresAt.ToUnixTimeMilliseconds());
@@ -126,6 +131,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
 
         // An expired row under the same key may be replaced; a live one never.
@@ -144,6 +150,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     {
         ArgumentNullException.ThrowIfNull(changes);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var existing = await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false);
         if (existing is null)
@@ -160,6 +167,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     public async ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var existing = await ReadAsync(connection, key, now, cancellationToken).ConfigureAwait(false);
         if (existing?.Lifetime.Touch(now, threshold) is not { } touched)
@@ -176,6 +184,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM {_table} WHERE key = $key;";
         command.Parameters.AddWithValue("$key", key);
@@ -204,7 +213,12 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var batch = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            int batch;
+            using (await WriteGateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (batch == 0)
             {
                 break;
@@ -223,6 +237,20 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         _schemaGate.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private async Task<IDisposable> WriteGateAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new GateRelease(_writeGate);
+    }
+
+    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
