@@ -23,10 +23,7 @@ public sealed partial class Session
 
         foreach (var (key, entry) in _entries)
         {
-            if (SyncTracked(key, entry))
-            {
-                Changed();
-            }
+            SyncTracked(key, entry);
         }
 
         var limit = _coordinator.Options.MaxSessionSize;
