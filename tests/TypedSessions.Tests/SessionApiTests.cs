@@ -1189,6 +1189,50 @@ public sealed class SessionApiTests : IDisposable
         Assert.Equal([1], MessagePackSerializer.Deserialize<List<int>>((await h.StoredAsync(id))!.Values["cart"]));
     }
 
+    [Fact]
+    public async Task A_stored_session_already_over_the_limit_can_still_be_read_and_committed()
+    {
+        // E.g. written before the limit was lowered, or by an instance with a larger limit.
+        using var h = new SessionTestHarness(o => o.MaxSessionSize = 64);
+        var id = SessionId.New();
+        var lifetime = h.Coordinator.ComputeLifetime(SessionExpiryMode.Default, h.Now, null);
+        var values = new Dictionary<string, byte[]>
+        {
+            ["big"] = MessagePackSerializer.Serialize(new string('x', 100)),
+            ["small"] = MessagePackSerializer.Serialize(1),
+        };
+        await h.Memory.CreateAsync(id.StoreKey, new SessionRecord(values, h.Now, lifetime));
+        var session = await h.LoadedAsync(id);
+
+        Assert.Equal(new string('x', 100), session.Get<string>("big"));
+        Assert.True(session.Size > 64);
+        await session.CommitAsync();
+
+        Assert.Equal(0, h.Store.Saves + h.Store.Creates + h.Store.Deletes);
+    }
+
+    [Fact]
+    public async Task A_session_over_the_limit_can_shrink_below_it()
+    {
+        using var h = new SessionTestHarness(o => o.MaxSessionSize = 64);
+        var id = SessionId.New();
+        var lifetime = h.Coordinator.ComputeLifetime(SessionExpiryMode.Default, h.Now, null);
+        var values = new Dictionary<string, byte[]>
+        {
+            ["big"] = MessagePackSerializer.Serialize(new string('x', 100)),
+            ["small"] = MessagePackSerializer.Serialize(1),
+        };
+        await h.Memory.CreateAsync(id.StoreKey, new SessionRecord(values, h.Now, lifetime));
+        var session = await h.LoadedAsync(id);
+
+        Assert.Throws<SessionTooLargeException>(() => session.Set("other", 2));
+        Assert.True(session.Remove("big"));
+        session.Set("other", 2);
+        await session.CommitAsync();
+
+        Assert.Equal(["other", "small"], (await h.StoredAsync(id))!.Values.Keys.Order(StringComparer.Ordinal));
+    }
+
     // ---- keys ----
 
     [Fact]
