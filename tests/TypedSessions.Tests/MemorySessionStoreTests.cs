@@ -38,6 +38,48 @@ public class MemorySessionStoreTests : SessionStoreTestBase
     }
 
     [Fact]
+    public async Task Saves_racing_on_dedicated_threads_never_lose_a_key()
+    {
+        // Memory saves complete synchronously, so each thread runs a tight loop of merges that
+        // overlap for real: without the per-key lock, two merges applied at once lose a key.
+        const int perThread = 2_000;
+        var key = NewKey();
+        var initial = Enumerable.Range(0, 2_000).Select(i => ("base" + i, (byte)1)).ToArray();
+        await _store.CreateAsync(key, NewRecord(values: initial));
+        var threadCount = Math.Max(2, Environment.ProcessorCount);
+        using var start = new Barrier(threadCount);
+        var failures = 0;
+        var threads = Enumerable.Range(0, threadCount).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            Interlocked.Add(ref failures, SaveMany(_store, key, "t" + t, perThread));
+        })).ToList();
+
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.Equal(0, failures);
+        var record = await LoadAsync(key);
+        Assert.Equal((threadCount * perThread) + initial.Length, record!.Values.Count);
+        Assert.Equal((threadCount * perThread) + 1, record.Version);
+    }
+
+    private static int SaveMany(MemorySessionStore store, string key, string prefix, int count)
+    {
+        var failures = 0;
+        for (var i = 0; i < count; i++)
+        {
+            var saved = store.SaveAsync(key, Set(T0, (prefix + "-" + i, 1)));
+            if (!saved.IsCompletedSuccessfully || !saved.Result)
+            {
+                failures++;
+            }
+        }
+
+        return failures;
+    }
+
+    [Fact]
     public async Task DeleteExpired_reports_progress_every_thousand_and_the_total()
     {
         for (var i = 0; i < 2_500; i++)
