@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using TypedSessions.AspNetCore;
 using TypedSessions.Ids;
@@ -17,12 +19,14 @@ internal sealed class SessionTestHarness : IDisposable
     public static readonly DateTimeOffset Start = new(2025, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     private readonly ServiceProvider _services;
+    private readonly FakeLoggerProvider _logging;
 
     public SessionTestHarness(Action<TypedSessionOptions>? configure = null)
     {
         Store = new CountingStore(Memory);
+        _logging = new FakeLoggerProvider(Logs);
         var services = new ServiceCollection()
-            .AddLogging()
+            .AddLogging(b => b.AddProvider(_logging).SetMinimumLevel(LogLevel.Trace))
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
         services.AddTypedSessions(configure).AddStore("Counting", _ => Store);
@@ -35,6 +39,9 @@ internal sealed class SessionTestHarness : IDisposable
     public MemorySessionStore Memory { get; } = new();
 
     public CountingStore Store { get; }
+
+    /// <summary>Every log record written, at every level.</summary>
+    public FakeLogCollector Logs { get; } = new();
 
     public SessionCoordinator Coordinator { get; }
 
@@ -67,7 +74,11 @@ internal sealed class SessionTestHarness : IDisposable
     public async Task<SessionRecord?> StoredAsync(SessionId id)
         => (await Memory.LoadAsync(id.StoreKey, new SessionLoadRequest(Now, null))).Record;
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services.Dispose();
+        _logging.Dispose();
+    }
 }
 
 /// <summary>Wraps a store, counting calls per operation; can be told to fail loads.</summary>
@@ -95,6 +106,12 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
     /// <summary>When set, <see cref="LoadAsync"/> throws it.</summary>
     public Exception? LoadFailure { get; set; }
 
+    /// <summary>When set, <see cref="LoadAsync"/> never completes (and ignores its token).</summary>
+    public bool HangLoads { get; set; }
+
+    /// <summary>When set, <see cref="SaveAsync"/> and <see cref="CreateAsync"/> throw it.</summary>
+    public Exception? WriteFailure { get; set; }
+
     public SessionStoreCapabilities Capabilities => inner.Capabilities;
 
     public void Reset()
@@ -110,18 +127,33 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
             throw failure;
         }
 
+        if (HangLoads)
+        {
+            return new ValueTask<SessionLoadResult>(new TaskCompletionSource<SessionLoadResult>().Task);
+        }
+
         return inner.LoadAsync(key, request, cancellationToken);
     }
 
     public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _creates);
+        if (WriteFailure is { } failure)
+        {
+            throw failure;
+        }
+
         return inner.CreateAsync(key, record, cancellationToken);
     }
 
     public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _saves);
+        if (WriteFailure is { } failure)
+        {
+            throw failure;
+        }
+
         return inner.SaveAsync(key, changes, cancellationToken);
     }
 
