@@ -26,8 +26,10 @@ public sealed partial class Session
             SyncTracked(key, entry);
         }
 
+        // Only what this request writes is held to the limit: a stored session already over it (the limit
+        // was lowered) can still be read, and shrunk, without every request failing.
         var limit = _coordinator.Options.MaxSessionSize;
-        if (_size > limit)
+        if (IsModified && _size > limit)
         {
             throw new SessionTooLargeException(null, _size, limit);
         }

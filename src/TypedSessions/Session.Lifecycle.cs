@@ -79,8 +79,7 @@ public sealed partial class Session
         _userKey = null;
         _userKeyChanged = false;
         _flushed = true;
-        IsModified = false;
-        ChangeStamp++;
+        Changed();
     }
 
     /// <summary>
