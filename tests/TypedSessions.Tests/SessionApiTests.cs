@@ -150,6 +150,18 @@ public sealed class SessionApiTests : IDisposable
     }
 
     [Fact]
+    public void An_out_of_range_expiry_fails_before_a_new_session_gets_an_id()
+    {
+        var session = _h.NewSession();
+
+        Assert.ThrowsAny<ArgumentException>(() => session.SetExpiry(TimeSpan.MaxValue));
+
+        Assert.Null(session.Id);
+        Assert.False(session.IsModified);
+        Assert.Equal(SessionExpiryMode.Default, session.ExpiryMode);
+    }
+
+    [Fact]
     public void Keys_count_and_contains_follow_sets_and_removes()
     {
         var session = _h.NewSession();
