@@ -1,0 +1,545 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Redis;
+
+/// <summary>
+/// Sessions in Redis: one hash per session under <c>{prefix}{sha256-hex}</c>, with a field per session
+/// key (<c>v:{key}</c>, the MessagePack bytes as they are) plus metadata fields (<c>@c</c> created,
+/// <c>@e</c> expires, <c>@a</c> absolute cap, <c>@i</c> idle window, <c>@m</c> expiry mode,
+/// <c>@v</c> version, <c>@u</c> user key; instants and windows in Unix milliseconds).
+/// </summary>
+/// <remarks>
+/// <para>Every operation is one round trip touching one key, so the store works on Redis Cluster:
+/// load (and touch when due), create, save and touch are Lua scripts that run atomically on the
+/// server; delete is <c>DEL</c>. A save applies the change set (clear, removals, sets, lifetime, user
+/// key) and sets the TTL in one script, so concurrent saves of different keys never lose each other's
+/// writes.</para>
+/// <para>The key's TTL follows the session's expiry: it is set to <c>ExpiresAt - now</c> with the
+/// <c>now</c> of the call, so Redis drops sessions by itself (<see cref="SessionStoreCapabilities.NativeExpiry"/>);
+/// the scripts still compare the stored expiry with <c>now</c>, so an expired session is absent even
+/// before Redis evicts it. <see cref="DeleteExpiredAsync"/> exists for tools and tests, scanning with
+/// <c>SCAN</c> on every primary.</para>
+/// </remarks>
+public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDisposable
+{
+    /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
+    public const string StoreName = "Redis";
+
+    private const string ValuePrefix = "v:";
+
+    // Shared Lua: fmt() writes an integral number without an exponent; meta() reads the metadata fields.
+    private const string Common = """
+        local function fmt(n) return string.format('%.0f', n) end
+        local function touch(key, now, exp, threshold)
+          local idle = tonumber(redis.call('HGET', key, '@i'))
+          if idle == nil or exp <= now then return nil end
+          local proposed = now + idle
+          local cap = tonumber(redis.call('HGET', key, '@a'))
+          if cap ~= nil and proposed > cap then proposed = cap end
+          local gain = proposed - exp
+          if gain <= 0 or gain < idle * threshold then return nil end
+          return proposed
+        end
+
+        """;
+
+    // KEYS[1] session; ARGV[1] now; ARGV[2] touch threshold, '' for none.
+    // Returns nil when absent or expired, else { touched (0/1), flat field/value list }. A hash whose
+    // expiry field is unreadable is returned as it is, for the client to report as corrupt.
+    private const string LoadScript = Common + """
+        local key = KEYS[1]
+        local fields = redis.call('HGETALL', key)
+        if #fields == 0 then return nil end
+        local now = tonumber(ARGV[1])
+        local exp = tonumber(redis.call('HGET', key, '@e'))
+        if exp == nil then return { 0, fields } end
+        if exp <= now then return nil end
+        if ARGV[2] == '' then return { 0, fields } end
+        local proposed = touch(key, now, exp, tonumber(ARGV[2]))
+        if proposed == nil then return { 0, fields } end
+        redis.call('HSET', key, '@e', fmt(proposed))
+        redis.call('PEXPIRE', key, fmt(proposed - now))
+        for i = 1, #fields, 2 do
+          if fields[i] == '@e' then fields[i + 1] = fmt(proposed) end
+        end
+        return { 1, fields }
+        """;
+
+    // KEYS[1] session; ARGV[1] now; ARGV[2] threshold. Returns 1 when the expiry moved.
+    private const string TouchScript = Common + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local exp = tonumber(redis.call('HGET', key, '@e'))
+        if exp == nil then return 0 end
+        local proposed = touch(key, now, exp, tonumber(ARGV[2]))
+        if proposed == nil then return 0 end
+        redis.call('HSET', key, '@e', fmt(proposed))
+        redis.call('PEXPIRE', key, fmt(proposed - now))
+        return 1
+        """;
+
+    // KEYS[1] session; ARGV[1] now (the record's creation); ARGV[2] its expiry; ARGV[3..] field, value pairs.
+    // Returns 0 when a live session holds the key (nothing written), else 1.
+    private const string CreateScript = Common + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local exp = tonumber(redis.call('HGET', key, '@e'))
+        if exp ~= nil and exp > now then return 0 end
+        redis.call('DEL', key)
+        for i = 3, #ARGV, 1000 do
+          redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+        end
+        local ttl = tonumber(ARGV[2]) - now
+        if ttl > 0 then redis.call('PEXPIRE', key, fmt(ttl)) else redis.call('DEL', key) end
+        return 1
+        """;
+
+    // KEYS[1] session. ARGV: [1] now, [2] clear (1/0), [3] removal count R, [4] set count S,
+    // [5] lifetime given (1/0), [6] expires, [7] absolute ('' none), [8] idle ms ('' none), [9] mode,
+    // [10] user key: 0 keep, 1 set to [11], 2 remove; then R removed fields, then S field/value pairs.
+    // Returns 0 when the session is absent or expired (nothing written), else 1.
+    private const string SaveScript = Common + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local exp = tonumber(redis.call('HGET', key, '@e'))
+        if exp == nil or exp <= now then return 0 end
+        if ARGV[2] == '1' then
+          local names = redis.call('HKEYS', key)
+          local drop = {}
+          for _, f in ipairs(names) do
+            if string.byte(f, 1) ~= 64 then drop[#drop + 1] = f end
+          end
+          for i = 1, #drop, 1000 do
+            redis.call('HDEL', key, unpack(drop, i, math.min(i + 999, #drop)))
+          end
+        end
+        local removed = tonumber(ARGV[3])
+        local sets = tonumber(ARGV[4])
+        local first = 12
+        for i = first, first + removed - 1, 1000 do
+          redis.call('HDEL', key, unpack(ARGV, i, math.min(i + 999, first + removed - 1)))
+        end
+        first = first + removed
+        for i = first, first + 2 * sets - 1, 1000 do
+          redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, first + 2 * sets - 1)))
+        end
+        local newExp = exp
+        if ARGV[5] == '1' then
+          newExp = tonumber(ARGV[6])
+          redis.call('HSET', key, '@e', ARGV[6], '@m', ARGV[9])
+          if ARGV[7] == '' then redis.call('HDEL', key, '@a') else redis.call('HSET', key, '@a', ARGV[7]) end
+          if ARGV[8] == '' then redis.call('HDEL', key, '@i') else redis.call('HSET', key, '@i', ARGV[8]) end
+        else
+          local proposed = touch(key, now, exp, 0)
+          if proposed ~= nil then
+            newExp = proposed
+            redis.call('HSET', key, '@e', fmt(proposed))
+          end
+        end
+        redis.call('HINCRBY', key, '@v', 1)
+        if ARGV[10] == '1' then redis.call('HSET', key, '@u', ARGV[11]) elseif ARGV[10] == '2' then redis.call('HDEL', key, '@u') end
+        if newExp > now then redis.call('PEXPIRE', key, fmt(newExp - now)) else redis.call('DEL', key) end
+        return 1
+        """;
+
+    // KEYS[1] session; ARGV[1] now. Deletes the key when its stored expiry has passed.
+    private const string DeleteIfExpiredScript = """
+        local exp = tonumber(redis.call('HGET', KEYS[1], '@e'))
+        if exp ~= nil and exp <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly string? _configuration;
+    private readonly string _prefix;
+    private readonly int _database;
+    private readonly int _batchSize;
+    private readonly SessionEnvelopeLimits _limits;
+    private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly bool _ownsConnection;
+    private IConnectionMultiplexer? _connection;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="options">Connection, key prefix and limits.</param>
+    /// <param name="connection">A connection to reuse (e.g. the app's, from the service container); the store does not dispose it. When <see langword="null"/>, the store connects with <see cref="RedisSessionStoreOptions.ConnectionString"/> on first use.</param>
+    public RedisSessionStore(IOptions<RedisSessionStoreOptions> options, IConnectionMultiplexer? connection = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        if (connection is null && string.IsNullOrWhiteSpace(value.ConnectionString))
+        {
+            throw new InvalidOperationException(
+                "RedisSessionStoreOptions has no connection: set TypedSessions:ConnectionString or RedisSessionStoreOptions.ConnectionString, or register an IConnectionMultiplexer.");
+        }
+
+        ArgumentNullException.ThrowIfNull(value.KeyPrefix);
+        ArgumentOutOfRangeException.ThrowIfLessThan(value.CleanupBatchSize, 1);
+        _connection = connection;
+        _ownsConnection = connection is null;
+        _configuration = value.ConnectionString;
+        _prefix = value.KeyPrefix;
+        _database = value.Database;
+        _batchSize = value.CleanupBatchSize;
+        _limits = value.Limits;
+    }
+
+    /// <inheritdoc/>
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry;
+
+    /// <summary>The prefix of every session key.</summary>
+    public string KeyPrefix => _prefix;
+
+    /// <summary>The Redis key holding the session with store key <paramref name="key"/>.</summary>
+    /// <param name="key">The hashed session id.</param>
+    /// <returns>The Redis key.</returns>
+    public RedisKey RedisKeyFor(string key)
+    {
+        if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
+        }
+
+        return _prefix + key;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var threshold = request.TouchThreshold is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+        var result = await database.ScriptEvaluateAsync(LoadScript, [redisKey], [Ms(request.Now), threshold]).ConfigureAwait(false);
+        if (result.IsNull)
+        {
+            return SessionLoadResult.NotFound;
+        }
+
+        var parts = (RedisResult[])result!;
+        return new SessionLoadResult(Parse((RedisResult[])parts[1]!), (long)parts[0] == 1);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var lifetime = record.Lifetime;
+        var args = new List<RedisValue>(16 + (2 * record.Values.Count))
+        {
+            Ms(record.CreatedAt),
+            Ms(lifetime.ExpiresAt),
+            "@c", Ms(record.CreatedAt),
+            "@e", Ms(lifetime.ExpiresAt),
+            "@m", (int)lifetime.Mode,
+            "@v", record.Version,
+        };
+        if (lifetime.AbsoluteExpiresAt is { } absolute)
+        {
+            args.Add("@a");
+            args.Add(Ms(absolute));
+        }
+
+        if (lifetime.IdleTimeout is { } idle)
+        {
+            args.Add("@i");
+            args.Add((long)idle.TotalMilliseconds);
+        }
+
+        if (record.UserKey is { } user)
+        {
+            args.Add("@u");
+            args.Add(user);
+        }
+
+        foreach (var (name, value) in record.Values)
+        {
+            args.Add(ValuePrefix + name);
+            args.Add(value);
+        }
+
+        var result = await database.ScriptEvaluateAsync(CreateScript, [redisKey], [.. args]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var lifetime = changes.Lifetime;
+        var args = new List<RedisValue>(11 + changes.RemovedKeys.Count + (2 * changes.SetValues.Count))
+        {
+            Ms(changes.Now),
+            changes.ClearAll ? "1" : "0",
+            changes.RemovedKeys.Count,
+            changes.SetValues.Count,
+            lifetime.HasValue ? "1" : "0",
+            lifetime is { } l1 ? Ms(l1.ExpiresAt) : RedisValue.EmptyString,
+            lifetime is { AbsoluteExpiresAt: { } absolute } ? Ms(absolute) : RedisValue.EmptyString,
+            lifetime is { IdleTimeout: { } idle } ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
+            lifetime is { } l2 ? (int)l2.Mode : RedisValue.EmptyString,
+            !changes.UserKeyChanged ? "0" : changes.UserKey is null ? "2" : "1",
+            changes.UserKey ?? string.Empty,
+        };
+        foreach (var name in changes.RemovedKeys)
+        {
+            args.Add(ValuePrefix + name);
+        }
+
+        foreach (var (name, value) in changes.SetValues)
+        {
+            args.Add(ValuePrefix + name);
+            args.Add(value);
+        }
+
+        var result = await database.ScriptEvaluateAsync(SaveScript, [redisKey], [.. args]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
+    {
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(TouchScript, [redisKey], [Ms(now), threshold.ToString("R", CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+        return (long)result == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        return await database.KeyDeleteAsync(redisKey).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Redis expires sessions by itself; this exists for tools and for instants other than the server's
+    /// clock. It scans the key prefix on every primary (<c>SCAN</c>, <see cref="RedisSessionStoreOptions.CleanupBatchSize"/>
+    /// keys a page) and, per page, sends one pipelined script per key that deletes it only if its stored
+    /// expiry has passed. <see cref="SessionCleanupProgress.Total"/> is <see langword="null"/> until the end:
+    /// Redis cannot count expired sessions cheaply.
+    /// </remarks>
+    public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var database = connection.GetDatabase(_database);
+        var pattern = EscapeGlob(_prefix) + "*";
+        var nowMs = Ms(now);
+        long deleted = 0;
+        progress?.Report(new SessionCleanupProgress(0, null));
+        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        {
+            var page = new List<RedisKey>(_batchSize);
+            await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                page.Add(redisKey);
+                if (page.Count == _batchSize)
+                {
+                    deleted += await DeleteIfExpiredAsync(database, page, nowMs).ConfigureAwait(false);
+                    page.Clear();
+                    progress?.Report(new SessionCleanupProgress(deleted, null));
+                }
+            }
+
+            if (page.Count > 0)
+            {
+                deleted += await DeleteIfExpiredAsync(database, page, nowMs).ConfigureAwait(false);
+            }
+        }
+
+        progress?.Report(new SessionCleanupProgress(deleted, deleted));
+        return deleted;
+    }
+
+    /// <summary>Closes the connection when the store opened it.</summary>
+    /// <returns>A task.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_ownsConnection && _connection is { } connection)
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _connectGate.Dispose();
+    }
+
+    /// <summary>Closes the connection when the store opened it.</summary>
+    public void Dispose()
+    {
+        if (_ownsConnection)
+        {
+            _connection?.Dispose();
+        }
+
+        _connectGate.Dispose();
+    }
+
+    private static async Task<long> DeleteIfExpiredAsync(IDatabase database, List<RedisKey> keys, long nowMs)
+    {
+        var calls = keys.Select(k => database.ScriptEvaluateAsync(DeleteIfExpiredScript, [k], [nowMs])).ToList();
+        long deleted = 0;
+        foreach (var call in calls)
+        {
+            deleted += (long)await call.ConfigureAwait(false);
+        }
+
+        return deleted;
+    }
+
+    private async ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
+        => (await ConnectAsync(cancellationToken).ConfigureAwait(false)).GetDatabase(_database);
+
+    private async ValueTask<IConnectionMultiplexer> ConnectAsync(CancellationToken cancellationToken)
+    {
+        if (_connection is { } existing)
+        {
+            return existing;
+        }
+
+        await _connectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_connection is { } raced)
+            {
+                return raced;
+            }
+
+            var configuration = ConfigurationOptions.Parse(_configuration!);
+            if (!_configuration!.Contains("abortConnect", StringComparison.OrdinalIgnoreCase))
+            {
+                configuration.AbortOnConnectFail = false;
+            }
+
+            _connection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+            return _connection;
+        }
+        finally
+        {
+            _connectGate.Release();
+        }
+    }
+
+    private SessionRecord Parse(RedisResult[] flat)
+    {
+        if (flat.Length % 2 != 0)
+        {
+            throw new SessionDataException("Stored session hash has an odd number of elements.");
+        }
+
+        long? created = null, expires = null, absolute = null, idle = null, mode = null, version = null;
+        string? userKey = null;
+        var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        for (var i = 0; i < flat.Length; i += 2)
+        {
+            var field = (byte[]?)flat[i] ?? throw new SessionDataException("Stored session hash has a null field.");
+            var value = (byte[]?)flat[i + 1] ?? [];
+            if (field.Length >= 2 && field[0] == (byte)'v' && field[1] == (byte)':')
+            {
+                if (field.Length - 2 > _limits.MaxKeyBytes)
+                {
+                    throw new SessionDataException($"Stored session has a key of {field.Length - 2} bytes; the limit is {_limits.MaxKeyBytes}.");
+                }
+
+                if (values.Count >= _limits.MaxKeys)
+                {
+                    throw new SessionDataException($"Stored session has more than {_limits.MaxKeys} keys.");
+                }
+
+                values[Utf8(field.AsSpan(2), "key")] = value;
+                continue;
+            }
+
+            switch (Encoding.ASCII.GetString(field))
+            {
+                case "@c": created = Number(value, "creation time"); break;
+                case "@e": expires = Number(value, "expiry"); break;
+                case "@a": absolute = Number(value, "absolute expiry"); break;
+                case "@i": idle = Number(value, "idle timeout"); break;
+                case "@m": mode = Number(value, "expiry mode"); break;
+                case "@v": version = Number(value, "version"); break;
+                case "@u":
+                    if (value.Length > _limits.MaxUserKeyBytes)
+                    {
+                        throw new SessionDataException($"Stored session has a user key of {value.Length} bytes; the limit is {_limits.MaxUserKeyBytes}.");
+                    }
+
+                    userKey = Utf8(value, "user key");
+                    break;
+                default: throw new SessionDataException("Stored session hash has an unknown field.");
+            }
+        }
+
+        if (created is null || expires is null || mode is null || version is null)
+        {
+            throw new SessionDataException("Stored session hash lacks its metadata (creation, expiry, mode or version).");
+        }
+
+        if (!Enum.IsDefined((SessionExpiryMode)mode.Value))
+        {
+            throw new SessionDataException($"Stored session has an unknown expiry mode ({mode}).");
+        }
+
+        if (idle is <= 0 || idle > (long)TimeSpan.MaxValue.TotalMilliseconds)
+        {
+            throw new SessionDataException($"Stored session has an invalid idle timeout ({idle} ms).");
+        }
+
+        try
+        {
+            var lifetime = new SessionLifetime(
+                (SessionExpiryMode)mode.Value,
+                DateTimeOffset.FromUnixTimeMilliseconds(expires.Value),
+                absolute is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a) : null,
+                idle is { } i ? TimeSpan.FromMilliseconds(i) : null);
+            return new SessionRecord(values, DateTimeOffset.FromUnixTimeMilliseconds(created.Value), lifetime, version.Value, userKey);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw new SessionDataException("Stored session has an instant out of range.", ex);
+        }
+    }
+
+    private static long Number(byte[] value, string what)
+        => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
+            ? number
+            : throw new SessionDataException($"Stored session has an unreadable {what}.");
+
+    private static string Utf8(ReadOnlySpan<byte> bytes, string what)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new SessionDataException($"Stored session has a {what} that is not UTF-8.", ex);
+        }
+    }
+
+    private static long Ms(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
+
+    private static string EscapeGlob(string value)
+    {
+        var builder = new StringBuilder(value.Length + 4);
+        foreach (var c in value)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\')
+            {
+                builder.Append('\\');
+            }
+
+            builder.Append(c);
+        }
+
+        return builder.ToString();
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using TypedSessions.Redis;
+
+namespace TypedSessions;
+
+/// <summary>Adds the Redis store.</summary>
+public static class RedisTypedSessionsBuilderExtensions
+{
+    /// <summary>
+    /// Uses Redis (store name <c>Redis</c>). An <see cref="IConnectionMultiplexer"/> registered in the
+    /// service container is reused; otherwise the store connects (on first use) with
+    /// <see cref="RedisSessionStoreOptions.ConnectionString"/>, default <c>TypedSessions:ConnectionString</c>.
+    /// </summary>
+    /// <param name="builder">The TypedSessions builder.</param>
+    /// <param name="configure">Optional settings.</param>
+    /// <returns>The builder.</returns>
+    public static TypedSessionsBuilder AddRedisStore(this TypedSessionsBuilder builder, Action<RedisSessionStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<RedisSessionStoreOptions>().Configure<IOptions<TypedSessionOptions>>((redis, sessions) =>
+            redis.ConnectionString ??= sessions.Value.ConnectionString);
+        if (configure is not null)
+        {
+            builder.Services.PostConfigure(configure);
+        }
+
+        builder.Services.TryAddSingleton(sp => new RedisSessionStore(
+            sp.GetRequiredService<IOptions<RedisSessionStoreOptions>>(),
+            sp.GetService<IConnectionMultiplexer>()));
+        return builder.AddStore(RedisSessionStore.StoreName, sp => sp.GetRequiredService<RedisSessionStore>());
+    }
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using StackExchange.Redis.Profiling;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Redis.Tests;
+
+public sealed class RedisSessionStoreTests : IAsyncLifetime
+{
+    private readonly DateTimeOffset _t0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private readonly string _prefix = TestRedis.NewPrefix();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => TestRedis.DeletePrefixAsync(_prefix);
+
+    [Fact]
+    public async Task A_session_is_one_hash_under_the_prefix_with_a_field_per_key_metadata_fields_and_a_ttl_following_the_expiry()
+    {
+        var store = await TestRedis.CreateStoreAsync(_prefix);
+        var db = (await TestRedis.ConnectionAsync()).GetDatabase();
+        var key = Key();
+        await store.CreateAsync(key, Record(("cart", [1, 2]), ("@e", [3])));
+
+        Assert.Equal(_prefix + key, (string?)store.RedisKeyFor(key));
+        Assert.Equal(RedisType.Hash, await db.KeyTypeAsync(_prefix + key));
+        var fields = (await db.HashGetAllAsync(_prefix + key)).ToDictionary(e => (string)e.Name!, e => (byte[])e.Value!);
+        Assert.Equal(new[] { "@a", "@c", "@e", "@i", "@m", "@v", "v:@e", "v:cart" }, fields.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([1, 2], fields["v:cart"]);
+        Assert.Equal((_t0 + TimeSpan.FromMinutes(20)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), System.Text.Encoding.ASCII.GetString(fields["@e"]));
+        Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + key))!.Value, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+
+        // A touch 10 minutes on (by the caller's clock) moves the TTL to the new expiry: 20 minutes from that instant.
+        Assert.True((await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))).Touched);
+        Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + key))!.Value, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+
+        // A save that shortens the lifetime shortens the TTL.
+        var shorter = new SessionLifetime(SessionExpiryMode.Relative, _t0 + TimeSpan.FromMinutes(1), null, TimeSpan.FromMinutes(1));
+        Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = _t0, Lifetime = shorter, UserKeyChanged = true, UserKey = "bob" }));
+        Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + key))!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        Assert.Equal("bob", (string?)await db.HashGetAsync(_prefix + key, "@u"));
+        Assert.False(await db.HashExistsAsync(_prefix + key, "@a"));
+    }
+
+    [Fact]
+    public async Task Every_operation_is_one_round_trip_on_one_key()
+    {
+        // A connection of its own: the profiler sees every command on its connection, and other tests run in parallel.
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestRedis.Endpoint);
+        var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
+        var key = Key();
+        await store.LoadAsync(Key(), new(_t0, null)); // the first script call per script may add SCRIPT LOAD; warm up all
+        var profiler = new ProfilingSession();
+        connection.RegisterProfiler(() => profiler);
+        var ops = new (string Name, Func<Task> Run)[]
+        {
+            ("create", async () => await store.CreateAsync(key, Record(("a", [1])))),
+            ("load+touch", async () => Assert.True((await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))).Touched)),
+            ("load", async () => await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))),
+            ("save", async () => Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["a"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } }))),
+            ("touch", async () => await store.TouchAsync(key, _t0 + TimeSpan.FromMinutes(19), 0.25)),
+            ("delete", async () => Assert.True(await store.DeleteAsync(key))),
+        };
+
+        foreach (var (name, run) in ops)
+        {
+            // Run twice: the second run shows the steady state (scripts cached, EVALSHA).
+            await run();
+            profiler.FinishProfiling();
+            if (name == "delete")
+            {
+                continue;
+            }
+
+            await store.DeleteAsync(key);
+            await store.CreateAsync(key, Record(("a", [1])));
+            if (name is "touch" or "load")
+            {
+                await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25));
+            }
+
+            profiler.FinishProfiling();
+            await run();
+            var commands = profiler.FinishProfiling().Where(c => c.Command is not "SCRIPT").ToList();
+            Assert.True(commands.Count == 1, $"{name}: {string.Join(", ", commands.Select(c => c.Command))}");
+        }
+    }
+
+    [Fact]
+    public async Task An_IConnectionMultiplexer_in_the_container_is_reused_and_the_store_is_selected_by_configuration()
+    {
+        var shared = await TestRedis.ConnectionAsync();
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["TypedSessions:Store"] = "Redis" });
+        builder.Services.AddSingleton<IConnectionMultiplexer>(shared);
+        builder.Services.AddTypedSessions().AddMemoryStore().AddRedisStore(o => o.KeyPrefix = _prefix);
+        await using var app = await StartAsync(builder);
+
+        var store = Assert.IsType<RedisSessionStore>(app.Services.GetRequiredService<ISessionStore>());
+        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry, store.Capabilities);
+        await AssertHundredConcurrentRequestsKeepEveryKeyAsync(app);
+        Assert.True(shared.IsConnected);
+    }
+
+    [Fact]
+    public async Task Without_a_registered_connection_the_store_connects_with_the_configured_connection_string()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TypedSessions:Store"] = "Redis",
+            ["TypedSessions:ConnectionString"] = TestRedis.Endpoint,
+        });
+        builder.Services.AddTypedSessions().AddRedisStore(o => o.KeyPrefix = _prefix);
+        await using var app = await StartAsync(builder);
+
+        await AssertHundredConcurrentRequestsKeepEveryKeyAsync(app);
+    }
+
+    [Fact]
+    public async Task A_stopped_server_fails_calls_quickly_and_the_store_recovers_when_it_is_back()
+    {
+        await using var server = await PrivateRedis.StartAsync();
+        await using var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions
+        {
+            ConnectionString = $"127.0.0.1:{server.Port},connectTimeout=1000,asyncTimeout=1500",
+            KeyPrefix = _prefix,
+        }));
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record(("a", [1]))));
+
+        await server.StopAsync();
+        var clock = Stopwatch.StartNew();
+        var error = await Xunit.Record.ExceptionAsync(async () => await store.LoadAsync(key, new(_t0, null)));
+        Assert.NotNull(error);
+        Assert.IsNotType<SessionDataException>(error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+
+        await server.StartAgainAsync();
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                Assert.Null((await store.LoadAsync(key, new(_t0, null))).Record); // the server kept nothing (no persistence)
+                Assert.True(await store.CreateAsync(key, Record()));
+                break;
+            }
+            catch (Exception ex) when (ex is RedisException && deadline.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(200);
+            }
+        }
+    }
+
+    private static async Task<WebApplication> StartAsync(WebApplicationBuilder builder)
+    {
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["TypedSessions:CleanupInterval"] = "00:00:00" });
+        var app = builder.Build();
+        app.UseTypedSessions();
+        app.MapPost("/inc/{name}", (HttpContext c, string name) =>
+        {
+            var session = c.GetSession();
+            var value = session.Get<int>("counter:" + name) + 1;
+            session.Set("counter:" + name, value);
+            return value.ToString(CultureInfo.InvariantCulture);
+        });
+        app.MapGet("/count", (HttpContext c) =>
+        {
+            var session = c.GetSession();
+            var keys = session.Keys.Where(k => k.StartsWith("counter:", StringComparison.Ordinal)).ToList();
+            return $"{keys.Count}:{keys.Sum(k => session.Get<int>(k))}";
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task AssertHundredConcurrentRequestsKeepEveryKeyAsync(WebApplication app)
+    {
+        using var client = app.GetTestClient();
+        var first = await client.PostAsync(new Uri("https://localhost/inc/owner"), null);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"https://localhost/inc/c{i}"));
+            request.Headers.Add("Cookie", cookie);
+            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
+        }));
+
+        using var read = new HttpRequestMessage(HttpMethod.Get, new Uri("https://localhost/count"));
+        read.Headers.Add("Cookie", cookie);
+        Assert.Equal("101:101", await (await client.SendAsync(read)).Content.ReadAsStringAsync());
+    }
+
+    private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
+
+    private SessionRecord Record(params (string Key, byte[] Value)[] values)
+        => new(
+            values.ToDictionary(v => v.Key, v => v.Value),
+            _t0,
+            SessionLifetime.Compute(SessionExpiryMode.Default, _t0, _t0, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8)));
+}

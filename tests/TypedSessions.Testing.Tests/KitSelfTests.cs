@@ -1,0 +1,106 @@
+using System.Collections.Concurrent;
+using TypedSessions.Storage;
+using TypedSessions.Storage.Memory;
+
+namespace TypedSessions.Testing.Tests;
+
+/// <summary>The kit catches broken stores: run some of its tests against deliberately wrong stores.</summary>
+public sealed class KitSelfTests
+{
+    [Fact]
+    public async Task The_merge_test_fails_a_store_that_claims_atomic_merge_but_reads_then_writes()
+    {
+        var kit = new Kit(() => new LossyStore());
+        await kit.InitializeAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(kit.Concurrent_saves_of_different_keys_all_survive_when_the_store_promises_atomic_merge);
+    }
+
+    [Fact]
+    public async Task The_save_tests_fail_a_store_that_recreates_missing_sessions()
+    {
+        var kit = new Kit(() => new RecreatingStore());
+        await kit.InitializeAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(kit.Save_on_a_missing_session_returns_false_and_does_not_create_it);
+    }
+
+    [Fact]
+    public async Task The_same_tests_pass_on_the_memory_store()
+    {
+        var merge = new Kit(() => new MemorySessionStore());
+        await merge.InitializeAsync();
+        await merge.Concurrent_saves_of_different_keys_all_survive_when_the_store_promises_atomic_merge();
+
+        var missing = new Kit(() => new MemorySessionStore());
+        await missing.InitializeAsync();
+        await missing.Save_on_a_missing_session_returns_false_and_does_not_create_it();
+    }
+
+    // Not public: xunit does not run the kit's facts on these subclasses by themselves.
+    private sealed class Kit(Func<ISessionStore> create) : SessionStoreConformanceTests
+    {
+        protected override Task<ISessionStore> CreateStoreAsync() => Task.FromResult(create());
+    }
+
+    /// <summary>Merges by read, yield, write: concurrent saves overwrite each other.</summary>
+    private sealed class LossyStore : ISessionStore
+    {
+        private readonly ConcurrentDictionary<string, SessionRecord> _records = new();
+
+        public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+
+        public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(SessionLoadResult.From(_records.GetValueOrDefault(key), request with { TouchThreshold = null }));
+
+        public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+            => ValueTask.FromResult(_records.TryAdd(key, record));
+
+        public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        {
+            if (!_records.TryGetValue(key, out var existing))
+            {
+                return false;
+            }
+
+            await Task.Delay(1, cancellationToken);
+            _records[key] = existing.Apply(changes);
+            return true;
+        }
+
+        public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
+
+        public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => ValueTask.FromResult(_records.TryRemove(key, out _));
+
+        public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default) => ValueTask.FromResult(0L);
+    }
+
+    /// <summary>Treats a save on a missing session as a create.</summary>
+    private sealed class RecreatingStore : ISessionStore
+    {
+        private readonly MemorySessionStore _inner = new();
+
+        public SessionStoreCapabilities Capabilities => _inner.Capabilities;
+
+        public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default) => _inner.LoadAsync(key, request, cancellationToken);
+
+        public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default) => _inner.CreateAsync(key, record, cancellationToken);
+
+        public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        {
+            if (await _inner.SaveAsync(key, changes, cancellationToken))
+            {
+                return true;
+            }
+
+            var fresh = new SessionRecord(null, changes.Now, new SessionLifetime(SessionExpiryMode.Default, changes.Now + TimeSpan.FromMinutes(20), null, TimeSpan.FromMinutes(20)));
+            return await _inner.CreateAsync(key, fresh.Apply(changes), cancellationToken);
+        }
+
+        public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => _inner.TouchAsync(key, now, threshold, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
+
+        public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default) => _inner.DeleteExpiredAsync(now, progress, cancellationToken);
+    }
+}
