@@ -166,6 +166,7 @@ public sealed partial class Session
         ArgumentNullException.ThrowIfNull(key);
         EnsureWritable();
         Access();
+        _pending?.Remove(key);
         if (!_entries.Remove(key, out var old))
         {
             return false;
@@ -197,6 +198,7 @@ public sealed partial class Session
     {
         EnsureWritable();
         Access();
+        _pending?.Clear();
         if (_entries.Count == 0 && !_persisted)
         {
             return;
@@ -222,6 +224,7 @@ public sealed partial class Session
         }
 
         EstablishIfNew();
+        _pending?.Remove(key);
         _entries[key] = entry;
         _size = newSize;
         _setKeys.Add(key);
