@@ -100,7 +100,7 @@ namespace TypedSessions.Generators
                 return "cannot be abstract: it is created for each request";
             }
 
-            if (type.IsGenericType)
+            if (type.TypeParameters.Length > 0)
             {
                 return "cannot be generic";
             }
@@ -112,7 +112,7 @@ namespace TypedSessions.Generators
 
             for (var containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
             {
-                if (containing.IsGenericType)
+                if (containing.TypeParameters.Length > 0)
                 {
                     return "cannot be nested in the generic type '" + containing.Name + "'";
                 }
