@@ -41,6 +41,9 @@ internal static class SchemaVerifier
             CodeActionEquivalenceKey = equivalenceKey,
             NumberOfFixAllIterations = fixAllIterations,
         };
+
+        // Diagnostics that remain after the fix are written as markup in the fixed code too.
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
         return test.RunAsync();
     }
 
