@@ -1,5 +1,3 @@
-using System.Runtime.CompilerServices;
-
 namespace TypedSessions.Generators.Tests.Infrastructure;
 
 /// <summary>
@@ -10,9 +8,9 @@ namespace TypedSessions.Generators.Tests.Infrastructure;
 internal static class Snapshot
 {
     /// <returns>Why the snapshot does not match, or <see langword="null"/> when it does.</returns>
-    public static string? Compare(string name, string actual, [CallerFilePath] string callerFile = "")
+    public static string? Compare(string name, string actual)
     {
-        var folder = Path.Combine(FindProjectFolder(callerFile), "Snapshots");
+        var folder = Path.Combine(RepositoryPaths.TestProject, "Snapshots");
         var verified = Path.Combine(folder, name + ".verified.cs");
         var received = Path.Combine(folder, name + ".received.cs");
         actual = Normalize(actual);
@@ -30,17 +28,4 @@ internal static class Snapshot
     }
 
     private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).TrimStart('\uFEFF');
-
-    private static string FindProjectFolder(string file)
-    {
-        for (var folder = Path.GetDirectoryName(file); folder is not null; folder = Path.GetDirectoryName(folder))
-        {
-            if (File.Exists(Path.Combine(folder, "TypedSessions.Generators.Tests.csproj")))
-            {
-                return folder;
-            }
-        }
-
-        throw new InvalidOperationException("The test project folder was not found above " + file);
-    }
 }
