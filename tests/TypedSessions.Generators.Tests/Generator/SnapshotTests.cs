@@ -24,6 +24,26 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public async Task Property_names_that_match_the_schema_members_do_not_collide()
+    {
+        var (output, _) = GeneratorRunner.Run(GeneratorRunner.Compile("""
+            using TypedSessions;
+
+            [SessionSchema]
+            public partial class Colliding
+            {
+                public partial string? Session { get; set; }
+                public partial int AsSession { get; set; }
+                public partial int Create { get; set; }
+                public partial int BindAsync { get; set; }
+            }
+            """));
+
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Assert.Empty(await GeneratorRunner.AnalyzeAsync(output));
+    }
+
+    [Fact]
     public void A_compilation_without_schemas_gets_no_source()
     {
         var (_, result) = GeneratorRunner.Run(GeneratorRunner.Compile("public class Plain { public int X { get; set; } }"));
