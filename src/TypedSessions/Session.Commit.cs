@@ -24,14 +24,13 @@ public sealed partial class Session
         PromoteChangedPending();
         foreach (var (key, entry) in _entries)
         {
-            if (SyncTracked(key, entry))
-            {
-                Changed();
-            }
+            SyncTracked(key, entry);
         }
 
+        // Only what this request writes is held to the limit: a stored session already over it (the limit
+        // was lowered) can still be read, and shrunk, without every request failing.
         var limit = _coordinator.Options.MaxSessionSize;
-        if (_size > limit)
+        if (IsModified && _size > limit)
         {
             throw new SessionTooLargeException(null, _size, limit);
         }

@@ -80,8 +80,7 @@ public sealed partial class Session
         _userKey = null;
         _userKeyChanged = false;
         _flushed = true;
-        IsModified = false;
-        ChangeStamp++;
+        Changed();
     }
 
     /// <summary>
@@ -153,8 +152,11 @@ public sealed partial class Session
         EnsureWritable();
         EnsureCookieCanChange();
         Access();
+
+        // Computed first: an out-of-range expiry must fail before a new session is given an id.
+        var lifetime = _coordinator.ComputeLifetime(mode, _coordinator.Now, _record?.CreatedAt, relative, absolute);
         EstablishIfNew();
-        _lifetime = _coordinator.ComputeLifetime(mode, _coordinator.Now, _record?.CreatedAt, relative, absolute);
+        _lifetime = lifetime;
         _lifetimeChanged = true;
         Changed();
     }

@@ -96,6 +96,8 @@ public sealed partial class Session
             return true;
         }
 
+        // The cached value may have been changed in place; encode it before it is replaced by a value of another type.
+        SyncTracked(key, entry);
         try
         {
             value = MessagePackSerializer.Deserialize<T>(entry.Bytes, _coordinator.SerializerOptions);
@@ -257,7 +259,7 @@ public sealed partial class Session
     private static bool IsTracked<T>(T value)
         => value is not null && RuntimeHelpers.IsReferenceOrContainsReferences<T>() && value is not (string or Uri or Version);
 
-    // Re-encodes a value handed out by reference; true when its bytes changed.
+    // Re-encodes a value handed out by reference; when its bytes changed, records the key as set and the session as modified.
     private bool SyncTracked(string key, Entry entry)
     {
         if (!entry.Tracked)
@@ -274,6 +276,7 @@ public sealed partial class Session
         _size += bytes.Length - entry.Bytes.Length;
         entry.Bytes = bytes;
         _setKeys.Add(key);
+        Changed();
         return true;
     }
 

@@ -44,6 +44,21 @@ internal sealed class SessionId
             return false;
         }
 
+        // Base64Url.TryDecodeFromChars throws on characters outside the alphabet and on a last
+        // character with non-zero unused bits (and skips whitespace), so such values are rejected here first.
+        foreach (var c in value)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('-' or '_'))
+            {
+                return false;
+            }
+        }
+
+        if ((SextetOf(value[EncodedLength - 1]) & 0b11) != 0)
+        {
+            return false;
+        }
+
         Span<byte> bytes = stackalloc byte[ByteLength + 3];
         if (!Base64Url.TryDecodeFromChars(value, bytes, out var written) || written != ByteLength)
         {
@@ -60,6 +75,15 @@ internal sealed class SessionId
         id = new SessionId(value, Hash(bytes[..ByteLength]));
         return true;
     }
+
+    private static int SextetOf(char c) => c switch
+    {
+        >= 'A' and <= 'Z' => c - 'A',
+        >= 'a' and <= 'z' => c - 'a' + 26,
+        >= '0' and <= '9' => c - '0' + 52,
+        '-' => 62,
+        _ => 63,
+    };
 
     private static string Hash(ReadOnlySpan<byte> bytes)
     {

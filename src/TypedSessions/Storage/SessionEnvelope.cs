@@ -38,7 +38,8 @@ public static class SessionEnvelope
 
         if (record.Lifetime.IdleTimeout is { } idle)
         {
-            writer.Write((long)idle.TotalMilliseconds);
+            // Whole milliseconds, at least one: a positive window below 1 ms must not become the 0 the reader rejects.
+            writer.Write(Math.Max(1L, (long)idle.TotalMilliseconds));
         }
         else
         {

@@ -170,12 +170,16 @@ public sealed class FileSessionStore : ISessionStore
 
     private string PathFor(string key)
     {
+        ThrowIfNotKey(key);
+        return Path.Combine(_folder, key[..2], key + Extension);
+    }
+
+    private static void ThrowIfNotKey(string key)
+    {
         if (!IsKey(key))
         {
             throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
         }
-
-        return Path.Combine(_folder, key[..2], key + Extension);
     }
 
     private static bool IsKey(string key) => key.Length == 64 && key.All(char.IsAsciiHexDigitLower);
@@ -226,6 +230,7 @@ public sealed class FileSessionStore : ISessionStore
 
     private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)
     {
+        ThrowIfNotKey(key);
         var stripe = (int)(Convert.ToUInt32(key[..8], 16) % StripeCount);
         var gate = _stripes[stripe];
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);

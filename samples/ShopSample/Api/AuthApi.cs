@@ -1,0 +1,46 @@
+using System.Globalization;
+using ShopSample.Shop;
+
+namespace ShopSample.Api;
+
+/// <summary>The answer to a successful login.</summary>
+internal sealed record LoginResult(string Username);
+
+/// <summary><c>POST /api/login</c> and <c>POST /api/logout</c>.</summary>
+internal static class AuthApi
+{
+    public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
+    {
+        api.MapPost("/login", LoginAsync);
+        api.MapPost("/logout", (ShopSession shop) =>
+        {
+            // Deletes the stored session and the cookie; a later write starts a new session with a new id.
+            shop.Core.Flush();
+            return Results.NoContent();
+        });
+        return api;
+    }
+
+    private static async Task<IResult> LoginAsync(HttpRequest request, ShopSession shop, DemoUserDirectory users)
+    {
+        var (body, error) = await ApiJson.ReadObjectAsync(request);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        // Absent, null or non-string credentials are wrong credentials; the session is not touched.
+        var user = users.Find(ApiJson.GetString(body, "username") ?? "", ApiJson.GetString(body, "password") ?? "");
+        if (user is null)
+        {
+            return ApiJson.Error(StatusCodes.Status401Unauthorized, "Unknown username or wrong password.");
+        }
+
+        // Session fixation defence: a new id on every privilege change. The data (cart, theme, counters) is kept.
+        shop.Core.CycleId();
+        shop.Username = user.Username;
+        shop.UserId = user.UserId;
+        shop.Core.BindUser(user.UserId.ToString(CultureInfo.InvariantCulture));
+        return Results.Ok(new LoginResult(user.Username));
+    }
+}

@@ -1,0 +1,305 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Sqlite;
+
+/// <summary>
+/// Sessions in a SQLite database (the embedded default): one row per session keyed by the hashed id,
+/// the record as a MessagePack envelope, and the expiry in an indexed column. The schema is created on
+/// first use, in WAL mode. A save is one <c>BEGIN IMMEDIATE</c> transaction (read, merge per key, write),
+/// so concurrent writers to different keys never lose each other's changes.
+/// </summary>
+public sealed class SqliteSessionStore : ISessionStore, IDisposable
+{
+    /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
+    public const string StoreName = "Sqlite";
+
+    private readonly string _connectionString;
+    private readonly string _table;
+    private readonly int _batchSize;
+    private readonly SessionEnvelopeLimits _limits;
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+
+    // SQLite has one writer at a time; queueing writers here (asynchronously) avoids the provider's
+    // sleep-and-retry on SQLITE_BUSY inside one process. Other processes still meet the busy handler.
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private volatile bool _schemaReady;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="options">Connection string, table name and limits.</param>
+    public SqliteSessionStore(IOptions<SqliteSessionStoreOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var value = options.Value;
+        if (string.IsNullOrWhiteSpace(value.ConnectionString))
+        {
+            throw new InvalidOperationException("SqliteSessionStoreOptions.ConnectionString is not set (TypedSessions:ConnectionString).");
+        }
+
+        if (string.IsNullOrEmpty(value.TableName) || !value.TableName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            throw new InvalidOperationException($"SqliteSessionStoreOptions.TableName '{value.TableName}' must be letters, digits and underscores.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(value.CleanupBatchSize, 1);
+        var builder = new SqliteConnectionStringBuilder(value.ConnectionString);
+        if (builder.Mode != SqliteOpenMode.Memory && !string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        _connectionString = builder.ToString();
+        _table = value.TableName;
+        _batchSize = value.CleanupBatchSize;
+        _limits = value.Limits;
+    }
+
+    /// <inheritdoc/>
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+
+    /// <summary>Creates the table and indexes if missing, and turns on WAL. Runs by itself on first use.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken = default)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_schemaReady)
+            {
+                return;
+            }
+
+            await using var connection = new SqliteConnection(_connectionString);
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, "PRAGMA journal_mode=WAL;", cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync(connection, $"""
+                CREATE TABLE IF NOT EXISTS {_table} (
+                    key TEXT NOT NULL PRIMARY KEY,
+                    expires_at INTEGER NOT NULL,
+                    version INTEGER NOT NULL,
+                    user_key TEXT NULL,
+                    data BLOB NOT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS ix_{_table}_expires_at ON {_table} (expires_at);
+                CREATE INDEX IF NOT EXISTS ix_{_table}_user_key ON {_table} (user_key) WHERE user_key IS NOT NULL;
+                """, cancellationToken).ConfigureAwait(false);
+            _schemaReady = true;
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var stored = await ReadAsync(connection, key, request.Now, cancellationToken).ConfigureAwait(false);
+        var result = SessionLoadResult.From(stored, request);
+        if (result.Touched)
+        {
+            // Optimistic: if a save slipped in since the read, it slid the expiry itself.
+            using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"UPDATE {_table} SET expires_at = $expires, data = $data, version = $version WHERE key = $key AND version = $expected;";
+            command.Parameters.AddWithValue("$expires", result.Record!.Lifetime.ExpiresAt.ToUnixTimeMilliseconds());
+            command.Parameters.AddWithValue("$data", SessionEnvelope.Serialize(result.Record));
+            command.Parameters.AddWithValue("$version", result.Record.Version);
+            command.Parameters.AddWithValue("$key", key);
+            command.Parameters.AddWithValue("$expected", stored!.Version);
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+
+        // An expired row under the same key may be replaced; a live one never.
+        command.CommandText = $"""
+            INSERT INTO {_table} (key, expires_at, version, user_key, data) VALUES ($key, $expires, $version, $user, $data)
+            ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, version = excluded.version, user_key = excluded.user_key, data = excluded.data
+            WHERE {_table}.expires_at <= $now;
+            """;
+        AddRecordParameters(command, key, record);
+        command.Parameters.AddWithValue("$now", record.CreatedAt.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return false;
+        }
+
+        await WriteAsync(connection, key, existing.Apply(changes), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var existing = await ReadAsync(connection, key, now, cancellationToken).ConfigureAwait(false);
+        if (existing?.Lifetime.Touch(now, threshold) is not { } touched)
+        {
+            return false;
+        }
+
+        await WriteAsync(connection, key, existing.WithLifetime(touched), cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {_table} WHERE key = $key;";
+        command.Parameters.AddWithValue("$key", key);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        long total;
+        await using (var count = connection.CreateCommand())
+        {
+            count.CommandText = $"SELECT COUNT(*) FROM {_table} WHERE expires_at <= $now;";
+            count.Parameters.AddWithValue("$now", nowMs);
+            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        }
+
+        progress?.Report(new SessionCleanupProgress(0, total));
+        long deleted = 0;
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = $"DELETE FROM {_table} WHERE key IN (SELECT key FROM {_table} WHERE expires_at <= $now LIMIT $batch);";
+        delete.Parameters.AddWithValue("$now", nowMs);
+        delete.Parameters.AddWithValue("$batch", _batchSize);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int batch;
+            using (await WriteGateAsync(cancellationToken).ConfigureAwait(false))
+            {
+                batch = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (batch == 0)
+            {
+                break;
+            }
+
+            deleted += batch;
+            progress?.Report(new SessionCleanupProgress(deleted, Math.Max(total, deleted)));
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Releases pooled connections to the database file.</summary>
+    public void Dispose()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+        _schemaGate.Dispose();
+        _writeGate.Dispose();
+    }
+
+    private async Task<IDisposable> WriteGateAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new GateRelease(_writeGate);
+    }
+
+    private sealed class GateRelease(SemaphoreSlim gate) : IDisposable
+    {
+        private SemaphoreSlim? _gate = gate;
+
+        public void Dispose() => Interlocked.Exchange(ref _gate, null)?.Release();
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken).ConfigureAwait(false);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<SessionRecord?> ReadAsync(SqliteConnection connection, string key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT data FROM {_table} WHERE key = $key AND expires_at > $now;";
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        var data = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return data is byte[] bytes ? SessionEnvelope.Deserialize(bytes, _limits) : null;
+    }
+
+    private async Task WriteAsync(SqliteConnection connection, string key, SessionRecord record, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"UPDATE {_table} SET expires_at = $expires, version = $version, user_key = $user, data = $data WHERE key = $key;";
+        AddRecordParameters(command, key, record);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void AddRecordParameters(SqliteCommand command, string key, SessionRecord record)
+    {
+        command.Parameters.AddWithValue("$key", key);
+        command.Parameters.AddWithValue("$expires", record.Lifetime.ExpiresAt.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$version", record.Version);
+        command.Parameters.AddWithValue("$user", (object?)record.UserKey ?? DBNull.Value);
+        command.Parameters.AddWithValue("$data", SessionEnvelope.Serialize(record));
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

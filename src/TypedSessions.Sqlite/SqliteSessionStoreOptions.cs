@@ -1,0 +1,22 @@
+using TypedSessions.Storage;
+
+namespace TypedSessions.Sqlite;
+
+/// <summary>Settings of <see cref="SqliteSessionStore"/>.</summary>
+public sealed class SqliteSessionStoreOptions
+{
+    /// <summary>
+    /// The SQLite connection string. Default <c>TypedSessions:ConnectionString</c>, else
+    /// <c>Data Source={ContentRoot}/App_Data/sessions.db</c>. The folder is created when missing.
+    /// </summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>The table name. Default <c>typedsessions</c>.</summary>
+    public string TableName { get; set; } = "typedsessions";
+
+    /// <summary>Rows deleted per statement by <see cref="SqliteSessionStore.DeleteExpiredAsync"/>. Default 1,000.</summary>
+    public int CleanupBatchSize { get; set; } = 1000;
+
+    /// <summary>Decoder caps for stored sessions.</summary>
+    public SessionEnvelopeLimits Limits { get; set; } = SessionEnvelopeLimits.Default;
+}

@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using TypedSessions.Benchmarks;
+
+if (args is ["sizes"])
+{
+    var (typed, builtIn) = SerializationBenchmarks.PayloadSizes();
+    Console.WriteLine($"typical session payload: TypedSessions {typed} bytes, Microsoft.AspNetCore.Session {builtIn} bytes");
+    return;
+}
+
+// InProcessEmitToolchain avoids generating and building a project per benchmark run.
+var config = DefaultConfig.Instance
+    .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+    .WithOptions(ConfigOptions.DisableOptimizationsValidator);
+BenchmarkSwitcher.FromAssembly(typeof(SessionFactory).Assembly).Run(args, config);

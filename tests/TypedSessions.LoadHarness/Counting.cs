@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Caching.Distributed;
+using TypedSessions.Storage;
+
+namespace TypedSessions.LoadHarness;
+
+/// <summary>Counts the calls both libraries make to their backend, so a round reports store calls per request.</summary>
+internal sealed class BackendCounters
+{
+    private long _typedSessions;
+    private long _builtIn;
+
+    public long TypedSessions => Interlocked.Read(ref _typedSessions);
+
+    public long BuiltIn => Interlocked.Read(ref _builtIn);
+
+    public void CountTypedSessions() => Interlocked.Increment(ref _typedSessions);
+
+    public void CountBuiltIn() => Interlocked.Increment(ref _builtIn);
+}
+
+/// <summary>Counts TypedSessions store calls.</summary>
+internal sealed class CountingStore(ISessionStore inner, BackendCounters counters) : ISessionStore
+{
+    public SessionStoreCapabilities Capabilities => inner.Capabilities;
+
+    public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.LoadAsync(key, request, cancellationToken);
+    }
+
+    public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.CreateAsync(key, record, cancellationToken);
+    }
+
+    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.SaveAsync(key, changes, cancellationToken);
+    }
+
+    public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.TouchAsync(key, now, threshold, cancellationToken);
+    }
+
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.DeleteAsync(key, cancellationToken);
+    }
+
+    public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+        => inner.DeleteExpiredAsync(now, progress, cancellationToken);
+}
+
+/// <summary>Counts the built-in session's IDistributedCache calls.</summary>
+internal sealed class CountingCache(IDistributedCache inner, BackendCounters counters) : IDistributedCache
+{
+    public byte[]? Get(string key)
+    {
+        counters.CountBuiltIn();
+        return inner.Get(key);
+    }
+
+    public Task<byte[]?> GetAsync(string key, CancellationToken token = default)
+    {
+        counters.CountBuiltIn();
+        return inner.GetAsync(key, token);
+    }
+
+    public void Refresh(string key)
+    {
+        counters.CountBuiltIn();
+        inner.Refresh(key);
+    }
+
+    public Task RefreshAsync(string key, CancellationToken token = default)
+    {
+        counters.CountBuiltIn();
+        return inner.RefreshAsync(key, token);
+    }
+
+    public void Remove(string key)
+    {
+        counters.CountBuiltIn();
+        inner.Remove(key);
+    }
+
+    public Task RemoveAsync(string key, CancellationToken token = default)
+    {
+        counters.CountBuiltIn();
+        return inner.RemoveAsync(key, token);
+    }
+
+    public void Set(string key, byte[] value, DistributedCacheEntryOptions options)
+    {
+        counters.CountBuiltIn();
+        inner.Set(key, value, options);
+    }
+
+    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default)
+    {
+        counters.CountBuiltIn();
+        return inner.SetAsync(key, value, options, token);
+    }
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace TypedSessions.LoadHarness;
+
+/// <summary>
+/// Drives the server with wrk in interleaved A/B rounds (TypedSessions, built-in, built-in,
+/// TypedSessions, …) for four cases and prints a markdown table: requests/s, p50/p99 latency and
+/// backend calls per request (Redis: commands per request from INFO commandstats).
+/// </summary>
+internal static partial class Driver
+{
+    private static readonly string[] Cases = ["none", "untouched", "read", "write"];
+
+    public static async Task<int> RunAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
+        var results = new List<Result>();
+        foreach (var @case in Cases)
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                string[] order = round % 2 == 0 ? ["ts", "ms"] : ["ms", "ts"];
+                foreach (var lib in order)
+                {
+                    var cookie = @case == "none" ? null : await EstablishAsync(http, lib);
+                    var before = await CountAsync(http, lib, redis);
+                    var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections);
+                    var after = await CountAsync(http, lib, redis);
+                    results.Add(new Result(@case, lib, run.RequestsPerSecond, run.P50, run.P99, run.Requests, run.Errors, (after - before) / (double)Math.Max(1, run.Requests)));
+                    Console.Error.WriteLine($"[{backend}] {@case,-9} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {(after - before) / (double)Math.Max(1, run.Requests):F2} calls/req, {run.Errors} errors");
+                }
+            }
+        }
+
+        Console.WriteLine(Table(backend, results, redis is not null));
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static string Table(string backend, List<Result> results, bool redis)
+    {
+        var unit = redis ? "Redis commands/req" : "store calls/req";
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | {unit} | errors | TS/built-in req/s |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var @case in Cases)
+        {
+            var medians = new Dictionary<string, Result>();
+            foreach (var lib in new[] { "ts", "ms" })
+            {
+                var runs = results.Where(r => r.Case == @case && r.Library == lib).ToList();
+                medians[lib] = new Result(@case, lib, Median(runs.Select(r => r.RequestsPerSecond)), Median(runs.Select(r => r.P50)), Median(runs.Select(r => r.P99)), runs.Sum(r => r.Requests), runs.Sum(r => r.Errors), Median(runs.Select(r => r.CallsPerRequest)));
+            }
+
+            var ratio = medians["ts"].RequestsPerSecond / medians["ms"].RequestsPerSecond;
+            foreach (var lib in new[] { "ts", "ms" })
+            {
+                var m = medians[lib];
+                var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {m.Errors} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} |");
+            }
+        }
+
+        return sb.ToString();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length == 0 ? 0 : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static async Task<string> EstablishAsync(HttpClient http, string lib)
+    {
+        using var response = await http.GetAsync(new Uri($"{lib}/write", UriKind.Relative));
+        response.EnsureSuccessStatusCode();
+        var header = response.Headers.GetValues("Set-Cookie").First();
+        return header[..header.IndexOf(';', StringComparison.Ordinal)];
+    }
+
+    private static async Task<long> CountAsync(HttpClient http, string lib, string? redis)
+    {
+        if (redis is not null)
+        {
+            return await RedisCommandsAsync(redis);
+        }
+
+        var parts = (await http.GetStringAsync(new Uri("stats", UriKind.Relative))).Split(' ');
+        return long.Parse(lib == "ts" ? parts[0] : parts[1], CultureInfo.InvariantCulture);
+    }
+
+    // Sum of calls over every command except INFO itself.
+    private static async Task<long> RedisCommandsAsync(string redis)
+    {
+        var (host, port) = (redis.Split(':')[0], redis.Split(':')[1]);
+        var output = await RunAsync("redis-cli", $"-h {host} -p {port} INFO commandstats");
+        long total = 0;
+        foreach (Match m in CommandStat().Matches(output))
+        {
+            if (m.Groups[1].Value != "info")
+            {
+                total += long.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            }
+        }
+
+        return total;
+    }
+
+    private static async Task<WrkRun> WrkAsync(string url, string? cookie, int seconds, int connections)
+    {
+        var header = cookie is null ? string.Empty : $"-H \"Cookie: {cookie}\" ";
+        var output = await RunAsync("wrk", $"-t2 -c{connections} -d{seconds}s --latency {header}{url}");
+        var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var requests = long.Parse(TotalRequests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        var errorsMatch = NonSuccess().Match(output);
+        var errors = errorsMatch.Success ? long.Parse(errorsMatch.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+        var socketErrors = SocketErrors().Match(output);
+        if (socketErrors.Success)
+        {
+            errors += socketErrors.Groups[1].Value.Split(',').Sum(p => long.Parse(p.Trim().Split(' ')[^1], CultureInfo.InvariantCulture));
+        }
+
+        return new WrkRun(rps, Percentile(output, "50"), Percentile(output, "99"), requests, errors);
+    }
+
+    private static double Percentile(string output, string percentile)
+    {
+        var m = Regex.Match(output, $@"^\s+{percentile}%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+        var value = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+        return m.Groups[2].Value switch { "us" => value / 1000, "s" => value * 1000, _ => value };
+    }
+
+    private static async Task<string> RunAsync(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })
+            ?? throw new InvalidOperationException($"could not start {file}");
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{file} {arguments} exited with {process.ExitCode}: {await process.StandardError.ReadToEndAsync()}");
+        }
+
+        return output;
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex TotalRequests();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex NonSuccess();
+
+    [GeneratedRegex(@"Socket errors: (.*)")]
+    private static partial Regex SocketErrors();
+
+    [GeneratedRegex(@"cmdstat_([a-z|]+):calls=(\d+)")]
+    private static partial Regex CommandStat();
+
+    private sealed record WrkRun(double RequestsPerSecond, double P50, double P99, long Requests, long Errors);
+
+    private sealed record Result(string Case, string Library, double RequestsPerSecond, double P50, double P99, long Requests, long Errors, double CallsPerRequest);
+}

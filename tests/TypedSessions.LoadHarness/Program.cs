@@ -1,0 +1,18 @@
+using System.Globalization;
+using TypedSessions.LoadHarness;
+
+// serve: the app under load (run it as its own process). drive: wrk rounds against it; prints the table.
+if (args.Length > 0 && args[0] == "drive")
+{
+    string Arg(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;
+    return await Driver.RunAsync(
+        Arg("base", "http://127.0.0.1:5099"),
+        Arg("backend", "memory"),
+        int.Parse(Arg("rounds", "3"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("seconds", "5"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("connections", "32"), CultureInfo.InvariantCulture),
+        args.Contains("--redis") ? Arg("redis", string.Empty) : null);
+}
+
+await Server.RunAsync(args.Skip(args.Length > 0 && args[0] == "serve" ? 1 : 0).ToArray());
+return 0;

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using TypedSessions.Storage;
+using TypedSessions.Storage.Memory;
+
+namespace TypedSessions.LoadHarness;
+
+/// <summary>
+/// One app serving equivalent endpoints on TypedSessions (<c>/ts/…</c>) and on
+/// Microsoft.AspNetCore.Session (<c>/ms/…</c>) over the same backend. Cases:
+/// <c>none</c> and <c>untouched</c> never ask for the session, <c>read</c> reads one string,
+/// <c>write</c> increments one int. <c>/stats</c> returns the backend call counters.
+/// </summary>
+internal static class Server
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.Logging.ClearProviders();
+        var backend = builder.Configuration["backend"] ?? "memory";
+        var counters = new BackendCounters();
+        builder.Services.AddSingleton(counters);
+
+        // TypedSessions: on-demand loading, so a request that never asks for its session costs no store call.
+        builder.Services.AddTypedSessions(o =>
+        {
+            o.LoadMode = SessionLoadMode.OnDemand;
+            o.CleanupInterval = TimeSpan.Zero;
+            o.Store = "Counting";
+        }).AddMemoryStore().AddStore("Counting", sp => new CountingStore(Backends.TypedSessionsStore(sp, backend), counters));
+
+        // The built-in session over the equivalent IDistributedCache.
+        Backends.AddDistributedCache(builder.Services, backend);
+        builder.Services.Decorate(counters);
+        builder.Services.AddSession(o =>
+        {
+            o.IdleTimeout = TimeSpan.FromMinutes(20);
+            o.Cookie.Name = "ms";
+        });
+
+        var app = builder.Build();
+        app.MapGet("/stats", (BackendCounters c) => $"{c.TypedSessions} {c.BuiltIn}");
+        app.Map("/ts", ts =>
+        {
+            ts.UseTypedSessions();
+            ts.Run(async context =>
+            {
+                switch (context.Request.Path.Value)
+                {
+                    case "/read":
+                        var read = await context.LoadSessionAsync(context.RequestAborted);
+                        await context.Response.WriteAsync(read.Get<string>("name") ?? "-");
+                        break;
+                    case "/write":
+                        var session = await context.LoadSessionAsync(context.RequestAborted);
+                        var next = session.Get<int>("counter") + 1;
+                        session.Set("name", "alice");
+                        session.Set("counter", next);
+                        await context.Response.WriteAsync(next.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    default:
+                        await context.Response.WriteAsync("ok");
+                        break;
+                }
+            });
+        });
+        app.Map("/ms", ms =>
+        {
+            ms.UseSession();
+            ms.Run(async context =>
+            {
+                switch (context.Request.Path.Value)
+                {
+                    case "/read":
+                        await context.Session.LoadAsync(context.RequestAborted);
+                        await context.Response.WriteAsync(context.Session.GetString("name") ?? "-");
+                        break;
+                    case "/write":
+                        await context.Session.LoadAsync(context.RequestAborted);
+                        var next = (context.Session.GetInt32("counter") ?? 0) + 1;
+                        context.Session.SetString("name", "alice");
+                        context.Session.SetInt32("counter", next);
+                        await context.Response.WriteAsync(next.ToString(CultureInfo.InvariantCulture));
+                        break;
+                    default:
+                        await context.Response.WriteAsync("ok");
+                        break;
+                }
+            });
+        });
+        await app.RunAsync();
+    }
+
+    private static void Decorate(this IServiceCollection services, BackendCounters counters)
+    {
+        var descriptor = services.Last(d => d.ServiceType == typeof(IDistributedCache));
+        services.Remove(descriptor);
+        services.AddSingleton<IDistributedCache>(sp => new CountingCache(
+            descriptor.ImplementationInstance as IDistributedCache
+                ?? (IDistributedCache)(descriptor.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, descriptor.ImplementationType!)),
+            counters));
+    }
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Load harness: TypedSessions vs Microsoft.AspNetCore.Session in one app, same backend, driven by wrk in
+# interleaved A/B rounds. Prints a markdown table per backend.
+#   bash tests/TypedSessions.LoadHarness/run.sh [memory|redis|all] [rounds] [seconds] [connections]
+# The server is pinned to CPU 0 and wrk to CPU 1 (2-core machine) so they do not fight over one core.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../.." && pwd)
+which_backends=${1:-all}; rounds=${2:-3}; seconds=${3:-5}; connections=${4:-32}
+work=$(mktemp -d "${TMPDIR:-/tmp}/typedsessions-load.XXXXXX")
+server_pid=""; redis_port=""
+
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+  [ -n "$redis_port" ] && redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
+need wrk wrk
+free_port() { while :; do p=$(( (RANDOM % 20000) + 20000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
+pin() { if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+
+dotnet build -c Release "$here" -v quiet -nologo >/dev/null
+dll="$here/bin/Release/net10.0/TypedSessions.LoadHarness.dll"
+
+run_backend() {
+  local backend=$1; local extra=()
+  if [ "$backend" = redis ]; then
+    need redis-server redis-server
+    redis_port=$(free_port)
+    redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
+      --pidfile "$work/redis.pid" --logfile "$work/redis.log" --dir "$work" >/dev/null
+    until redis-cli -p "$redis_port" ping 2>/dev/null | grep -q PONG; do sleep 0.1; done
+    extra=(--redis "127.0.0.1:$redis_port")
+  fi
+  local port; port=$(free_port)
+  pin 0 dotnet "$dll" serve --urls "http://127.0.0.1:$port" --backend "$backend" "${extra[@]}" >"$work/server.log" 2>&1 &
+  server_pid=$!
+  until curl -sf "http://127.0.0.1:$port/stats" >/dev/null; do sleep 0.2; done
+  echo "### $backend ($(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds × ${seconds}s, $connections connections)"
+  echo
+  pin 1 dotnet "$dll" drive --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" "${extra[@]}"
+  kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+  if [ -n "$redis_port" ]; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; redis_port=""; fi
+}
+
+case "$which_backends" in
+  all) run_backend memory; run_backend redis ;;
+  *) run_backend "$which_backends" ;;
+esac

@@ -1,0 +1,186 @@
+using System.Security.Cryptography;
+using Microsoft.Data.Sqlite;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Sqlite.Tests;
+
+public sealed class SqliteSessionStoreTests : IDisposable
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
+    private readonly TempDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    [Fact]
+    public async Task The_schema_is_created_on_first_use_in_wal_mode_with_an_expiry_index()
+    {
+        using var store = _db.CreateStore();
+        Assert.False(File.Exists(_db.Path_));
+
+        Assert.Null((await store.LoadAsync(Key(), new(T0, null))).Record);
+
+        Assert.True(File.Exists(_db.Path_));
+        await using var connection = new SqliteConnection(_db.ConnectionString);
+        await connection.OpenAsync();
+        Assert.Equal("wal", await Scalar(connection, "PRAGMA journal_mode;"));
+        Assert.Equal("ix_typedsessions_expires_at", await Scalar(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND sql LIKE '%expires_at%';"));
+    }
+
+    [Fact]
+    public async Task Create_load_save_delete_round_trip()
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        var record = Record(("name", [1, 2, 3]));
+
+        Assert.True(await store.CreateAsync(key, record));
+        Assert.False(await store.CreateAsync(key, record));
+
+        var loaded = (await store.LoadAsync(key, new(T0, null))).Record!;
+        Assert.Equal([1, 2, 3], loaded.Values["name"]);
+        Assert.Equal(record.CreatedAt, loaded.CreatedAt);
+        Assert.Equal(record.Lifetime, loaded.Lifetime);
+
+        Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["b"] = [9] }, RemovedKeys = ["name"] }));
+        loaded = (await store.LoadAsync(key, new(T0, null))).Record!;
+        Assert.Equal(["b"], loaded.Values.Keys);
+        Assert.Equal(2, loaded.Version);
+
+        Assert.True(await store.DeleteAsync(key));
+        Assert.False(await store.DeleteAsync(key));
+        Assert.Null((await store.LoadAsync(key, new(T0, null))).Record);
+        Assert.False(await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["x"] = [1] } }));
+        Assert.Null((await store.LoadAsync(key, new(T0, null))).Record);
+    }
+
+    [Fact]
+    public async Task Expired_rows_are_absent_and_may_be_replaced_by_create()
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        await store.CreateAsync(key, Record());
+        var later = T0 + TimeSpan.FromMinutes(21);
+
+        Assert.Null((await store.LoadAsync(key, new(later, 0.25))).Record);
+        Assert.False(await store.SaveAsync(key, new SessionChangeSet { Now = later, SetValues = new Dictionary<string, byte[]> { ["x"] = [1] } }));
+        Assert.True(await store.CreateAsync(key, Record(createdAt: later)));
+    }
+
+    [Fact]
+    public async Task Load_touches_only_when_due_and_in_the_same_call()
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        await store.CreateAsync(key, Record());
+
+        var early = await store.LoadAsync(key, new(T0 + TimeSpan.FromMinutes(2), 0.25));
+        Assert.False(early.Touched);
+
+        var due = await store.LoadAsync(key, new(T0 + TimeSpan.FromMinutes(10), 0.25));
+        Assert.True(due.Touched);
+        Assert.Equal(T0 + TimeSpan.FromMinutes(30), due.Record!.Lifetime.ExpiresAt);
+        Assert.Equal(T0 + TimeSpan.FromMinutes(30), (await store.LoadAsync(key, new(T0, null))).Record!.Lifetime.ExpiresAt);
+
+        Assert.True(await store.TouchAsync(key, T0 + TimeSpan.FromMinutes(20), 0.25));
+        Assert.False(await store.TouchAsync(key, T0 + TimeSpan.FromMinutes(21), 0.25));
+    }
+
+    [Fact]
+    public async Task One_hundred_concurrent_saves_of_different_keys_all_survive()
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        await store.CreateAsync(key, Record(("owner", [1])));
+
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            var ok = await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [(byte)i] } });
+            Assert.True(ok);
+        })));
+
+        var loaded = (await store.LoadAsync(key, new(T0, null))).Record!;
+        Assert.Equal(101, loaded.Values.Count);
+        Assert.Equal(101, loaded.Version);
+        Assert.All(Enumerable.Range(0, 100), i => Assert.Equal((byte)i, loaded.Values["k" + i][0]));
+    }
+
+    [Fact]
+    public async Task Delete_expired_works_in_batches_and_reports_progress()
+    {
+        using var store = _db.CreateStore(batchSize: 7);
+        for (var i = 0; i < 30; i++)
+        {
+            await store.CreateAsync(Key(), Record(createdAt: T0 - TimeSpan.FromHours(1)));
+        }
+
+        var live = Key();
+        await store.CreateAsync(live, Record());
+        var reports = new List<SessionCleanupProgress>();
+
+        var deleted = await store.DeleteExpiredAsync(T0, new SyncProgress(reports.Add));
+
+        Assert.Equal(30, deleted);
+        Assert.Equal(new SessionCleanupProgress(0, 30), reports[0]);
+        Assert.Equal(new SessionCleanupProgress(30, 30), reports[^1]);
+        Assert.Equal(6, reports.Count);
+        Assert.NotNull((await store.LoadAsync(live, new(T0, null))).Record);
+        Assert.Equal(0, await store.DeleteExpiredAsync(T0));
+    }
+
+    [Fact]
+    public async Task A_corrupt_row_is_reported_as_SessionDataException()
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        await store.CreateAsync(key, Record());
+        await using (var connection = new SqliteConnection(_db.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE typedsessions SET data = x'c1c1c1' WHERE key = $k;";
+            command.Parameters.AddWithValue("$k", key);
+            Assert.Equal(1, await command.ExecuteNonQueryAsync());
+        }
+
+        await Assert.ThrowsAsync<SessionDataException>(async () => await store.LoadAsync(key, new(T0, null)));
+    }
+
+    [Fact]
+    public async Task Two_store_instances_on_one_file_merge_like_two_app_processes()
+    {
+        using var a = _db.CreateStore();
+        using var b = _db.CreateStore();
+        var key = Key();
+        await a.CreateAsync(key, Record());
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
+        {
+            var store = i % 2 == 0 ? a : b;
+            Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [1] } }));
+        })));
+
+        Assert.Equal(40, (await b.LoadAsync(key, new(T0, null))).Record!.Values.Count);
+    }
+
+    private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
+
+    private static SessionRecord Record(params (string Key, byte[] Value)[] values) => Record(T0, values);
+
+    private static SessionRecord Record(DateTimeOffset createdAt, params (string Key, byte[] Value)[] values)
+        => new(
+            values.ToDictionary(v => v.Key, v => v.Value),
+            createdAt,
+            SessionLifetime.Compute(SessionExpiryMode.Default, createdAt, createdAt, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8)));
+
+    private static async Task<string?> Scalar(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (string?)await command.ExecuteScalarAsync();
+    }
+
+    private sealed class SyncProgress(Action<SessionCleanupProgress> report) : IProgress<SessionCleanupProgress>
+    {
+        public void Report(SessionCleanupProgress value) => report(value);
+    }
+}

@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Tests.Integration;
+
+/// <summary>Wraps a real store: counts calls per operation and can make an operation fail or hang.</summary>
+internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
+{
+    private readonly ConcurrentDictionary<string, int> _calls = new();
+
+    public ISessionStore Inner { get; } = inner;
+
+    /// <summary>Operation name ("load", "create", "save", "touch", "delete") that throws.</summary>
+    public string? FailOn { get; set; }
+
+    /// <summary>Operation name that never completes (ignores its token).</summary>
+    public string? HangOn { get; set; }
+
+    public SessionStoreCapabilities Capabilities => Inner.Capabilities;
+
+    public int Calls(string operation) => _calls.GetValueOrDefault(operation);
+
+    public int TotalCalls => _calls.Values.Sum();
+
+    public void Reset() => _calls.Clear();
+
+    public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
+        => Run("load", () => Inner.LoadAsync(key, request, cancellationToken));
+
+    public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
+        => Run("create", () => Inner.CreateAsync(key, record, cancellationToken));
+
+    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        => Run("save", () => Inner.SaveAsync(key, changes, cancellationToken));
+
+    public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
+        => Run("touch", () => Inner.TouchAsync(key, now, threshold, cancellationToken));
+
+    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
+        => Run("delete", () => Inner.DeleteAsync(key, cancellationToken));
+
+    public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Run("cleanup", () => Inner.DeleteExpiredAsync(now, progress, cancellationToken));
+
+    private async ValueTask<T> Run<T>(string operation, Func<ValueTask<T>> call)
+    {
+        _calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        if (FailOn == operation)
+        {
+            throw new SessionStoreException($"Injected {operation} failure.");
+        }
+
+        if (HangOn == operation)
+        {
+            await Task.Delay(Timeout.Infinite).ConfigureAwait(false);
+        }
+
+        return await call().ConfigureAwait(false);
+    }
+}

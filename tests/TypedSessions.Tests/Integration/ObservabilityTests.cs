@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+
+namespace TypedSessions.Tests.Integration;
+
+public sealed class ObservabilityTests
+{
+    [Fact]
+    public async Task Logs_carry_event_ids_and_hashed_ids_but_never_a_raw_session_id()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map);
+        using var client = app.CreateClient();
+        var cookies = new List<string>();
+        await client.PostAsync("/set?key=name&value=alice");
+        cookies.Add(client.Cookie!);
+        await client.GetStringAsync("/read?key=name");
+        await client.PostAsync("/cycle");
+        cookies.Add(client.Cookie!);
+        await client.PostAsync("/flush");
+        client.Cookie = cookies[0];
+        await client.GetStringAsync("/read?key=name");
+        app.Store.FailOn = "load";
+        client.Cookie = cookies[1];
+        await client.GetAsync("/read?key=name");
+
+        var entries = app.Logs.Entries.Where(e => e.Category.StartsWith("TypedSessions", StringComparison.Ordinal)).ToList();
+        Assert.Contains(entries, e => e.Id.Name == "SessionCreated");
+        Assert.Contains(entries, e => e.Id.Name == "SessionLoaded");
+        Assert.Contains(entries, e => e.Id.Name == "SessionDeleted");
+        Assert.Contains(entries, e => e.Id.Name == "SessionNotFound");
+        Assert.Contains(entries, e => e.Id.Name == "StoreFailed");
+        foreach (var raw in cookies)
+        {
+            Assert.DoesNotContain(app.Logs.Entries, e => e.Text.Contains(raw, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task The_meter_counts_store_operations_and_the_activity_source_traces_them()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map);
+        using var operations = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "TypedSessions", "typedsessions.store.operations");
+        using var duration = new MetricCollector<double>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "TypedSessions", "typedsessions.store.duration");
+        var activities = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "TypedSessions",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = activities.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var client = app.CreateClient();
+
+        await client.PostAsync("/set?key=name&value=alice");
+        await client.GetStringAsync("/read?key=name");
+
+        var measured = operations.GetMeasurementSnapshot();
+        Assert.Contains(measured, m => (string?)m.Tags["operation"] == "create" && (string?)m.Tags["outcome"] == "ok");
+        Assert.Contains(measured, m => (string?)m.Tags["operation"] == "load" && (string?)m.Tags["outcome"] == "ok");
+        Assert.Equal(2, duration.GetMeasurementSnapshot().Count);
+        Assert.Contains(activities, a => a.OperationName == "session.create" && ((string?)a.GetTagItem("session.id_hash"))?.Length == 12);
+        Assert.DoesNotContain(activities, a => a.Tags.Any(t => t.Value == client.Cookie));
+    }
+}
