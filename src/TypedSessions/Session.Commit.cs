@@ -21,6 +21,7 @@ public sealed partial class Session
             return;
         }
 
+        PromoteChangedPending();
         foreach (var (key, entry) in _entries)
         {
             SyncTracked(key, entry);
@@ -80,6 +81,12 @@ public sealed partial class Session
         if (_state == State.Disabled)
         {
             return;
+        }
+
+        // A new collection changed in place may establish the session: decide before the cookie is due.
+        if (_state == State.Loaded)
+        {
+            PromoteChangedPending();
         }
 
         var headers = response.Headers;

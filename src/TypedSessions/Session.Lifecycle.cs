@@ -66,6 +66,7 @@ public sealed partial class Session
         }
 
         _entries.Clear();
+        _pending?.Clear();
         _setKeys.Clear();
         _removedKeys.Clear();
         _cleared = false;

@@ -168,6 +168,7 @@ public sealed partial class Session
         ArgumentNullException.ThrowIfNull(key);
         EnsureWritable();
         Access();
+        _pending?.Remove(key);
         if (!_entries.Remove(key, out var old))
         {
             return false;
@@ -199,6 +200,7 @@ public sealed partial class Session
     {
         EnsureWritable();
         Access();
+        _pending?.Clear();
         if (_entries.Count == 0 && !_persisted)
         {
             return;
@@ -224,6 +226,7 @@ public sealed partial class Session
         }
 
         EstablishIfNew();
+        _pending?.Remove(key);
         _entries[key] = entry;
         _size = newSize;
         _setKeys.Add(key);

@@ -17,6 +17,7 @@ public static class TypedSessionsServiceCollectionExtensions
     /// <summary>
     /// Adds TypedSessions. Options bind from the configuration section <c>TypedSessions</c>; then
     /// <paramref name="configure"/> runs. Choose a store with <c>TypedSessions:Store</c> or an <c>Add*Store()</c> call.
+    /// Session schemas (<see cref="SessionSchemaAttribute"/>) whose assembly has run by now become scoped services.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Optional code configuration, applied after configuration binding.</param>
@@ -24,6 +25,7 @@ public static class TypedSessionsServiceCollectionExtensions
     public static TypedSessionsBuilder AddTypedSessions(this IServiceCollection services, Action<TypedSessionOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
+        SessionSchemaSupport.AddRegisteredSchemas(services);
         var optionsBuilder = services.AddOptions<TypedSessionOptions>();
         var firstCall = !services.Any(d => d.ServiceType == typeof(SessionCoordinator));
         if (firstCall)

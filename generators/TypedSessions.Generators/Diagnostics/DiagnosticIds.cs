@@ -1,0 +1,20 @@
+namespace TypedSessions.Generators
+{
+    /// <summary>Diagnostic ids, shared as source with the code fixes.</summary>
+    internal static class DiagnosticIds
+    {
+        public const string SchemaNotPartial = "TS0001";
+        public const string PropertyNotPartial = "TS0002";
+        public const string PropertyNeedsGetAndSet = "TS0003";
+        public const string PropertyInitOnly = "TS0004";
+        public const string PropertyStatic = "TS0005";
+        public const string PropertyIndexer = "TS0006";
+        public const string UnsupportedPropertyType = "TS0007";
+        public const string DuplicateKey = "TS0008";
+        public const string InvalidKey = "TS0009";
+        public const string UnsupportedSchemaShape = "TS0010";
+        public const string SecretLikeProperty = "TS0011";
+        public const string InvalidDefaultValue = "TS0012";
+        public const string NoValueWhenAbsent = "TS0013";
+    }
+}

@@ -1,0 +1,401 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace TypedSessions.Generators
+{
+    /// <summary>What an absent key reads as.</summary>
+    internal enum AbsentValue
+    {
+        /// <summary><see langword="null"/> (nullable reference types), or the declared default.</summary>
+        Null,
+
+        /// <summary>The declared default, else <c>default(T)</c> (value types, including <c>Nullable&lt;T&gt;</c>).</summary>
+        Default,
+
+        /// <summary>The declared default, else <c>""</c> (non-nullable <see cref="string"/>).</summary>
+        EmptyString,
+
+        /// <summary>An empty array.</summary>
+        EmptyArray,
+
+        /// <summary>A new instance, stored only if changed in place (collections, classes with a parameterless constructor).</summary>
+        NewInstance,
+
+        /// <summary>No value can be produced (reported as TS0013).</summary>
+        None,
+    }
+
+    /// <summary>The schema rules, shared by the generator (what to emit) and the analyzer (what to report).</summary>
+    internal static class SchemaRules
+    {
+        public const int MaxKeyLength = 256;
+        public const string ReservedKeyPrefix = "__";
+
+        public static bool HasSchemaAttribute(INamedTypeSymbol type, KnownTypeSymbols known)
+            => known.SessionSchemaAttribute is { } attribute
+               && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
+
+        /// <summary>The session key of a property: its <c>[SessionKey]</c> name, else the property name.</summary>
+        public static string GetKey(IPropertySymbol property, KnownTypeSymbols known, out AttributeData? keyAttribute)
+        {
+            keyAttribute = FindAttribute(property, known.SessionKeyAttribute);
+            if (keyAttribute is { ConstructorArguments.Length: 1 } && keyAttribute.ConstructorArguments[0].Value is string key)
+            {
+                return key;
+            }
+
+            return property.Name;
+        }
+
+        /// <summary>Why a key is invalid, or <see langword="null"/> when it is fine.</summary>
+        public static string? DescribeInvalidKey(string key)
+        {
+            if (key.Trim().Length == 0)
+            {
+                return "a key cannot be empty or white space";
+            }
+
+            if (key.Length > MaxKeyLength)
+            {
+                return "a key can have at most " + MaxKeyLength + " characters, this one has " + key.Length;
+            }
+
+            if (key.StartsWith(ReservedKeyPrefix, StringComparison.Ordinal))
+            {
+                return "keys starting with \"" + ReservedKeyPrefix + "\" are reserved for TypedSessions";
+            }
+
+            if (key.Any(char.IsControl))
+            {
+                return "a key cannot contain control characters";
+            }
+
+            return null;
+        }
+
+        /// <summary>Why the schema's shape is not supported, or <see langword="null"/>.</summary>
+        public static string? DescribeUnsupportedShape(INamedTypeSymbol type)
+        {
+            if (type.TypeKind != TypeKind.Class)
+            {
+                return "must be a class";
+            }
+
+            if (type.IsRecord)
+            {
+                return "cannot be a record: a schema is a view over the session, not a value";
+            }
+
+            if (type.IsStatic)
+            {
+                return "cannot be static";
+            }
+
+            if (type.IsAbstract)
+            {
+                return "cannot be abstract: it is created for each request";
+            }
+
+            if (type.TypeParameters.Length > 0)
+            {
+                return "cannot be generic";
+            }
+
+            if (type.IsFileLocal)
+            {
+                return "cannot be file-local";
+            }
+
+            for (var containing = type.ContainingType; containing is not null; containing = containing.ContainingType)
+            {
+                if (containing.TypeParameters.Length > 0)
+                {
+                    return "cannot be nested in the generic type '" + containing.Name + "'";
+                }
+            }
+
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected or Accessibility.ProtectedAndInternal)
+                {
+                    return "must be accessible from its whole assembly (it or a containing type is private or protected)";
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The schema or the first containing type that is not declared partial, or <see langword="null"/>.</summary>
+        public static INamedTypeSymbol? FindNonPartialType(INamedTypeSymbol type, CancellationToken cancellationToken)
+        {
+            for (var current = type; current is not null; current = current.ContainingType)
+            {
+                var isPartial = current.DeclaringSyntaxReferences
+                    .Select(r => r.GetSyntax(cancellationToken))
+                    .OfType<TypeDeclarationSyntax>()
+                    .Any(d => d.Modifiers.Any(m => m.ValueText == "partial"));
+                if (!isPartial)
+                {
+                    return current;
+                }
+            }
+
+            return null;
+        }
+
+        public static bool IsNullable(ITypeSymbol type)
+            => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T
+               || (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated);
+
+        public static AbsentValue GetAbsentValue(ITypeSymbol type)
+        {
+            if (type.IsValueType)
+            {
+                return AbsentValue.Default;
+            }
+
+            if (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated)
+            {
+                return AbsentValue.Null;
+            }
+
+            if (type.SpecialType == SpecialType.System_String)
+            {
+                return AbsentValue.EmptyString;
+            }
+
+            if (type is IArrayTypeSymbol)
+            {
+                return AbsentValue.EmptyArray;
+            }
+
+            if (type is INamedTypeSymbol { TypeKind: TypeKind.Class, IsAbstract: false } named
+                && named.InstanceConstructors.Any(c => c.Parameters.Length == 0 && c.DeclaredAccessibility == Accessibility.Public))
+            {
+                return AbsentValue.NewInstance;
+            }
+
+            return AbsentValue.None;
+        }
+
+        /// <summary>
+        /// Whether the session serializer handles <paramref name="type"/>: primitives, string, enums,
+        /// DateTime, DateTimeOffset, TimeSpan, Guid, decimal, byte[], Nullable, one-dimensional arrays,
+        /// List/HashSet/Dictionary of supported types, and [MessagePackObject] types.
+        /// </summary>
+        public static bool IsSupportedType(ITypeSymbol type, KnownTypeSymbols known, out ITypeSymbol offending)
+        {
+            offending = type;
+            switch (type.SpecialType)
+            {
+                case SpecialType.System_Boolean:
+                case SpecialType.System_Char:
+                case SpecialType.System_SByte:
+                case SpecialType.System_Byte:
+                case SpecialType.System_Int16:
+                case SpecialType.System_UInt16:
+                case SpecialType.System_Int32:
+                case SpecialType.System_UInt32:
+                case SpecialType.System_Int64:
+                case SpecialType.System_UInt64:
+                case SpecialType.System_Single:
+                case SpecialType.System_Double:
+                case SpecialType.System_Decimal:
+                case SpecialType.System_String:
+                case SpecialType.System_DateTime:
+                    return true;
+            }
+
+            switch (type)
+            {
+                case IArrayTypeSymbol array:
+                    return array.IsSZArray && IsSupportedType(array.ElementType, known, out offending);
+                case INamedTypeSymbol { TypeKind: TypeKind.Enum }:
+                    return true;
+                case INamedTypeSymbol named:
+                    var definition = named.OriginalDefinition;
+                    if (definition.SpecialType == SpecialType.System_Nullable_T
+                        || Is(definition, known.List)
+                        || Is(definition, known.HashSet)
+                        || Is(definition, known.Dictionary))
+                    {
+                        foreach (var argument in named.TypeArguments)
+                        {
+                            if (!IsSupportedType(argument, known, out offending))
+                            {
+                                return false;
+                            }
+                        }
+
+                        return true;
+                    }
+
+                    return Is(named, known.DateTimeOffset)
+                           || Is(named, known.TimeSpan)
+                           || Is(named, known.Guid)
+                           || FindAttribute(named, known.MessagePackObjectAttribute) is not null;
+                default:
+                    return false;
+            }
+        }
+
+        public static AttributeData? FindDefaultValue(IPropertySymbol property, KnownTypeSymbols known)
+            => FindAttribute(property, known.DefaultValueAttribute);
+
+        /// <summary>Why a <c>[DefaultValue]</c> does not fit the property, or <see langword="null"/>.</summary>
+        public static string? DescribeInvalidDefault(IPropertySymbol property, AttributeData attribute, Compilation compilation)
+        {
+            if (attribute.ConstructorArguments.Length != 1)
+            {
+                return "must be a single constant: [DefaultValue(Type, string)] is not supported";
+            }
+
+            var argument = attribute.ConstructorArguments[0];
+            if (argument.Kind == TypedConstantKind.Error)
+            {
+                return null;
+            }
+
+            var absent = GetAbsentValue(property.Type);
+            if (absent is AbsentValue.EmptyArray or AbsentValue.NewInstance or AbsentValue.None)
+            {
+                return "is only supported for strings, enums and primitive values; an absent collection reads as an empty one";
+            }
+
+            if (argument.IsNull)
+            {
+                return IsNullable(property.Type) ? null : "cannot be null for the non-nullable type '" + property.Type.ToDisplayString() + "'";
+            }
+
+            var target = UnderlyingType(property.Type);
+            if (argument.Kind != TypedConstantKind.Primitive && argument.Kind != TypedConstantKind.Enum)
+            {
+                return "must be a constant of type '" + target.ToDisplayString() + "'";
+            }
+
+            var source = argument.Type!;
+            if (target is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
+            {
+                return SymbolEqualityComparer.Default.Equals(source, enumType) || IsIntegral(source)
+                    ? null
+                    : "is a '" + source.ToDisplayString() + "', which is not a value of the enum '" + target.ToDisplayString() + "'";
+            }
+
+            var conversion = compilation.ClassifyCommonConversion(source, target);
+            if (conversion.IsImplicit || (conversion.IsNumeric && IsNumeric(source) && IsNumeric(target)))
+            {
+                return null;
+            }
+
+            return "is a '" + source.ToDisplayString() + "', which does not convert to '" + target.ToDisplayString() + "'";
+        }
+
+        /// <summary>The reason a property's name suggests it holds a secret, or <see langword="null"/>.</summary>
+        public static string? DescribeSecretName(string name)
+        {
+            var words = SplitWords(name);
+            var joined = string.Concat(words);
+            if (words.Any(w => w is "csrf" or "xsrf" or "antiforgery" or "requestverification"))
+            {
+                return null;
+            }
+
+            if (joined.Contains("password") || joined.Contains("passwd") || joined.Contains("passphrase") || words.Contains("pwd"))
+            {
+                return "a password";
+            }
+
+            if (joined.Contains("secret"))
+            {
+                return "a secret";
+            }
+
+            if (joined.Contains("apikey"))
+            {
+                return "an API key";
+            }
+
+            if (joined.Contains("privatekey"))
+            {
+                return "a private key";
+            }
+
+            if (words.Any(w => w is "token" or "tokens" or "jwt"))
+            {
+                return "a token";
+            }
+
+            if (joined.Contains("creditcard") || joined.Contains("cardnumber") || words.Any(w => w is "cvv" or "cvc"))
+            {
+                return "payment card data";
+            }
+
+            if (words.Contains("ssn"))
+            {
+                return "a social security number";
+            }
+
+            return null;
+        }
+
+        public static ITypeSymbol UnderlyingType(ITypeSymbol type)
+            => type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
+                ? nullable.TypeArguments[0]
+                : type;
+
+        private static string[] SplitWords(string name)
+        {
+            var words = new System.Collections.Generic.List<string>();
+            var current = new StringBuilder();
+            for (var i = 0; i < name.Length; i++)
+            {
+                var c = name[i];
+                if (!char.IsLetterOrDigit(c))
+                {
+                    Flush();
+                    continue;
+                }
+
+                var boundary = current.Length > 0 && char.IsUpper(c)
+                    && (char.IsLower(name[i - 1]) || (i + 1 < name.Length && char.IsLower(name[i + 1])));
+                if (boundary)
+                {
+                    Flush();
+                }
+
+                current.Append(char.ToLowerInvariant(c));
+            }
+
+            Flush();
+            return words.ToArray();
+
+            void Flush()
+            {
+                if (current.Length > 0)
+                {
+                    words.Add(current.ToString());
+                    current.Clear();
+                }
+            }
+        }
+
+        private static bool IsIntegral(ITypeSymbol type) => type.SpecialType is
+            SpecialType.System_SByte or SpecialType.System_Byte or SpecialType.System_Int16 or SpecialType.System_UInt16 or
+            SpecialType.System_Int32 or SpecialType.System_UInt32 or SpecialType.System_Int64 or SpecialType.System_UInt64;
+
+        private static bool IsNumeric(ITypeSymbol type) => IsIntegral(type) || type.SpecialType is
+            SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal or SpecialType.System_Char;
+
+        private static bool Is(ITypeSymbol type, INamedTypeSymbol? known)
+            => known is not null && SymbolEqualityComparer.Default.Equals(type, known);
+
+        private static AttributeData? FindAttribute(ISymbol symbol, INamedTypeSymbol? attributeType)
+            => attributeType is null
+                ? null
+                : symbol.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attributeType));
+    }
+}

@@ -1,0 +1,10 @@
+namespace TypedSessions.Generators
+{
+    /// <summary>Names of the generator's pipeline steps, for incrementality tests.</summary>
+    internal static class TrackingNames
+    {
+        public const string Schemas = nameof(Schemas);
+        public const string ValidSchemas = nameof(ValidSchemas);
+        public const string Registrations = nameof(Registrations);
+    }
+}

@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TypedSessions.Generators.Tests.Infrastructure;
+
+/// <summary>Compiles test sources and runs the generator and the analyzer over them.</summary>
+internal static class GeneratorRunner
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
+
+    public static CSharpCompilation Compile(params string[] sources)
+        => CSharpCompilation.Create(
+            "SchemaTests",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
+            TestReferences.All,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static CSharpGeneratorDriver CreateDriver(bool trackSteps = false)
+        => CSharpGeneratorDriver.Create(
+            [new SessionSchemaGenerator().AsSourceGenerator()],
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
+
+    /// <summary>Runs the generator; returns the output compilation and the generator's result.</summary>
+    public static (Compilation Output, GeneratorRunResult Result) Run(Compilation input)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+        Assert.Empty(diagnostics);
+        return (output, driver.GetRunResult().Results.Single());
+    }
+
+    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation)
+        => await compilation
+            .WithAnalyzers([new SessionSchemaAnalyzer()])
+            .GetAnalyzerDiagnosticsAsync();
+}

@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.IO.Compression;
+using System.Text;
+using System.Xml.Linq;
+using TypedSessions.Generators.Tests.Infrastructure;
+
+namespace TypedSessions.Generators.Tests.Packaging;
+
+/// <summary>
+/// Packs src/TypedSessions, restores the package into a fresh project outside the repository (a
+/// local folder source added to the machine's default sources) and builds schemas there.
+/// </summary>
+[Trait("Category", "Packaging")]
+public sealed class PackageTests : IDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(8);
+
+    private readonly string _work = Directory.CreateTempSubdirectory("typedsessions-pack-").FullName;
+
+    // A version no earlier run used, so the global packages folder can never serve a stale copy.
+    private readonly string _version = "0.0.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public async Task The_package_carries_the_generator_and_code_fixes_and_a_consumer_gets_working_schemas_and_TS_errors()
+    {
+        var feed = Path.Combine(_work, "feed");
+        await RunAsync(RepositoryPaths.Root, "pack", "src/TypedSessions/TypedSessions.csproj", "-c", "Release", "-o", feed,
+            $"-p:Version={_version}", "-nodeReuse:false");
+
+        var package = Path.Combine(feed, $"TypedSessions.{_version}.nupkg");
+        AssertPackageLayout(package);
+
+        var app = Path.Combine(_work, "Consumer");
+        Directory.CreateDirectory(app);
+        await File.WriteAllTextAsync(Path.Combine(app, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk.Web">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                <RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="TypedSessions" Version="{_version}" />
+              </ItemGroup>
+            </Project>
+            """);
+        await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram);
+
+        await RunAsync(app, "build", "-nodeReuse:false");
+        var output = await RunAsync(app, "exec", Path.Combine(app, "bin", "Debug", "net10.0", "Consumer.dll"));
+        Assert.True(output.Contains("first=|second=ada|cart=4|theme=Dark", StringComparison.Ordinal), output);
+
+        await File.WriteAllTextAsync(Path.Combine(app, "Broken.cs"), """
+            using TypedSessions;
+
+            [SessionSchema]
+            public partial class BrokenSession
+            {
+                public partial int Visits { get; set; }
+
+                [SessionKey("Visits")]
+                public partial int Count { get; set; }
+            }
+            """);
+        var broken = await RunAsync(app, expectSuccess: false, "build", "-nodeReuse:false");
+        Assert.True(
+            broken.Contains("error TS0008", StringComparison.Ordinal) && broken.Contains("Session property 'Count' uses the key \"Visits\"", StringComparison.Ordinal),
+            "The broken schema's TS0008 error is missing from the build output:\n" + broken);
+    }
+
+    public void Dispose()
+    {
+        Directory.Delete(_work, recursive: true);
+        var cached = Path.Combine(
+            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            "typedsessions",
+            _version);
+        if (Directory.Exists(cached))
+        {
+            Directory.Delete(cached, recursive: true);
+        }
+    }
+
+    private static void AssertPackageLayout(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("lib/net10.0/TypedSessions.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/TypedSessions.Generators.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/TypedSessions.CodeFixes.dll", entries);
+
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var dependencies = XDocument.Load(stream).Descendants().Where(e => e.Name.LocalName == "dependency")
+            .Select(e => (string)e.Attribute("id")!)
+            .ToList();
+        Assert.Contains("MessagePack", dependencies);
+        Assert.DoesNotContain(dependencies, id => id.StartsWith("TypedSessions.", StringComparison.Ordinal));
+        Assert.DoesNotContain(dependencies, id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
+    }
+
+    private static Task<string> RunAsync(string folder, params string[] arguments) => RunAsync(folder, expectSuccess: true, arguments);
+
+    private static async Task<string> RunAsync(string folder, bool expectSuccess, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = folder,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var stdout = PumpAsync(process.StandardOutput, output);
+        var stderr = PumpAsync(process.StandardError, output);
+        using var timeout = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {CommandTimeout}:\n{output}");
+        }
+
+        await Task.WhenAll(stdout, stderr);
+        var text = output.ToString();
+        if (expectSuccess)
+        {
+            Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{text}");
+        }
+        else
+        {
+            Assert.True(process.ExitCode != 0, $"'dotnet {string.Join(' ', arguments)}' was expected to fail:\n{text}");
+        }
+
+        return text;
+    }
+
+    private static async Task PumpAsync(StreamReader reader, StringBuilder output)
+    {
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    // Runs the app on a loopback port and talks to it: set a name, read it back with the cookie, fill a cart.
+    private const string ConsumerProgram = """
+        using System.ComponentModel;
+        using Microsoft.AspNetCore.Hosting.Server;
+        using Microsoft.AspNetCore.Hosting.Server.Features;
+        using TypedSessions;
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddTypedSessions().AddMemoryStore();
+        var app = builder.Build();
+        app.UseTypedSessions();
+        app.MapGet("/name", (ConsumerSession s) => s.Username ?? "");
+        app.MapGet("/login", (ConsumerSession s) => { s.Username = "ada"; return "ok"; });
+        app.MapGet("/cart", (ConsumerSession s) => { s.Cart.Add("x"); s.Cart.Add("y"); return s.Cart.Count.ToString(); });
+        app.MapGet("/theme", (ConsumerSession s) => s.Theme.ToString());
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        using var client = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(address) };
+        string? cookie = null;
+        async Task<string> Get(string path)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (cookie is not null) request.Headers.Add("Cookie", cookie);
+            using var response = await client.SendAsync(request);
+            response.EnsureSuccessStatusCode();
+            if (response.Headers.TryGetValues("Set-Cookie", out var values)) cookie = values.First().Split(';')[0];
+            return await response.Content.ReadAsStringAsync();
+        }
+
+        var first = await Get("/name");
+        await Get("/login");
+        var second = await Get("/name");
+        await Get("/cart");
+        var cart = await Get("/cart");
+        Console.WriteLine($"first={first}|second={second}|cart={cart}|theme={await Get("/theme")}");
+        await app.StopAsync();
+
+        public enum Theme { Light, Dark }
+
+        [SessionSchema]
+        public partial class ConsumerSession
+        {
+            public partial string? Username { get; set; }
+            public partial List<string> Cart { get; set; }
+            [DefaultValue(Theme.Dark)] public partial Theme Theme { get; set; }
+        }
+        """;
+}
