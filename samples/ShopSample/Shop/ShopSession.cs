@@ -1,4 +1,3 @@
-using System.Reflection;
 using TypedSessions;
 
 namespace ShopSample.Shop;
@@ -18,60 +17,28 @@ internal static class ShopSessionKeys
 }
 
 /// <summary>
-/// A typed view over the untyped <see cref="Session"/> for the values every page uses. Hand-written until
-/// the source generator exists; it then becomes
-/// <c>[SessionSchema] partial class ShopSession { partial string? Username; [SessionKey("uid")] partial int? UserId; partial List&lt;CartLine&gt; Cart; partial Theme Theme; }</c>
-/// with the same members, so the endpoints do not change.
+/// The typed session every page uses. The TypedSessions source generator implements the partial
+/// properties over the session and makes the class bindable as an endpoint parameter and injectable.
 /// </summary>
-internal sealed class ShopSession(Session session)
+[SessionSchema]
+internal sealed partial class ShopSession
 {
-    /// <summary>The untyped session underneath (lifecycle: cycle id, flush, expiry; dynamic keys such as counters).</summary>
-    public Session Core { get; } = session;
-
     /// <summary>The logged-in user's name, or <see langword="null"/>.</summary>
-    public string? Username
-    {
-        get => Core.Get<string>(ShopSessionKeys.Username);
-        set => SetOrRemove(ShopSessionKeys.Username, value);
-    }
+    [SessionKey(ShopSessionKeys.Username)]
+    public partial string? Username { get; set; }
 
     /// <summary>The logged-in user's id, or <see langword="null"/>.</summary>
-    public int? UserId
-    {
-        get => Core.TryGet<int>(ShopSessionKeys.UserId, out var id) ? id : null;
-        set => SetOrRemove(ShopSessionKeys.UserId, value);
-    }
+    [SessionKey(ShopSessionKeys.UserId)]
+    public partial int? UserId { get; set; }
 
-    /// <summary>The cart; empty (never <see langword="null"/>) when absent. Assign a new list to change it.</summary>
-    public List<CartLine> Cart
-    {
-        get => Core.Get<List<CartLine>>(ShopSessionKeys.Cart) ?? [];
-        set => Core.Set(ShopSessionKeys.Cart, value);
-    }
+    /// <summary>The cart; empty (never <see langword="null"/>) when absent. Changes made in place are saved.</summary>
+    [SessionKey(ShopSessionKeys.Cart)]
+    public partial List<CartLine> Cart { get; set; }
 
     /// <summary>The colour theme; <see cref="Theme.Light"/> when absent.</summary>
-    public Theme Theme
-    {
-        get => Core.Get(ShopSessionKeys.Theme, Theme.Light);
-        set => Core.Set(ShopSessionKeys.Theme, value);
-    }
+    [SessionKey(ShopSessionKeys.Theme)]
+    public partial Theme Theme { get; set; }
 
-    /// <summary>Minimal-API binding: loads the session asynchronously before the endpoint runs.</summary>
-    /// <param name="context">The request.</param>
-    /// <param name="parameter">The parameter being bound.</param>
-    /// <returns>The typed view.</returns>
-    public static async ValueTask<ShopSession?> BindAsync(HttpContext context, ParameterInfo parameter)
-        => new(await context.LoadSessionAsync(context.RequestAborted));
-
-    private void SetOrRemove<T>(string key, T? value)
-    {
-        if (value is null)
-        {
-            Core.Remove(key);
-        }
-        else
-        {
-            Core.Set(key, value);
-        }
-    }
+    /// <summary>The untyped session underneath (lifecycle: cycle id, flush, expiry; dynamic keys such as counters).</summary>
+    public Session Core => this.AsSession();
 }
