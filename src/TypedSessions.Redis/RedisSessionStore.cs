@@ -31,14 +31,12 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
 
     private const string ValuePrefix = "v:";
 
-    // Shared Lua: fmt() writes an integral number without an exponent; meta() reads the metadata fields.
+    // Shared Lua: fmt() writes an integral number without an exponent; touch() is SessionLifetime.Touch.
     private const string Common = """
         local function fmt(n) return string.format('%.0f', n) end
-        local function touch(key, now, exp, threshold)
-          local idle = tonumber(redis.call('HGET', key, '@i'))
+        local function touch(now, exp, idle, cap, threshold)
           if idle == nil or exp <= now then return nil end
           local proposed = now + idle
-          local cap = tonumber(redis.call('HGET', key, '@a'))
           if cap ~= nil and proposed > cap then proposed = cap end
           local gain = proposed - exp
           if gain <= 0 or gain < idle * threshold then return nil end
@@ -50,22 +48,27 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
     // KEYS[1] session; ARGV[1] now; ARGV[2] touch threshold, '' for none.
     // Returns nil when absent or expired, else { touched (0/1), flat field/value list }. A hash whose
     // expiry field is unreadable is returned as it is, for the client to report as corrupt.
+    // The metadata comes from the one HGETALL: a load that is not due for a touch is a single command.
     private const string LoadScript = Common + """
         local key = KEYS[1]
         local fields = redis.call('HGETALL', key)
         if #fields == 0 then return nil end
         local now = tonumber(ARGV[1])
-        local exp = tonumber(redis.call('HGET', key, '@e'))
+        local exp, idle, cap, at
+        for i = 1, #fields, 2 do
+          local f = fields[i]
+          if f == '@e' then exp = tonumber(fields[i + 1]); at = i + 1
+          elseif f == '@i' then idle = tonumber(fields[i + 1])
+          elseif f == '@a' then cap = tonumber(fields[i + 1]) end
+        end
         if exp == nil then return { 0, fields } end
         if exp <= now then return nil end
         if ARGV[2] == '' then return { 0, fields } end
-        local proposed = touch(key, now, exp, tonumber(ARGV[2]))
+        local proposed = touch(now, exp, idle, cap, tonumber(ARGV[2]))
         if proposed == nil then return { 0, fields } end
         redis.call('HSET', key, '@e', fmt(proposed))
         redis.call('PEXPIRE', key, fmt(proposed - now))
-        for i = 1, #fields, 2 do
-          if fields[i] == '@e' then fields[i + 1] = fmt(proposed) end
-        end
+        fields[at] = fmt(proposed)
         return { 1, fields }
         """;
 
@@ -73,9 +76,10 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
     private const string TouchScript = Common + """
         local key = KEYS[1]
         local now = tonumber(ARGV[1])
-        local exp = tonumber(redis.call('HGET', key, '@e'))
+        local m = redis.call('HMGET', key, '@e', '@i', '@a')
+        local exp = tonumber(m[1])
         if exp == nil then return 0 end
-        local proposed = touch(key, now, exp, tonumber(ARGV[2]))
+        local proposed = touch(now, exp, tonumber(m[2]), tonumber(m[3]), tonumber(ARGV[2]))
         if proposed == nil then return 0 end
         redis.call('HSET', key, '@e', fmt(proposed))
         redis.call('PEXPIRE', key, fmt(proposed - now))
@@ -105,43 +109,46 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
     private const string SaveScript = Common + """
         local key = KEYS[1]
         local now = tonumber(ARGV[1])
-        local exp = tonumber(redis.call('HGET', key, '@e'))
+        local m = redis.call('HMGET', key, '@e', '@i', '@a', '@v')
+        local exp = tonumber(m[1])
         if exp == nil or exp <= now then return 0 end
         if ARGV[2] == '1' then
           local names = redis.call('HKEYS', key)
-          local drop = {}
+          local old = {}
           for _, f in ipairs(names) do
-            if string.byte(f, 1) ~= 64 then drop[#drop + 1] = f end
+            if string.byte(f, 1) ~= 64 then old[#old + 1] = f end
           end
-          for i = 1, #drop, 1000 do
-            redis.call('HDEL', key, unpack(drop, i, math.min(i + 999, #drop)))
+          for i = 1, #old, 1000 do
+            redis.call('HDEL', key, unpack(old, i, math.min(i + 999, #old)))
           end
         end
         local removed = tonumber(ARGV[3])
         local sets = tonumber(ARGV[4])
-        local first = 12
-        for i = first, first + removed - 1, 1000 do
-          redis.call('HDEL', key, unpack(ARGV, i, math.min(i + 999, first + removed - 1)))
-        end
-        first = first + removed
-        for i = first, first + 2 * sets - 1, 1000 do
-          redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, first + 2 * sets - 1)))
-        end
+        local drop, put = {}, {}
+        for i = 12, 11 + removed do drop[#drop + 1] = ARGV[i] end
+        for i = 12 + removed, 11 + removed + 2 * sets do put[#put + 1] = ARGV[i] end
         local newExp = exp
         if ARGV[5] == '1' then
           newExp = tonumber(ARGV[6])
-          redis.call('HSET', key, '@e', ARGV[6], '@m', ARGV[9])
-          if ARGV[7] == '' then redis.call('HDEL', key, '@a') else redis.call('HSET', key, '@a', ARGV[7]) end
-          if ARGV[8] == '' then redis.call('HDEL', key, '@i') else redis.call('HSET', key, '@i', ARGV[8]) end
+          put[#put + 1] = '@e'; put[#put + 1] = ARGV[6]
+          put[#put + 1] = '@m'; put[#put + 1] = ARGV[9]
+          if ARGV[7] == '' then drop[#drop + 1] = '@a' else put[#put + 1] = '@a'; put[#put + 1] = ARGV[7] end
+          if ARGV[8] == '' then drop[#drop + 1] = '@i' else put[#put + 1] = '@i'; put[#put + 1] = ARGV[8] end
         else
-          local proposed = touch(key, now, exp, 0)
+          local proposed = touch(now, exp, tonumber(m[2]), tonumber(m[3]), 0)
           if proposed ~= nil then
             newExp = proposed
-            redis.call('HSET', key, '@e', fmt(proposed))
+            put[#put + 1] = '@e'; put[#put + 1] = fmt(proposed)
           end
         end
-        redis.call('HINCRBY', key, '@v', 1)
-        if ARGV[10] == '1' then redis.call('HSET', key, '@u', ARGV[11]) elseif ARGV[10] == '2' then redis.call('HDEL', key, '@u') end
+        put[#put + 1] = '@v'; put[#put + 1] = fmt((tonumber(m[4]) or 0) + 1)
+        if ARGV[10] == '1' then put[#put + 1] = '@u'; put[#put + 1] = ARGV[11] elseif ARGV[10] == '2' then drop[#drop + 1] = '@u' end
+        for i = 1, #drop, 1000 do
+          redis.call('HDEL', key, unpack(drop, i, math.min(i + 999, #drop)))
+        end
+        for i = 1, #put, 1000 do
+          redis.call('HSET', key, unpack(put, i, math.min(i + 999, #put)))
+        end
         if newExp > now then redis.call('PEXPIRE', key, fmt(newExp - now)) else redis.call('DEL', key) end
         return 1
         """;

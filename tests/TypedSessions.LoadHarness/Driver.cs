@@ -26,11 +26,13 @@ internal static partial class Driver
                 foreach (var lib in order)
                 {
                     var cookie = @case == "none" ? null : await EstablishAsync(http, lib);
-                    var before = await CountAsync(http, lib, redis);
+                    var callsBefore = await BackendCallsAsync(http, lib);
+                    var commandsBefore = redis is null ? 0 : await RedisCommandsAsync(redis);
                     var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections);
-                    var after = await CountAsync(http, lib, redis);
-                    results.Add(new Result(@case, lib, run.RequestsPerSecond, run.P50, run.P99, run.Requests, run.Errors, (after - before) / (double)Math.Max(1, run.Requests)));
-                    Console.Error.WriteLine($"[{backend}] {@case,-9} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {(after - before) / (double)Math.Max(1, run.Requests):F2} calls/req, {run.Errors} errors");
+                    var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)Math.Max(1, run.Requests);
+                    var commands = redis is null ? double.NaN : (await RedisCommandsAsync(redis) - commandsBefore) / (double)Math.Max(1, run.Requests);
+                    results.Add(new Result(@case, lib, run.RequestsPerSecond, run.P50, run.P99, run.Requests, run.Errors, calls, commands));
+                    Console.Error.WriteLine($"[{backend}] {@case,-9} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {calls:F2} backend calls/req, {commands:F2} redis commands/req, {run.Errors} errors");
                 }
             }
         }
@@ -41,17 +43,16 @@ internal static partial class Driver
 
     private static string Table(string backend, List<Result> results, bool redis)
     {
-        var unit = redis ? "Redis commands/req" : "store calls/req";
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | {unit} | errors | TS/built-in req/s |");
-        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | TS/built-in req/s |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var @case in Cases)
         {
             var medians = new Dictionary<string, Result>();
             foreach (var lib in new[] { "ts", "ms" })
             {
                 var runs = results.Where(r => r.Case == @case && r.Library == lib).ToList();
-                medians[lib] = new Result(@case, lib, Median(runs.Select(r => r.RequestsPerSecond)), Median(runs.Select(r => r.P50)), Median(runs.Select(r => r.P99)), runs.Sum(r => r.Requests), runs.Sum(r => r.Errors), Median(runs.Select(r => r.CallsPerRequest)));
+                medians[lib] = new Result(@case, lib, Median(runs.Select(r => r.RequestsPerSecond)), Median(runs.Select(r => r.P50)), Median(runs.Select(r => r.P99)), runs.Sum(r => r.Requests), runs.Sum(r => r.Errors), Median(runs.Select(r => r.CallsPerRequest)), Median(runs.Select(r => r.CommandsPerRequest)));
             }
 
             var ratio = medians["ts"].RequestsPerSecond / medians["ms"].RequestsPerSecond;
@@ -59,7 +60,7 @@ internal static partial class Driver
             {
                 var m = medians[lib];
                 var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {m.Errors} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {(redis ? m.CommandsPerRequest.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {m.Errors} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} |");
             }
         }
 
@@ -80,13 +81,10 @@ internal static partial class Driver
         return header[..header.IndexOf(';', StringComparison.Ordinal)];
     }
 
-    private static async Task<long> CountAsync(HttpClient http, string lib, string? redis)
+    // TypedSessions: ISessionStore calls (each one Redis round trip: one EVALSHA, or UNLINK).
+    // Built-in: IDistributedCache calls (RedisCache: Get = HMGET + EXPIRE, Refresh = HMGET + EXPIRE, Set = HSET + EXPIRE).
+    private static async Task<long> BackendCallsAsync(HttpClient http, string lib)
     {
-        if (redis is not null)
-        {
-            return await RedisCommandsAsync(redis);
-        }
-
         var parts = (await http.GetStringAsync(new Uri("stats", UriKind.Relative))).Split(' ');
         return long.Parse(lib == "ts" ? parts[0] : parts[1], CultureInfo.InvariantCulture);
     }
@@ -163,5 +161,5 @@ internal static partial class Driver
 
     private sealed record WrkRun(double RequestsPerSecond, double P50, double P99, long Requests, long Errors);
 
-    private sealed record Result(string Case, string Library, double RequestsPerSecond, double P50, double P99, long Requests, long Errors, double CallsPerRequest);
+    private sealed record Result(string Case, string Library, double RequestsPerSecond, double P50, double P99, long Requests, long Errors, double CallsPerRequest, double CommandsPerRequest);
 }

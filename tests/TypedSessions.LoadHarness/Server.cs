@@ -1,8 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Caching.Distributed;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using TypedSessions.Storage;
-using TypedSessions.Storage.Memory;
 
 namespace TypedSessions.LoadHarness;
 
@@ -19,19 +16,22 @@ internal static class Server
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.Logging.ClearProviders();
         var backend = builder.Configuration["backend"] ?? "memory";
+        var redis = builder.Configuration["redis"];
         var counters = new BackendCounters();
         builder.Services.AddSingleton(counters);
 
         // TypedSessions: on-demand loading, so a request that never asks for its session costs no store call.
-        builder.Services.AddTypedSessions(o =>
+        var sessions = builder.Services.AddTypedSessions(o =>
         {
             o.LoadMode = SessionLoadMode.OnDemand;
             o.CleanupInterval = TimeSpan.Zero;
             o.Store = "Counting";
-        }).AddMemoryStore().AddStore("Counting", sp => new CountingStore(Backends.TypedSessionsStore(sp, backend), counters));
+        });
+        Backends.AddTypedSessionsBackend(sessions, backend, redis);
+        sessions.AddStore("Counting", sp => new CountingStore(Backends.TypedSessionsStore(sp, backend), counters));
 
         // The built-in session over the equivalent IDistributedCache.
-        Backends.AddDistributedCache(builder.Services, backend);
+        Backends.AddDistributedCache(builder.Services, backend, redis);
         builder.Services.Decorate(counters);
         builder.Services.AddSession(o =>
         {
