@@ -12,6 +12,7 @@ namespace TypedSessions.Benchmarks;
 public class TypedAccessBenchmarks
 {
     private Session _typed = null!;
+    private BenchSession _schema = null!;
     private DistributedSession _builtIn = null!;
 
     [GlobalSetup]
@@ -20,6 +21,9 @@ public class TypedAccessBenchmarks
         _typed = SessionFactory.Typed(TypicalSession.Record(SessionFactory.Coordinator.SerializerOptions));
         _ = _typed.Get<string>("username");
         _ = _typed.Get<int?>("uid");
+        _schema = _typed.As<BenchSession>();
+        _ = _schema.Username;
+        _ = _schema.UserId;
 
         var cache = SessionFactory.NewCache();
         var writer = SessionFactory.BuiltIn(cache, "bench", isNew: true);
@@ -33,6 +37,10 @@ public class TypedAccessBenchmarks
     [BenchmarkCategory("read string")]
     public string? TypedReadString() => _typed.Get<string>("username");
 
+    [Benchmark(Description = "schema.Username (generated, cached)")]
+    [BenchmarkCategory("read string")]
+    public string? SchemaReadString() => _schema.Username;
+
     [Benchmark(Baseline = true, Description = "ISession.GetString")]
     [BenchmarkCategory("read string")]
     public string? BuiltInGetString() => _builtIn.GetString("username");
@@ -41,6 +49,10 @@ public class TypedAccessBenchmarks
     [BenchmarkCategory("read int")]
     public int? TypedReadInt() => _typed.Get<int?>("uid");
 
+    [Benchmark(Description = "schema.UserId (generated, cached)")]
+    [BenchmarkCategory("read int")]
+    public int? SchemaReadInt() => _schema.UserId;
+
     [Benchmark(Baseline = true, Description = "ISession.GetInt32")]
     [BenchmarkCategory("read int")]
     public int? BuiltInGetInt32() => _builtIn.GetInt32("uid");
@@ -48,6 +60,10 @@ public class TypedAccessBenchmarks
     [Benchmark(Description = "TypedSessions Set<string>")]
     [BenchmarkCategory("write string")]
     public void TypedWriteString() => _typed.Set("displayName", "Bob the Builder");
+
+    [Benchmark(Description = "schema.Username = (generated)")]
+    [BenchmarkCategory("write string")]
+    public void SchemaWriteString() => _schema.Username = "Bob the Builder";
 
     [Benchmark(Baseline = true, Description = "ISession.SetString")]
     [BenchmarkCategory("write string")]
