@@ -38,8 +38,9 @@ public static class SessionEnvelope
 
         if (record.Lifetime.IdleTimeout is { } idle)
         {
-            // Whole milliseconds, at least one: a positive window below 1 ms must not become the 0 the reader rejects.
-            writer.Write(Math.Max(1L, (long)idle.TotalMilliseconds));
+            // Whole milliseconds from the ticks (TotalMilliseconds is a double and drops the last
+            // millisecond of spans over ~28 years), and at least 1 ms: the decoder rejects 0.
+            writer.Write(Math.Max(1L, idle.Ticks / TimeSpan.TicksPerMillisecond));
         }
         else
         {
