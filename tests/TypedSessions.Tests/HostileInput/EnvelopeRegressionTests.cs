@@ -30,4 +30,42 @@ public sealed class EnvelopeRegressionTests
 
         Assert.Equal(TimeSpan.FromMilliseconds(1), decoded.Lifetime.IdleTimeout);
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0xff, 0xfe })]
+    [InlineData(new byte[] { 0x61, 0xc3 })] // truncated two-byte sequence
+    [InlineData(new byte[] { 0xed, 0xa0, 0x80 })] // an encoded surrogate
+    public void A_key_or_user_key_that_is_not_valid_utf8_is_rejected_not_replaced(byte[] invalid)
+    {
+        foreach (var userKey in new[] { true, false })
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            var w = new MessagePack.MessagePackWriter(buffer);
+            w.WriteArrayHeader(9);
+            w.Write(1);
+            w.Write(T0.ToUnixTimeMilliseconds());
+            w.Write(T0.AddMinutes(20).ToUnixTimeMilliseconds());
+            w.WriteNil();
+            w.Write(1_200_000L);
+            w.Write(0);
+            w.Write(1L);
+            if (userKey)
+            {
+                w.WriteString(invalid);
+                w.WriteMapHeader(0);
+            }
+            else
+            {
+                w.WriteNil();
+                w.WriteMapHeader(1);
+                w.WriteString(invalid);
+                w.Write(new byte[] { 1 });
+            }
+
+            w.Flush();
+
+            var ex = Assert.Throws<SessionDataException>(() => SessionEnvelope.Deserialize(buffer.WrittenMemory));
+            Assert.Contains("UTF-8", ex.Message, StringComparison.Ordinal);
+        }
+    }
 }
