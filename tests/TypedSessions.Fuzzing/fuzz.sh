@@ -7,9 +7,14 @@
 # Installs what it needs (Debian's afl++ with apt-get when root; the SharpFuzz.CommandLine 2.3.0
 # dotnet tool into the output folder), publishes the harness in Release, instruments TypedSessions
 # (ids and storage) and MessagePack's reader in place, and runs afl-fuzz under `nice -n 10` from the
-# seed corpus in corpus/TARGET. Output goes to $FUZZ_OUT (default tests/TypedSessions.Fuzzing/out,
-# git-ignored): out/findings-TARGET holds AFL's queue, crashes and hangs. At the end it prints the
-# run's executions and replays every crash outside AFL to show the exception.
+# seed corpus in corpus/TARGET with the token dictionary TARGET.dict. Output goes to $FUZZ_OUT
+# (default tests/TypedSessions.Fuzzing/out, git-ignored): out/findings-TARGET holds AFL's queue,
+# crashes and hangs. At the end it prints the run's executions and replays every crash outside AFL
+# to show the exception.
+#
+# To shrink a run's queue to new corpus files (afl-cmin refuses /tmp and needs dotnet's real path):
+#   AFL_SKIP_BIN_CHECK=1 afl-cmin -i out/findings-TARGET/default/queue -o DIR -t 5000 -m none \
+#     -- "$(readlink -f "$(command -v dotnet)")" out/bin/TypedSessions.Fuzzing.dll TARGET
 #
 # A crash is any exception other than SessionDataException from the decoder, any exception from
 # the parser, or a broken invariant (see Targets.cs). Once fixed, copy the input into
@@ -59,7 +64,7 @@ if [ -d "$findings" ]; then
 fi
 log "fuzzing $target for $seconds s (findings in $findings, AFL's log in $out/afl-$target.log)"
 set +e
-nice -n 10 afl-fuzz -i "$here/corpus/$target" -o "$findings" -V "$seconds" -t 5000 -m none \
+nice -n 10 afl-fuzz -i "$here/corpus/$target" -o "$findings" -x "$here/$target.dict" -V "$seconds" -t 5000 -m none \
   -- dotnet "$bin/TypedSessions.Fuzzing.dll" "$target" >"$out/afl-$target.log" 2>&1
 rc=$?
 set -e
