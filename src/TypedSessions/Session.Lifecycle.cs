@@ -134,6 +134,15 @@ public sealed partial class Session
     /// <param name="userKey">A stable user identifier (not a secret).</param>
     public void BindUser(string? userKey)
     {
+        if (userKey is not null)
+        {
+            EnsureWellFormed(userKey, nameof(userKey));
+            if (System.Text.Encoding.UTF8.GetByteCount(userKey) > SessionEnvelopeLimits.Default.MaxUserKeyBytes)
+            {
+                throw new ArgumentException($"A user key must be at most {SessionEnvelopeLimits.Default.MaxUserKeyBytes} UTF-8 bytes; stores refuse longer ones.", nameof(userKey));
+            }
+        }
+
         EnsureWritable();
         Access();
         if (string.Equals(userKey, _userKey, StringComparison.Ordinal))

@@ -253,6 +253,24 @@ public sealed partial class Session
         {
             throw new ArgumentException($"A session key must be 1 to {MaxKeyLength} characters long.", nameof(key));
         }
+
+        EnsureWellFormed(key, nameof(key));
+    }
+
+    // Stores keep keys as UTF-8; an unpaired surrogate has no UTF-8 form and would come back as U+FFFD, under another key.
+    internal static void EnsureWellFormed(string value, string parameterName)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                throw new ArgumentException("A session key or user key must be well-formed Unicode: it contains an unpaired surrogate, which cannot be stored as UTF-8.", parameterName);
+            }
+        }
     }
 
     // Values a caller could mutate in place (a List, a class) are re-encoded on commit and saved if they changed.

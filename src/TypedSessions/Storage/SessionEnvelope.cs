@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using MessagePack;
 
 namespace TypedSessions.Storage;
@@ -14,6 +15,9 @@ public static class SessionEnvelope
     public const int CurrentFormatVersion = 1;
 
     private const int ElementCount = 9;
+
+    // MessagePack str is UTF-8; invalid bytes are corruption, not something to replace silently.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Encodes a record.</summary>
     /// <param name="record">The record.</param>
@@ -38,8 +42,9 @@ public static class SessionEnvelope
 
         if (record.Lifetime.IdleTimeout is { } idle)
         {
-            // Whole milliseconds, at least one: a positive window below 1 ms must not become the 0 the reader rejects.
-            writer.Write(Math.Max(1L, (long)idle.TotalMilliseconds));
+            // Whole milliseconds from the ticks (TotalMilliseconds is a double and drops the last
+            // millisecond of spans over ~28 years), and at least 1 ms: the decoder rejects 0.
+            writer.Write(Math.Max(1L, idle.Ticks / TimeSpan.TicksPerMillisecond));
         }
         else
         {
@@ -169,13 +174,19 @@ public static class SessionEnvelope
             return null;
         }
 
-        var peek = reader.CreatePeekReader();
-        var raw = peek.ReadStringSequence();
-        if (raw is { } seq && seq.Length > maxBytes)
+        var raw = reader.ReadStringSequence() ?? throw new SessionDataException($"Session envelope has a nil {what}.");
+        if (raw.Length > maxBytes)
         {
-            throw new SessionDataException($"Session envelope has a {what} of {seq.Length} bytes; the limit is {maxBytes}.");
+            throw new SessionDataException($"Session envelope has a {what} of {raw.Length} bytes; the limit is {maxBytes}.");
         }
 
-        return reader.ReadString();
+        try
+        {
+            return StrictUtf8.GetString(raw);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new SessionDataException($"Session envelope has a {what} that is not valid UTF-8.", ex);
+        }
     }
 }
