@@ -21,6 +21,11 @@ public sealed class ShopFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: install Debian's chromium (apt-get install chromium; tests/run-all.sh does it).");
+        }
+
         _server = await ShopServer.StartAsync();
         _playwright = await Playwright.CreateAsync();
 
