@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite the way CI does: installs (apt-get) and starts private Redis and
-# PostgreSQL servers on loopback, runs `dotnet test TypedSessions.sln`, stops the servers by pid and
-# ends with the line "N passed, N failed" counted from the TRX results.
+# Runs the whole test suite the way CI does: installs (apt-get) Redis, PostgreSQL and Chromium (for
+# the browser tests) when missing, starts private Redis and PostgreSQL servers on loopback, runs
+# `dotnet test TypedSessions.sln`, stops the servers by pid and ends with the line "N passed, N failed" counted from the TRX results.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -47,6 +47,8 @@ ensure_packages() {
   local missing=()
   command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
   ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
+  # The browser tests (tests/ShopSample.BrowserTests) drive Debian's Chromium; Playwright never downloads one.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" != 0 ]; then
       log "missing packages: ${missing[*]} (install them with apt-get as root)"; exit 1

@@ -1,4 +1,5 @@
 using ShopSample.Api;
+using ShopSample.Pages;
 using ShopSample.Shop;
 using TypedSessions;
 using TypedSessions.Sqlite;
@@ -10,6 +11,20 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddTypedSessions().AddSqliteStore().AddMemoryStore().AddFileStore();
 builder.Services.AddDemoUsers();
 
+// The HTML pages (Pages/*.cshtml) read the typed session in their views. Razor Pages checks an antiforgery
+// token on every POST. Its cookie is HttpOnly and SameSite=Strict, and Secure on HTTPS requests: antiforgery
+// refuses CookieSecurePolicy.Always on a plain-HTTP request, and this sample runs on http://localhost
+// (TS1002 notes this as information). The session cookie itself is Secure always.
+builder.Services.AddRazorPages();
+builder.Services.AddAntiforgery(options =>
+{
+    options.Cookie.Name = "shop-antiforgery";
+    options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+    options.Cookie.HttpOnly = true;
+    options.Cookie.SameSite = SameSiteMode.Strict;
+});
+builder.Services.AddSingleton<StoreInfo>();
+
 var app = builder.Build();
 
 // Create the SQLite database (App_Data/sessions.db by default) now rather than on the first request.
@@ -18,10 +33,12 @@ if (app.Services.GetRequiredService<ISessionStore>() is SqliteSessionStore sqlit
     await sqlite.EnsureSchemaAsync();
 }
 
+// Static files (wwwroot: the stylesheet, images) are served before the session middleware: they never load a session.
+app.UseStaticFiles();
 app.UseTypedSessions();
 
 app.MapGet("/health", () => "ok").WithoutSession();
-app.MapHomePage();
+app.MapRazorPages();
 
 var api = app.MapGroup("/api").AddEndpointFilter<SessionTooLargeFilter>();
 api.MapSessionApi();
