@@ -1,0 +1,90 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Testing;
+using TypedSessions.CodeFixes;
+using TypedSessions.Generators.Security;
+
+namespace TypedSessions.Generators.Tests.Infrastructure;
+
+/// <summary>
+/// roslyn-sdk tests for the cookie and session security analyzer (TS1xxx) and its code fixes, on
+/// offline references. The sources must compile: the shapes tested are the ones real apps write.
+/// </summary>
+internal static class SecurityVerifier
+{
+    private static readonly ReferenceAssemblies Offline = new("net10.0");
+
+    public const string Usings = """
+        using System;
+        using Microsoft.AspNetCore.Antiforgery;
+        using Microsoft.AspNetCore.Authentication.Cookies;
+        using Microsoft.AspNetCore.Builder;
+        using Microsoft.AspNetCore.Http;
+        using Microsoft.Extensions.Configuration;
+        using Microsoft.Extensions.DependencyInjection;
+        using Microsoft.Extensions.Hosting;
+        using TypedSessions;
+
+        """;
+
+    public static Task VerifyAsync(string source, params DiagnosticResult[] expected)
+        => VerifyAsync(source, [], null, expected);
+
+    /// <param name="source">C# code (the usings above are prepended).</param>
+    /// <param name="additionalFiles">(file name, content) pairs, e.g. appsettings.json; markup allowed.</param>
+    /// <param name="editorConfig">Lines for the [*] section of a root .editorconfig, or null.</param>
+    /// <param name="expected">Diagnostics not written as markup.</param>
+    public static Task VerifyAsync(string source, (string Name, string Content)[] additionalFiles, string? editorConfig, params DiagnosticResult[] expected)
+    {
+        var test = new AnalyzerTest { TestCode = Usings + source };
+        foreach (var (name, content) in additionalFiles)
+        {
+            test.TestState.AdditionalFiles.Add(("/app/" + name, content));
+        }
+
+        if (editorConfig is not null)
+        {
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*]\n" + editorConfig + "\n"));
+        }
+
+        test.ExpectedDiagnostics.AddRange(expected);
+        return test.RunAsync();
+    }
+
+    /// <summary>Runs one fix (the first diagnostic's) and Fix All with the equivalence key of <paramref name="fixKind"/>.</summary>
+    public static Task VerifyFixAsync(string source, string fixedSource, string fixKind, int fixAllIterations = 1)
+    {
+        var test = new CodeFixTest
+        {
+            TestCode = Usings + source,
+            FixedCode = Usings + fixedSource,
+            CodeActionEquivalenceKey = CookieSecurityCodeFixProvider.EquivalenceKeyPrefix + fixKind,
+            NumberOfFixAllIterations = fixAllIterations,
+        };
+        test.FixedState.MarkupHandling = MarkupMode.Allow;
+
+        // The TS1xxx rules are compilation-end (non-local) diagnostics: an app-wide mitigation decides them.
+        test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        return test.RunAsync();
+    }
+
+    public static DiagnosticResult Diagnostic(string id)
+        => new(id, new CookieSecurityAnalyzer().SupportedDiagnostics.Single(d => d.Id == id).DefaultSeverity);
+
+    private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test)
+        where TVerifier : IVerifier, new()
+    {
+        test.ReferenceAssemblies = Offline;
+        test.TestState.AdditionalReferences.AddRange(TestReferences.All);
+    }
+
+    private sealed class AnalyzerTest : CSharpAnalyzerTest<CookieSecurityAnalyzer, DefaultVerifier>
+    {
+        public AnalyzerTest() => Configure(this);
+    }
+
+    private sealed class CodeFixTest : CSharpCodeFixTest<CookieSecurityAnalyzer, CookieSecurityCodeFixProvider, DefaultVerifier>
+    {
+        public CodeFixTest() => Configure(this);
+    }
+}
