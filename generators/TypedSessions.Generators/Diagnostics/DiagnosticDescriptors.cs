@@ -6,7 +6,7 @@ namespace TypedSessions.Generators
     internal static class DiagnosticDescriptors
     {
         private const string Category = "TypedSessions.Schema";
-        private const string HelpLinkBase = "https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/";
+        public const string HelpLinkBase = "https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/";
 
         public static readonly DiagnosticDescriptor SchemaNotPartial = Create(
             DiagnosticIds.SchemaNotPartial,

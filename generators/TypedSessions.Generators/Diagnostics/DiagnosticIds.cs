@@ -16,5 +16,16 @@ namespace TypedSessions.Generators
         public const string SecretLikeProperty = "TS0011";
         public const string InvalidDefaultValue = "TS0012";
         public const string NoValueWhenAbsent = "TS0013";
+
+        public const string CookieNotSecure = "TS1001";
+        public const string CookieSecureOnlyOnHttps = "TS1002";
+        public const string CookieNotHttpOnly = "TS1003";
+        public const string SameSiteNoneWithoutSecure = "TS1004";
+        public const string CookieDomainSet = "TS1005";
+        public const string LifetimeTooLong = "TS1006";
+        public const string TimeoutDisabled = "TS1007";
+        public const string AddSessionDefaultSecurePolicy = "TS1008";
+        public const string CookieNameWithoutHostPrefix = "TS1009";
+        public const string MayBeInsecure = "TS1010";
     }
 }

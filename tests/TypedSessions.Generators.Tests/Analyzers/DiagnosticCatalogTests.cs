@@ -7,21 +7,50 @@ namespace TypedSessions.Generators.Tests.Analyzers;
 /// <summary>Every rule is reported by the analyzer, documented, linked and release-tracked.</summary>
 public sealed class DiagnosticCatalogTests
 {
-    private static readonly DiagnosticDescriptor[] Descriptors = typeof(DiagnosticDescriptors)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .ToArray();
+    private static readonly DiagnosticDescriptor[] SchemaDescriptors = DescriptorsOf(typeof(DiagnosticDescriptors));
+
+    private static readonly DiagnosticDescriptor[] SecurityDescriptors = DescriptorsOf(typeof(global::TypedSessions.Generators.SecurityDescriptors));
+
+    private static readonly DiagnosticDescriptor[] Descriptors = [.. SchemaDescriptors, .. SecurityDescriptors];
 
     [Fact]
-    public void Ids_are_unique_TS0xxx_and_all_supported_by_the_analyzer()
+    public void Ids_are_unique_TS0xxx_and_all_supported_by_the_schema_analyzer()
     {
-        Assert.Equal(13, Descriptors.Length);
+        Assert.Equal(13, SchemaDescriptors.Length);
         Assert.Equal(Descriptors.Length, Descriptors.Select(d => d.Id).Distinct().Count());
-        Assert.All(Descriptors, d => Assert.Matches("^TS0[0-9]{3}$", d.Id));
+        Assert.All(SchemaDescriptors, d => Assert.Matches("^TS0[0-9]{3}$", d.Id));
         Assert.Equal(
-            Descriptors.Select(d => d.Id).Order(),
+            SchemaDescriptors.Select(d => d.Id).Order(),
             new SessionSchemaAnalyzer().SupportedDiagnostics.Select(d => d.Id).Order());
     }
+
+    [Fact]
+    public void Security_ids_are_TS1xxx_compilation_end_and_all_supported_by_the_security_analyzer()
+    {
+        Assert.Equal(10, SecurityDescriptors.Length);
+        Assert.All(SecurityDescriptors, d =>
+        {
+            Assert.Matches("^TS1[0-9]{3}$", d.Id);
+            Assert.Equal("TypedSessions.Security", d.Category);
+            Assert.Contains(WellKnownDiagnosticTags.CompilationEnd, d.CustomTags);
+        });
+        Assert.Equal(
+            SecurityDescriptors.Select(d => d.Id).Order(),
+            new global::TypedSessions.Generators.Security.CookieSecurityAnalyzer().SupportedDiagnostics.Select(d => d.Id).Order());
+    }
+
+    [Fact]
+    public void The_diagnostics_index_lists_every_rule_with_its_severity()
+    {
+        var index = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "docs", "diagnostics", "README.md"));
+        Assert.All(Descriptors, d => Assert.Contains($"| [{d.Id}]({d.Id}.md) | {d.DefaultSeverity} | {d.Title} |", index, StringComparison.Ordinal));
+    }
+
+    private static DiagnosticDescriptor[] DescriptorsOf(Type holder) => holder
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .ToArray();
 
     [Fact]
     public void Every_rule_has_a_help_page_and_a_help_link_to_it()

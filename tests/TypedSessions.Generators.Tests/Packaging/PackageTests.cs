@@ -68,6 +68,16 @@ public sealed class PackageTests : IDisposable
         Assert.True(
             broken.Contains("error TS0008", StringComparison.Ordinal) && broken.Contains("Session property 'Count' uses the key \"Visits\"", StringComparison.Ordinal),
             "The broken schema's TS0008 error is missing from the build output:\n" + broken);
+
+        // The package's build props make appsettings*.json additional files: the security analyzer reads them.
+        File.Delete(Path.Combine(app, "Broken.cs"));
+        await File.WriteAllTextAsync(Path.Combine(app, "appsettings.Production.json"), """
+            { "TypedSessions": { "Cookie": { "HttpOnly": false } } }
+            """);
+        var insecure = await RunAsync(app, expectSuccess: false, "build", "-nodeReuse:false");
+        Assert.True(
+            insecure.Contains("appsettings.Production.json", StringComparison.Ordinal) && insecure.Contains("error TS1003", StringComparison.Ordinal),
+            "The TS1003 error for appsettings.Production.json is missing from the build output:\n" + insecure);
     }
 
     public void Dispose()
@@ -90,6 +100,8 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("lib/net10.0/TypedSessions.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/TypedSessions.Generators.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/TypedSessions.CodeFixes.dll", entries);
+        Assert.Contains("build/TypedSessions.props", entries);
+        Assert.Contains("buildTransitive/TypedSessions.props", entries);
 
         var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
         using var stream = nuspecEntry.Open();

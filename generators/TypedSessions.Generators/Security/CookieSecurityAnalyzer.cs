@@ -1,0 +1,230 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace TypedSessions.Generators.Security
+{
+    /// <summary>
+    /// Reports cookie and session settings that weaken security (TS1001–TS1010), in code and in
+    /// <c>appsettings*.json</c> additional files. Settings are collected from assignments (plain,
+    /// nested and in object initializers, wherever they are: lambdas and methods given to
+    /// <c>AddSession</c>, <c>Configure&lt;T&gt;</c>, <c>AddCookie</c>, ...) and judged when the whole
+    /// compilation has been seen, so app-wide mitigations and settings made elsewhere count.
+    /// </summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    public sealed class CookieSecurityAnalyzer : DiagnosticAnalyzer
+    {
+        /// <inheritdoc/>
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            SecurityDescriptors.CookieNotSecure,
+            SecurityDescriptors.CookieSecureOnlyOnHttps,
+            SecurityDescriptors.CookieNotHttpOnly,
+            SecurityDescriptors.SameSiteNoneWithoutSecure,
+            SecurityDescriptors.CookieDomainSet,
+            SecurityDescriptors.LifetimeTooLong,
+            SecurityDescriptors.TimeoutDisabled,
+            SecurityDescriptors.AddSessionDefaultSecurePolicy,
+            SecurityDescriptors.CookieNameWithoutHostPrefix,
+            SecurityDescriptors.MayBeInsecure);
+
+        /// <inheritdoc/>
+        public override void Initialize(AnalysisContext context)
+        {
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.EnableConcurrentExecution();
+            context.RegisterCompilationStartAction(start =>
+            {
+                var types = new SecurityTypes(start.Compilation);
+                if (!types.AnyKnown)
+                {
+                    return;
+                }
+
+                var collected = new SecurityCollection(types);
+                start.RegisterOperationAction(c => collected.AddAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
+                start.RegisterOperationAction(c => collected.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
+                start.RegisterOperationAction(c => collected.AddFieldInitializer((IFieldInitializerOperation)c.Operation), OperationKind.FieldInitializer);
+                start.RegisterCompilationEndAction(end => new SecurityRules(collected, end).Report());
+            });
+        }
+    }
+
+    /// <summary>What the operation actions found, shared by the concurrent actions of one compilation.</summary>
+    internal sealed class SecurityCollection
+    {
+        private static readonly ImmutableHashSet<string> Properties = ImmutableHashSet.Create(
+            "Secure", "SecurePolicy", "HttpOnly", "SameSite", "Domain", "Path", "Name", "UseHostPrefix",
+            "IdleTimeout", "AbsoluteTimeout", "MaxAge", "Expires", "Expiration", "ExpireTimeSpan", "SlidingExpiration",
+            "MinimumSameSitePolicy");
+
+        public SecurityCollection(SecurityTypes types) => Types = types;
+
+        public SecurityTypes Types { get; }
+
+        public ConcurrentBag<CollectedSetting> Settings { get; } = new();
+
+        public ConcurrentBag<CollectedAppend> Appends { get; } = new();
+
+        public ConcurrentBag<Location> AddSessionCalls { get; } = new();
+
+        /// <summary>Configuration sections bound to <c>SessionOptions</c> (<c>Configure&lt;SessionOptions&gt;(config.GetSection("Session"))</c>).</summary>
+        public ConcurrentBag<string> SessionOptionsSections { get; } = new();
+
+        public ConcurrentDictionary<IFieldSymbol, IOperation> FieldInitializers { get; } = new(SymbolEqualityComparer.Default);
+
+        public bool UsesCookiePolicy { get; private set; }
+
+        public bool UsesTypedSessions { get; private set; }
+
+        public void AddAssignment(ISimpleAssignmentOperation assignment)
+        {
+            if (assignment.Target is not IPropertyReferenceOperation { Property: var property } target || !Properties.Contains(property.Name))
+            {
+                return;
+            }
+
+            var owner = Types.OwnerOf(property.ContainingType);
+            if (owner == SettingOwner.None)
+            {
+                return;
+            }
+
+            Settings.Add(new CollectedSetting(
+                ObjectPath.Resolve(target.Instance),
+                owner,
+                property.Name,
+                assignment.Value,
+                assignment.Syntax.GetLocation(),
+                ConditionFinder.Find(assignment)));
+        }
+
+        public void AddInvocation(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            var containing = method.ContainingType;
+            if (SecurityTypes.Is(containing, Types.SessionExtensions) && method.Name == "AddSession")
+            {
+                AddSessionCalls.Add(invocation.Syntax.GetLocation());
+            }
+            else if (SecurityTypes.Is(containing, Types.CookiePolicyExtensions) && method.Name == "UseCookiePolicy")
+            {
+                UsesCookiePolicy = true;
+            }
+            else if (SecurityTypes.Is(containing, Types.TypedSessionsExtensions) && method.Name == "AddTypedSessions")
+            {
+                UsesTypedSessions = true;
+            }
+            else if (method.Name == "Append" && Implements(containing, Types.ResponseCookies))
+            {
+                AddAppend(invocation);
+            }
+            else if (method.IsGenericMethod && method.TypeArguments.Length == 1
+                     && SecurityTypes.Is(method.TypeArguments[0], Types.SessionOptions)
+                     && method.Name == "Configure" && ConfigurationSection(invocation) is { } section)
+            {
+                SessionOptionsSections.Add(section);
+            }
+            else if (method.Name is "Bind" or "BindConfiguration" && containing?.Name == "OptionsBuilderConfigurationExtensions"
+                     && method.TypeArguments.Length == 1 && SecurityTypes.Is(method.TypeArguments[0], Types.SessionOptions)
+                     && ConfigurationSection(invocation) is { } bound)
+            {
+                SessionOptionsSections.Add(bound);
+            }
+        }
+
+        public void AddFieldInitializer(IFieldInitializerOperation initializer)
+        {
+            foreach (var field in initializer.InitializedFields)
+            {
+                if (field.IsStatic && field.IsReadOnly)
+                {
+                    FieldInitializers[field] = initializer.Value;
+                }
+            }
+        }
+
+        private void AddAppend(IInvocationOperation invocation)
+        {
+            var argument = invocation.Arguments.FirstOrDefault(a => SecurityTypes.Is(a.Parameter?.Type, Types.CookieOptions));
+            if (argument is null || argument.IsImplicit)
+            {
+                return;
+            }
+
+            var value = argument.Value;
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            // Only options created right here or in a local initialized with "new CookieOptions()": anything else may be set elsewhere.
+            var createdHere = value switch
+            {
+                IObjectCreationOperation creation => creation.Arguments.IsEmpty,
+                ILocalReferenceOperation local => IsCreatedWithoutCopy(local),
+                _ => false,
+            };
+            if (createdHere && ObjectPath.Resolve(value) is { } path)
+            {
+                Appends.Add(new CollectedAppend(path, argument.Syntax.GetLocation()));
+            }
+        }
+
+        private static bool IsCreatedWithoutCopy(ILocalReferenceOperation local)
+        {
+            IOperation top = local;
+            while (top.Parent is not null)
+            {
+                top = top.Parent;
+            }
+
+            return top.Descendants().OfType<IVariableDeclaratorOperation>()
+                .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local))
+                .Select(d => d.GetVariableInitializer()?.Value)
+                .Any(v => v is IObjectCreationOperation { Arguments.IsEmpty: true });
+        }
+
+        // The section path of config.GetSection("A").GetSection("B") or BindConfiguration("A:B").
+        private static string? ConfigurationSection(IInvocationOperation invocation)
+        {
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.Value.ConstantValue is { HasValue: true, Value: string path } && argument.Parameter?.Name == "configSectionPath")
+                {
+                    return path;
+                }
+
+                if (SectionPath(argument.Value) is { } section)
+                {
+                    return section;
+                }
+            }
+
+            return null;
+        }
+
+        private static string? SectionPath(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            if (operation is IInvocationOperation { TargetMethod.Name: "GetSection" } getSection
+                && getSection.Arguments.LastOrDefault()?.Value.ConstantValue is { HasValue: true, Value: string key })
+            {
+                var prefix = getSection.Instance is { } parent ? SectionPath(parent) : null;
+                return prefix is null ? key : prefix + ":" + key;
+            }
+
+            return null;
+        }
+
+        private static bool Implements(INamedTypeSymbol? type, INamedTypeSymbol? contract)
+            => contract is not null && type is not null
+               && (SecurityTypes.Is(type, contract) || type.AllInterfaces.Any(i => SecurityTypes.Is(i, contract)));
+    }
+}

@@ -1,0 +1,247 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace TypedSessions.Generators.Security
+{
+    /// <summary>Judges the collected settings once the compilation has been seen, and reports.</summary>
+    internal sealed partial class SecurityRules
+    {
+        private readonly SecurityCollection _collected;
+        private readonly CompilationAnalysisContext _context;
+        private readonly List<CollectedSetting> _settings;
+        private readonly Dictionary<ObjectPath, List<CollectedSetting>> _objects;
+        private readonly bool _policySecure;
+        private readonly bool _policyHttpOnly;
+        private readonly bool _policySameSite;
+
+        public SecurityRules(SecurityCollection collected, CompilationAnalysisContext context)
+        {
+            _collected = collected;
+            _context = context;
+            var evaluator = new ValueEvaluator(collected.FieldInitializers);
+            _settings = collected.Settings.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start).ToList();
+            foreach (var setting in _settings)
+            {
+                setting.Evaluated = evaluator.Evaluate(setting.Value);
+            }
+
+            _objects = _settings.Where(s => s.Path is not null).GroupBy(s => s.Path!).ToDictionary(g => g.Key, g => g.ToList());
+
+            // UseCookiePolicy rewrites every cookie appended through the response: an app-wide "Secure = Always"
+            // makes every cookie Secure, whatever each one asks for.
+            _policySecure = collected.UsesCookiePolicy && PolicySets("Secure", v => v is EnumMember { Name: "Always" });
+            _policyHttpOnly = collected.UsesCookiePolicy && PolicySets("HttpOnly", v => v is EnumMember { Name: "Always" });
+            _policySameSite = collected.UsesCookiePolicy && PolicySets("MinimumSameSitePolicy", v => v is EnumMember { Name: "Lax" or "Strict" });
+        }
+
+        public void Report()
+        {
+            foreach (var setting in _settings)
+            {
+                _context.CancellationToken.ThrowIfCancellationRequested();
+                Check(setting);
+            }
+
+            foreach (var append in _collected.Appends)
+            {
+                if (!_policySecure && !SettingsOf(append.Path).Any(s => s.Property == "Secure"))
+                {
+                    _context.ReportDiagnostic(Diagnostic.Create(
+                        SecurityDescriptors.CookieNotSecure, append.Location, "cookie appended to the response", "Secure is not set", "set Secure = true"));
+                }
+            }
+
+            var jsonSecurePolicy = ReportConfigurationFiles();
+            if (!_policySecure && !jsonSecurePolicy
+                && !_settings.Any(s => s.Owner == SettingOwner.CookieBuilder && s.Property == "SecurePolicy" && IsHeldBy(s, _collected.Types.SessionOptions)))
+            {
+                foreach (var call in _collected.AddSessionCalls.OrderBy(l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(l => l.SourceSpan.Start))
+                {
+                    _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.AddSessionDefaultSecurePolicy, call));
+                }
+            }
+        }
+
+        private void Check(CollectedSetting setting)
+        {
+            var value = setting.Evaluated!;
+            var cookie = DescribeCookie(setting);
+            switch (setting.Owner, setting.Property)
+            {
+                case (SettingOwner.CookieOptions, "Secure") when !_policySecure:
+                    Judge(setting, v => v is false, SecurityDescriptors.CookieNotSecure, SecurityFixKinds.SecureTrue, cookie, "Secure = false", "set Secure = true");
+                    break;
+                case (SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "SecurePolicy") when !_policySecure:
+                    Judge(setting, v => v is EnumMember { Name: "None" }, SecurityDescriptors.CookieNotSecure, SecurityFixKinds.SecurePolicyAlways,
+                        cookie, "SecurePolicy = None", "use CookieSecurePolicy.Always");
+                    Judge(setting, v => v is EnumMember { Name: "SameAsRequest" }, SecurityDescriptors.CookieSecureOnlyOnHttps, SecurityFixKinds.SecurePolicyAlways,
+                        cookie, "SecurePolicy = SameAsRequest");
+                    break;
+                case (SettingOwner.CookieOptions or SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "HttpOnly") when !_policyHttpOnly:
+                    Judge(setting, v => v is false, SecurityDescriptors.CookieNotHttpOnly, SecurityFixKinds.HttpOnlyTrue, cookie, "HttpOnly = false");
+                    break;
+                case (SettingOwner.CookieOptions or SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "SameSite")
+                    when !_policySecure && !_policySameSite && !IsSecureAlways(setting):
+                    Judge(setting, v => v is EnumMember { Name: "None" }, SecurityDescriptors.SameSiteNoneWithoutSecure, SecurityFixKinds.SameSiteLax,
+                        cookie, DescribeSecure(setting));
+                    break;
+                case (SettingOwner.CookieOptions or SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "Domain"):
+                    Judge(setting, v => v is string { Length: > 0 } || v == SettingValue.Unknown, SecurityDescriptors.CookieDomainSet, SecurityFixKinds.RemoveAssignment,
+                        cookie, "Domain = " + setting.Value.Syntax);
+                    break;
+                case (SettingOwner.TypedSessionOptions, "IdleTimeout"):
+                    CheckLifetime(setting, "The TypedSessions idle timeout", Thresholds(setting).Idle, SecurityThresholds.IdleKey);
+                    Judge(setting, v => v == SettingValue.Null, SecurityDescriptors.TimeoutDisabled, null,
+                        "The TypedSessions idle timeout", "IdleTimeout = null", "an abandoned session then stays valid until the absolute timeout");
+                    break;
+                case (SettingOwner.TypedSessionOptions, "AbsoluteTimeout"):
+                    CheckLifetime(setting, "The TypedSessions absolute timeout", Thresholds(setting).Absolute, SecurityThresholds.AbsoluteKey);
+                    Judge(setting, v => v == SettingValue.Null, SecurityDescriptors.TimeoutDisabled, null,
+                        "The TypedSessions absolute timeout", "AbsoluteTimeout = null", "a session that keeps being used never expires, so a stolen id stays valid");
+                    break;
+                case (SettingOwner.SessionOptions, "IdleTimeout"):
+                    CheckLifetime(setting, "The session idle timeout", Thresholds(setting).Idle, SecurityThresholds.IdleKey);
+                    break;
+                case (SettingOwner.CookieAuthenticationOptions, "ExpireTimeSpan"):
+                    var sliding = !SettingsOf(setting.Path).Any(s => s.Property == "SlidingExpiration" && s.Evaluated!.Check(v => v is false) == Verdict.Insecure);
+                    if (sliding)
+                    {
+                        CheckLifetime(setting, "The authentication cookie's sliding expiration", Thresholds(setting).Idle, SecurityThresholds.IdleKey);
+                    }
+                    else
+                    {
+                        CheckLifetime(setting, "The authentication cookie's lifetime", Thresholds(setting).Absolute, SecurityThresholds.AbsoluteKey);
+                    }
+
+                    break;
+                case (SettingOwner.CookieOptions or SettingOwner.CookieBuilder, "MaxAge" or "Expiration"):
+                    CheckLifetime(setting, "The " + cookie + "'s " + setting.Property, Thresholds(setting).Cookie, SecurityThresholds.CookieKey);
+                    break;
+                case (SettingOwner.CookieOptions, "Expires"):
+                    var limit = Thresholds(setting).Cookie;
+                    Judge(setting, v => v is FromNow expires && expires.Offset > limit, SecurityDescriptors.LifetimeTooLong, null,
+                        "The " + cookie + "'s Expires", "now + " + Describe(value.First(v => v is FromNow)), SecurityThresholds.Format(limit), SecurityThresholds.CookieKey);
+                    break;
+                case (SettingOwner.CookieBuilder, "Name") when IsSecureAlways(setting) && HasNoDomainAndRootPath(setting):
+                    Judge(setting, v => v is string name && !name.StartsWith("__Host-", StringComparison.Ordinal), SecurityDescriptors.CookieNameWithoutHostPrefix, null,
+                        cookie, "is named " + setting.Value.Syntax);
+                    break;
+                case (SettingOwner.TypedSessionCookie, "UseHostPrefix") when IsSecureAlways(setting) && HasNoDomainAndRootPath(setting):
+                    Judge(setting, v => v is false, SecurityDescriptors.CookieNameWithoutHostPrefix, SecurityFixKinds.RemoveAssignment,
+                        cookie, "UseHostPrefix is false");
+                    break;
+            }
+        }
+
+        private void CheckLifetime(CollectedSetting setting, string what, TimeSpan limit, string key)
+        {
+            var value = setting.Evaluated!;
+            Judge(setting, v => v is TimeSpan span && span > limit, SecurityDescriptors.LifetimeTooLong, null,
+                what, Describe(value.First(v => v is TimeSpan span && span > limit)), SecurityThresholds.Format(limit), key);
+        }
+
+        // Reports the rule when every value the setting can take is insecure and the assignment always
+        // runs; reports "may be insecure" (TS1010) when only some values or some paths are.
+        private void Judge(CollectedSetting setting, Func<object, bool> insecure, DiagnosticDescriptor rule, string? fix, params object[] arguments)
+        {
+            var value = setting.Evaluated!;
+            var verdict = value.Check(insecure);
+            if (verdict == Verdict.Secure)
+            {
+                return;
+            }
+
+            var properties = fix is null
+                ? ImmutableDictionary<string, string?>.Empty
+                : ImmutableDictionary<string, string?>.Empty.Add(SecurityFixKinds.Key, fix);
+            if (verdict == Verdict.Insecure && setting.Condition is null)
+            {
+                _context.ReportDiagnostic(Diagnostic.Create(rule, setting.Location, properties, arguments));
+                return;
+            }
+
+            var condition = verdict == Verdict.MaybeInsecure ? value.Condition ?? setting.Condition : setting.Condition;
+            var subject = DescribeSubject(setting) + " may be " + Describe(value.First(insecure));
+            _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.MayBeInsecure, setting.Location, properties, subject, condition ?? "a condition", rule.Id));
+        }
+
+        private IEnumerable<CollectedSetting> SettingsOf(ObjectPath? path)
+            => path is not null && _objects.TryGetValue(path, out var settings) ? settings : Enumerable.Empty<CollectedSetting>();
+
+        private bool PolicySets(string property, Func<object, bool> wanted)
+            => _settings.Any(s => s.Owner == SettingOwner.CookiePolicyOptions && s.Property == property && s.Condition is null
+                                  && s.Evaluated!.Check(v => !wanted(v)) == Verdict.Secure);
+
+        // Secure always: set so on the same object, or the TypedSessions default (Always) left alone.
+        private bool IsSecureAlways(CollectedSetting setting)
+        {
+            var secure = SettingsOf(setting.Path).Where(s => s.Property is "Secure" or "SecurePolicy").ToList();
+            if (secure.Count == 0)
+            {
+                return setting.Owner == SettingOwner.TypedSessionCookie;
+            }
+
+            return secure.All(s => s.Condition is null && s.Evaluated!.Check(v => v is not (true or EnumMember { Name: "Always" })) == Verdict.Secure);
+        }
+
+        private string DescribeSecure(CollectedSetting setting)
+            => SettingsOf(setting.Path).FirstOrDefault(s => s.Property is "Secure" or "SecurePolicy") is { } secure
+                ? secure.Location.SourceTree?.GetText().ToString(secure.Location.SourceSpan) ?? "Secure is not always set"
+                : setting.Owner == SettingOwner.CookieOptions ? "Secure is not set" : "SecurePolicy is left at its default";
+
+        private bool HasNoDomainAndRootPath(CollectedSetting setting)
+            => SettingsOf(setting.Path).All(s => s.Property switch
+            {
+                "Domain" => s.Evaluated!.Check(v => v is not (string { Length: 0 }) && v != SettingValue.Null) == Verdict.Secure,
+                "Path" => s.Evaluated!.Check(v => v is not "/" && v != SettingValue.Null) == Verdict.Secure,
+                _ => true,
+            });
+
+        private static bool IsHeldBy(CollectedSetting setting, INamedTypeSymbol? holder)
+            => setting.Path is { Properties.IsEmpty: false } path && SecurityTypes.Is(path.Holder, holder);
+
+        private string DescribeCookie(CollectedSetting setting)
+        {
+            switch (setting.Owner)
+            {
+                case SettingOwner.TypedSessionCookie:
+                    return "TypedSessions session cookie";
+                case SettingOwner.CookieBuilder:
+                    var types = _collected.Types;
+                    return IsHeldBy(setting, types.SessionOptions) ? "session cookie (AddSession)"
+                        : IsHeldBy(setting, types.CookieAuthenticationOptions) ? "authentication cookie"
+                        : IsHeldBy(setting, types.AntiforgeryOptions) ? "antiforgery cookie"
+                        : "cookie";
+                default:
+                    return "cookie";
+            }
+        }
+
+        private string DescribeSubject(CollectedSetting setting) => setting.Owner switch
+        {
+            SettingOwner.TypedSessionOptions => "TypedSessions' " + setting.Property,
+            SettingOwner.SessionOptions => "The session's " + setting.Property,
+            SettingOwner.CookieAuthenticationOptions => "The authentication cookie's " + setting.Property,
+            _ => "The " + DescribeCookie(setting) + "'s " + setting.Property,
+        };
+
+        private SecurityThresholds Thresholds(CollectedSetting setting)
+            => SecurityThresholds.Read(setting.Location.SourceTree is { } tree
+                ? _context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree)
+                : _context.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+
+        private static string Describe(object? value) => value switch
+        {
+            bool flag => flag ? "true" : "false",
+            TimeSpan span => SecurityThresholds.Format(span),
+            FromNow fromNow => SecurityThresholds.Format(fromNow.Offset),
+            string text => "\"" + text + "\"",
+            null => "null",
+            _ => value.ToString() ?? "null",
+        };
+    }
+}
