@@ -19,7 +19,9 @@ builder.Services.AddRazorPages();
 builder.Services.AddAntiforgery(options =>
 {
     options.Cookie.Name = "shop-antiforgery";
+#pragma warning disable TS1002 // Deliberate, see above: antiforgery cannot issue a Secure cookie on http://localhost.
     options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+#pragma warning restore TS1002
     options.Cookie.HttpOnly = true;
     options.Cookie.SameSite = SameSiteMode.Strict;
 });
