@@ -19,7 +19,7 @@ namespace TypedSessions.Testing;
 /// seconds) plus offsets. A store must judge expiry by the <c>now</c> it is given, never by its own
 /// clock; stores with native expiry should set their time-to-live relative to that <c>now</c>.</para>
 /// </remarks>
-public abstract class SessionStoreConformanceTests : IAsyncLifetime
+public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
 {
     private ISessionStore? _store;
 
