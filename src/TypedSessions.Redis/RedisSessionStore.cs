@@ -301,11 +301,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, IAsync
         }
 
         var index = record.UserKey is { } bound ? IndexAsync(database, bound, key, record.CreatedAt, lifetime.AbsoluteExpiresAt) : null;
-        var result = await database.ScriptEvaluateAsync(CreateScript, [redisKey], [.. args]).ConfigureAwait(false);
+        var call = database.ScriptEvaluateAsync(CreateScript, [redisKey], [.. args]);
         if (index is not null)
         {
-            await index.ConfigureAwait(false);
+            // Both observed: a failure of either is the operation's failure.
+            await Task.WhenAll(index, call).ConfigureAwait(false);
         }
+
+        var result = await call.ConfigureAwait(false);
 
         return (long)result == 1;
     }
@@ -343,11 +346,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, IAsync
         }
 
         var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, lifetime?.AbsoluteExpiresAt) : null;
-        var result = await database.ScriptEvaluateAsync(SaveScript, [redisKey], [.. args]).ConfigureAwait(false);
+        var call = database.ScriptEvaluateAsync(SaveScript, [redisKey], [.. args]);
         if (index is not null)
         {
-            await index.ConfigureAwait(false);
+            // Both observed: a failure of either is the operation's failure.
+            await Task.WhenAll(index, call).ConfigureAwait(false);
         }
+
+        var result = await call.ConfigureAwait(false);
 
         return (long)result == 1;
     }
