@@ -2,13 +2,35 @@ using ShopSample.Api;
 using ShopSample.Pages;
 using ShopSample.Shop;
 using TypedSessions;
+using TypedSessions.PostgreSql;
+using TypedSessions.Redis;
 using TypedSessions.Sqlite;
 using TypedSessions.Storage;
+using TypedSessions.Storage.DistributedCache;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Every store is registered; TypedSessions:Store in configuration picks one (appsettings.json: Sqlite).
-builder.Services.AddTypedSessions().AddSqliteStore().AddMemoryStore().AddFileStore();
+// Every store is registered; TypedSessions:Store in configuration picks one (appsettings.json: Sqlite),
+// TypedSessions:ConnectionString (or Folder) says where, and TypedSessions:{PostgreSql,Redis,DistributedCache}
+// sections carry store-specific settings (README: "Choosing a store by configuration").
+builder.Services.AddTypedSessions()
+    .AddSqliteStore().AddMemoryStore().AddFileStore()
+    .AddPostgreSqlStore().AddRedisStore().AddDistributedCacheStore();
+builder.Services.Configure<PostgreSqlSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:PostgreSql"));
+builder.Services.Configure<RedisSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:Redis"));
+builder.Services.Configure<DistributedCacheSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:DistributedCache"));
+
+// The DistributedCache store needs an IDistributedCache: Redis when a connection string is given, else memory.
+if (builder.Configuration["TypedSessions:Store"] == DistributedCacheSessionStore.StoreName
+    && builder.Configuration["TypedSessions:ConnectionString"] is { Length: > 0 } cacheConnection)
+{
+    builder.Services.AddStackExchangeRedisCache(o => o.Configuration = cacheConnection);
+}
+else
+{
+    builder.Services.AddDistributedMemoryCache();
+}
+
 builder.Services.AddDemoUsers();
 
 // The HTML pages (Pages/*.cshtml) read the typed session in their views. Razor Pages checks an antiforgery

@@ -22,7 +22,7 @@ namespace TypedSessions.PostgreSql;
 /// <para>The schema is created on first use (guarded by an advisory lock so that several app
 /// instances can start at once), or explicitly with <see cref="EnsureSchemaAsync"/>.</para>
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "PostgreSql";
@@ -132,7 +132,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
 
     /// <summary>The schema-qualified, quoted table name.</summary>
     public string TableName => _table;
@@ -332,6 +332,16 @@ public sealed class PostgreSqlSessionStore : ISessionStore, IAsyncDisposable, ID
         }
 
         return deleted;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One <c>DELETE</c> on the indexed <c>user_key</c> column; a session being saved concurrently is deleted after its save commits.</remarks>
+    public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        await using var command = await CommandAsync($"DELETE FROM {_table} WHERE user_key = @user_key;", cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = userKey });
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disposes the data source when the store created it.</summary>

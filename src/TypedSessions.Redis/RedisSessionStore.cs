@@ -23,8 +23,18 @@ namespace TypedSessions.Redis;
 /// the scripts still compare the stored expiry with <c>now</c>, so an expired session is absent even
 /// before Redis evicts it. <see cref="DeleteExpiredAsync"/> exists for tools and tests, scanning with
 /// <c>SCAN</c> on every primary.</para>
+/// <para>User index ("log out everywhere", <see cref="RevokeUserAsync"/>): binding a session to a user
+/// also adds the session's store key to a sorted set <c>{prefix}user:{userKey}</c>, scored by the
+/// session's absolute expiry (<c>+inf</c> when the binding save does not carry it). The index is its own
+/// key, updated by its own single-key script in the same pipeline as, and just before, the session's
+/// script, so every command still touches one key (Redis Cluster-safe); it is not atomic with the
+/// session write. The index script drops members whose score has passed and sets the set's TTL to its
+/// latest score (none while a member has no cap). Entries are hints: a revoke deletes a listed session
+/// only if its hash still names that user (a script on the session's key), so stale entries (sessions
+/// re-bound, unbound, cycled away or expired) are harmless, and it removes exactly the members it read,
+/// so a binding made while a revoke runs survives it.</para>
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Redis";
@@ -160,6 +170,33 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
         return 0
         """;
 
+    // KEYS[1] the user's index; ARGV[1] now; ARGV[2] score ('inf' or ms); ARGV[3] the session's store key.
+    private const string IndexScript = """
+        local idx = KEYS[1]
+        local now = tonumber(ARGV[1])
+        redis.call('ZADD', idx, ARGV[2], ARGV[3])
+        redis.call('ZREMRANGEBYSCORE', idx, '-inf', '(' .. ARGV[1])
+        local top = redis.call('ZRANGE', idx, -1, -1, 'WITHSCORES')
+        if #top == 0 then return 0 end
+        local last = tonumber(top[2])
+        if last == math.huge then
+          redis.call('PERSIST', idx)
+        elseif last > now then
+          redis.call('PEXPIRE', idx, string.format('%.0f', last - now))
+        end
+        return 1
+        """;
+
+    // KEYS[1] session; ARGV[1] user key. Deletes the session when it is bound to that user.
+    private const string RevokeScript = """
+        if redis.call('HGET', KEYS[1], '@u') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    private const string UserIndexInfix = "user:";
+
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string? _configuration;
@@ -196,7 +233,7 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex;
 
     /// <summary>The prefix of every session key.</summary>
     public string KeyPrefix => _prefix;
@@ -270,7 +307,16 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
             args.Add(value);
         }
 
-        var result = await database.ScriptEvaluateAsync(CreateScript, [redisKey], [.. args]).ConfigureAwait(false);
+        var index = record.UserKey is { } bound ? IndexAsync(database, bound, key, record.CreatedAt, lifetime.AbsoluteExpiresAt) : null;
+        var call = database.ScriptEvaluateAsync(CreateScript, [redisKey], [.. args]);
+        if (index is not null)
+        {
+            // Both observed: a failure of either is the operation's failure.
+            await Task.WhenAll(index, call).ConfigureAwait(false);
+        }
+
+        var result = await call.ConfigureAwait(false);
+
         return (long)result == 1;
     }
 
@@ -306,7 +352,16 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
             args.Add(value);
         }
 
-        var result = await database.ScriptEvaluateAsync(SaveScript, [redisKey], [.. args]).ConfigureAwait(false);
+        var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, lifetime?.AbsoluteExpiresAt) : null;
+        var call = database.ScriptEvaluateAsync(SaveScript, [redisKey], [.. args]);
+        if (index is not null)
+        {
+            // Both observed: a failure of either is the operation's failure.
+            await Task.WhenAll(index, call).ConfigureAwait(false);
+        }
+
+        var result = await call.ConfigureAwait(false);
+
         return (long)result == 1;
     }
 
@@ -348,6 +403,12 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
             var page = new List<RedisKey>(_batchSize);
             await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
             {
+                if (!IsSessionKey(redisKey))
+                {
+                    // User indexes share the prefix; they expire by their own TTL.
+                    continue;
+                }
+
                 page.Add(redisKey);
                 if (page.Count == _batchSize)
                 {
@@ -364,6 +425,52 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
         }
 
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
+        return deleted;
+    }
+
+    /// <summary>The Redis key of the index of sessions bound to <paramref name="userKey"/>.</summary>
+    /// <param name="userKey">The user key.</param>
+    /// <returns>The Redis key.</returns>
+    public RedisKey UserIndexKeyFor(string userKey)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        return _prefix + UserIndexInfix + userKey;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Reads the user's index, deletes each listed session whose hash still names the user (one
+    /// single-key script per session, pipelined), then removes the members it read from the index.
+    /// </remarks>
+    public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        var indexKey = UserIndexKeyFor(userKey);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var members = await database.SortedSetRangeByRankAsync(indexKey).ConfigureAwait(false);
+        if (members.Length == 0)
+        {
+            return 0;
+        }
+
+        var calls = new List<Task<RedisResult>>(members.Length);
+        foreach (var member in members)
+        {
+            var key = (string?)member;
+            if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
+            {
+                continue;
+            }
+
+            calls.Add(database.ScriptEvaluateAsync(RevokeScript, [_prefix + key], [userKey]));
+        }
+
+        long deleted = 0;
+        foreach (var call in calls)
+        {
+            deleted += (long)await call.ConfigureAwait(false);
+        }
+
+        await database.SortedSetRemoveAsync(indexKey, members).ConfigureAwait(false);
         return deleted;
     }
 
@@ -390,6 +497,9 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
         _connectGate.Dispose();
     }
 
+    private Task<RedisResult> IndexAsync(IDatabase database, string userKey, string key, DateTimeOffset now, DateTimeOffset? cap)
+        => database.ScriptEvaluateAsync(IndexScript, [UserIndexKeyFor(userKey)], [Ms(now), cap is { } c ? Ms(c).ToString(CultureInfo.InvariantCulture) : "inf", key]);
+
     private static async Task<long> DeleteIfExpiredAsync(IDatabase database, List<RedisKey> keys, long nowMs)
     {
         var calls = keys.Select(k => database.ScriptEvaluateAsync(DeleteIfExpiredScript, [k], [nowMs])).ToList();
@@ -400,6 +510,13 @@ public sealed class RedisSessionStore : ISessionStore, IAsyncDisposable, IDispos
         }
 
         return deleted;
+    }
+
+    private bool IsSessionKey(RedisKey redisKey)
+    {
+        var text = (string?)redisKey;
+        return text is not null && text.Length == _prefix.Length + 64 && text.StartsWith(_prefix, StringComparison.Ordinal)
+            && !text.AsSpan(_prefix.Length).ContainsAnyExcept(LowerHex);
     }
 
     private async ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)

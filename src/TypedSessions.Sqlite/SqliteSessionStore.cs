@@ -11,7 +11,7 @@ namespace TypedSessions.Sqlite;
 /// first use, in WAL mode. A save is one <c>BEGIN IMMEDIATE</c> transaction (read, merge per key, write),
 /// so concurrent writers to different keys never lose each other's changes.
 /// </summary>
-public sealed class SqliteSessionStore : ISessionStore, IDisposable
+public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Sqlite";
@@ -61,7 +61,7 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
 
     /// <summary>Creates the table and indexes if missing, and turns on WAL. Runs by itself on first use.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -229,6 +229,19 @@ public sealed class SqliteSessionStore : ISessionStore, IDisposable
         }
 
         return deleted;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One <c>DELETE</c> on the indexed <c>user_key</c> column.</remarks>
+    public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"DELETE FROM {_table} WHERE user_key = $user;";
+        command.Parameters.AddWithValue("$user", userKey);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Releases pooled connections to the database file.</summary>

@@ -156,6 +156,26 @@ public sealed partial class Session
         Changed();
     }
 
+    /// <summary>
+    /// "Log out everywhere": deletes every stored session bound to this session's user (see
+    /// <see cref="BindUser"/>), on every device, then flushes this one (<see cref="Flush"/>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the store call.</param>
+    /// <returns>How many stored sessions were deleted (this one included).</returns>
+    /// <exception cref="InvalidOperationException">The session is not bound to a user.</exception>
+    /// <exception cref="NotSupportedException">The store cannot find a user's sessions (it does not implement <see cref="ISessionUserIndex"/>).</exception>
+    /// <exception cref="SessionUnavailableException">The store failed or timed out; nothing is flushed.</exception>
+    public async ValueTask<long> RevokeUserSessionsAsync(CancellationToken cancellationToken = default)
+    {
+        EnsureWritable();
+        EnsureCookieCanChange();
+        Access();
+        var userKey = _userKey ?? throw new InvalidOperationException("The session is not bound to a user; call BindUser at login.");
+        var deleted = await _coordinator.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        Flush();
+        return deleted;
+    }
+
     private void ChangeLifetime(SessionExpiryMode mode, TimeSpan? relative, DateTimeOffset? absolute)
     {
         EnsureWritable();

@@ -107,7 +107,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         await using var app = await StartAsync(builder);
 
         var store = Assert.IsType<RedisSessionStore>(app.Services.GetRequiredService<ISessionStore>());
-        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry, store.Capabilities);
+        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex, store.Capabilities);
         await AssertHundredConcurrentRequestsKeepEveryKeyAsync(app);
         Assert.True(shared.IsConnected);
     }
@@ -203,6 +203,38 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         using var read = new HttpRequestMessage(HttpMethod.Get, new Uri("https://localhost/count"));
         read.Headers.Add("Cookie", cookie);
         Assert.Equal("101:101", await (await client.SendAsync(read)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task The_user_index_is_a_sorted_set_per_user_scored_by_the_absolute_expiry_with_a_ttl_and_is_emptied_by_a_revoke()
+    {
+        var store = await TestRedis.CreateStoreAsync(_prefix);
+        var db = (await TestRedis.ConnectionAsync()).GetDatabase();
+        var bound = Key();
+        var record = Record(("a", [1]));
+        Assert.True(await store.CreateAsync(bound, new SessionRecord(record.Values, record.CreatedAt, record.Lifetime, 1, "alice")));
+        var boundLater = Key();
+        Assert.True(await store.CreateAsync(boundLater, Record()));
+        Assert.True(await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice" }));
+
+        var index = store.UserIndexKeyFor("alice");
+        Assert.Equal(_prefix + "user:alice", (string?)index);
+        Assert.Equal(RedisType.SortedSet, await db.KeyTypeAsync(index));
+        Assert.Equal((_t0 + TimeSpan.FromHours(8)).ToUnixTimeMilliseconds(), await db.SortedSetScoreAsync(index, bound));
+
+        // The save that bound the second session did not carry the absolute expiry: no cap, so no TTL on the set.
+        Assert.Equal(double.PositiveInfinity, await db.SortedSetScoreAsync(index, boundLater));
+        Assert.Null(await db.KeyTimeToLiveAsync(index));
+        Assert.True(await db.SortedSetRemoveAsync(index, boundLater));
+        Assert.True(await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = null }));
+        Assert.True(await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice", Lifetime = record.Lifetime }));
+        Assert.InRange((await db.KeyTimeToLiveAsync(index))!.Value, TimeSpan.FromHours(7.9), TimeSpan.FromHours(8));
+
+        // The index shares the prefix but is not a session: cleanup leaves it alone.
+        Assert.Equal(0, await store.DeleteExpiredAsync(_t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(2, await store.RevokeUserAsync("alice"));
+        Assert.False(await db.KeyExistsAsync(index));
+        Assert.False(await db.KeyExistsAsync(_prefix + bound));
     }
 
     private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));

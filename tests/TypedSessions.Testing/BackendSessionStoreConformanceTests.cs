@@ -43,7 +43,8 @@ public abstract class BackendSessionStoreConformanceTests : PersistentSessionSto
         ISessionStore? store = null;
         try
         {
-            foreach (var (name, run) in operations)
+            // A store that cannot enumerate (EnumeratesSessions false) does not call its backend to delete expired sessions.
+            foreach (var (name, run) in operations.Where(o => EnumeratesSessions || o.Name != "DeleteExpiredAsync"))
             {
                 var clock = Stopwatch.StartNew();
                 var call = Task.Run(async () =>

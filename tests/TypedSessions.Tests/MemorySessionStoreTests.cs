@@ -10,9 +10,9 @@ public class MemorySessionStoreTests : SessionStoreTestBase
     protected override ISessionStore Store => _store;
 
     [Fact]
-    public void Capabilities_are_atomic_merge_without_native_expiry()
+    public void Capabilities_are_atomic_merge_and_user_index_without_native_expiry()
     {
-        Assert.Equal(SessionStoreCapabilities.AtomicMerge, _store.Capabilities);
+        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex, _store.Capabilities);
         Assert.Equal("Memory", MemorySessionStore.StoreName);
     }
 

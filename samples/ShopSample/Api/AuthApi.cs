@@ -6,7 +6,7 @@ namespace ShopSample.Api;
 /// <summary>The answer to a successful login.</summary>
 internal sealed record LoginResult(string Username);
 
-/// <summary><c>POST /api/login</c> and <c>POST /api/logout</c>.</summary>
+/// <summary><c>POST /api/login</c>, <c>POST /api/logout</c> and <c>POST /api/logout-everywhere</c>.</summary>
 internal static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
@@ -18,7 +18,20 @@ internal static class AuthApi
             shop.Core.Flush();
             return Results.NoContent();
         });
+        api.MapPost("/logout-everywhere", LogoutEverywhereAsync);
         return api;
+    }
+
+    // Ends every session of the logged-in user (all devices), this one included. 401 when nobody is logged in.
+    private static async Task<IResult> LogoutEverywhereAsync(ShopSession shop, CancellationToken cancellationToken)
+    {
+        if (shop.Core.UserKey is null)
+        {
+            return ApiJson.Error(StatusCodes.Status401Unauthorized, "Not logged in.");
+        }
+
+        await shop.Core.RevokeUserSessionsAsync(cancellationToken);
+        return Results.NoContent();
     }
 
     private static async Task<IResult> LoginAsync(HttpRequest request, ShopSession shop, DemoUserDirectory users)

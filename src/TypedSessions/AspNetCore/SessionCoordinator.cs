@@ -102,6 +102,41 @@ internal sealed class SessionCoordinator
         SessionLog.Deleted(_logger, id.LogId);
     }
 
+    public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken)
+    {
+        if (_store is not ISessionUserIndex index)
+        {
+            throw new NotSupportedException($"The session store {_storeName} cannot find a user's sessions (it does not implement ISessionUserIndex).");
+        }
+
+        var timeout = Options.StoreTimeout;
+        using var activity = SessionMetrics.ActivitySource.StartActivity("session.revoke_user", ActivityKind.Client);
+        activity?.SetTag("session.store", _storeName);
+        var started = Stopwatch.GetTimestamp();
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        var outcome = "error";
+        try
+        {
+            var deleted = await index.RevokeUserAsync(userKey, cts.Token).AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            outcome = "ok";
+            return deleted;
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || ex is OperationCanceledException))
+        {
+            outcome = "timeout";
+            throw new SessionUnavailableException($"The session store did not revoke the user's sessions within {timeout}.", ex);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not SessionUnavailableException)
+        {
+            throw new SessionUnavailableException("The session store failed to revoke the user's sessions.", ex);
+        }
+        finally
+        {
+            _metrics.Operation("revoke_user", outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
+        }
+    }
+
     private async Task<T> Wrap<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
     {
         try

@@ -8,7 +8,7 @@ namespace TypedSessions.Storage.File;
 /// (save, touch, delete) hold a lock — in-process and, through a lock file, across processes — so
 /// per-key merges are atomic.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore
+public sealed class FileSessionStore : ISessionStore, ISessionUserIndex
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "File";
@@ -41,7 +41,7 @@ public sealed class FileSessionStore : ISessionStore
     public string Folder => _folder;
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
 
     /// <inheritdoc/>
     public async ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
@@ -165,6 +165,44 @@ public sealed class FileSessionStore : ISessionStore
         }
 
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
+        return deleted;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// The file store keeps no separate index: this reads every session file (under each file's lock)
+    /// and deletes those bound to <paramref name="userKey"/>, so it costs one pass over the folder.
+    /// Corrupt files are skipped.
+    /// </remarks>
+    public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        if (!Directory.Exists(_folder))
+        {
+            return 0;
+        }
+
+        long deleted = 0;
+        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetFileNameWithoutExtension(path);
+            if (!IsKey(key))
+            {
+                continue;
+            }
+
+            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record
+                    && string.Equals(record.UserKey, userKey, StringComparison.Ordinal))
+                {
+                    System.IO.File.Delete(path);
+                    deleted++;
+                }
+            }
+        }
+
         return deleted;
     }
 

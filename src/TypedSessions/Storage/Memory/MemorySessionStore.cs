@@ -6,7 +6,7 @@ namespace TypedSessions.Storage.Memory;
 /// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
 /// not shared between instances. Per-key merges are atomic (a lock per key stripe).
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore
+public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Memory";
@@ -15,7 +15,7 @@ public sealed class MemorySessionStore : ISessionStore
     private readonly Lock[] _stripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
 
     /// <summary>How many records are held, expired ones included.</summary>
     public int Count => _records.Count;
@@ -118,6 +118,33 @@ public sealed class MemorySessionStore : ISessionStore
         }
 
         progress?.Report(new SessionCleanupProgress(deleted, expired.Count));
+        return ValueTask.FromResult(deleted);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Scans every record held (this store is for tests and development).</remarks>
+    public ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        long deleted = 0;
+        foreach (var (key, record) in _records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!string.Equals(record.UserKey, userKey, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            lock (StripeFor(key))
+            {
+                // Re-checked under the lock: a save may have re-bound the session meanwhile.
+                if (_records.TryGetValue(key, out var current) && string.Equals(current.UserKey, userKey, StringComparison.Ordinal) && _records.TryRemove(key, out _))
+                {
+                    deleted++;
+                }
+            }
+        }
+
         return ValueTask.FromResult(deleted);
     }
 

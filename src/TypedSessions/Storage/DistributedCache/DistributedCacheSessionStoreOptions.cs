@@ -1,0 +1,11 @@
+namespace TypedSessions.Storage.DistributedCache;
+
+/// <summary>Settings of <see cref="DistributedCacheSessionStore"/>.</summary>
+public sealed class DistributedCacheSessionStoreOptions
+{
+    /// <summary>Prepended to every cache key (default <c>typedsessions:</c>), so sessions do not collide with the app's other cache entries.</summary>
+    public string KeyPrefix { get; set; } = "typedsessions:";
+
+    /// <summary>Decoder caps for cached envelopes.</summary>
+    public SessionEnvelopeLimits Limits { get; set; } = SessionEnvelopeLimits.Default;
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using TypedSessions.Storage.DistributedCache;
+
+namespace TypedSessions;
+
+/// <summary>Adds the <see cref="IDistributedCache"/> store.</summary>
+public static class DistributedCacheTypedSessionsBuilderExtensions
+{
+    /// <summary>
+    /// Uses the app's <see cref="IDistributedCache"/> (store name <c>DistributedCache</c>); register one
+    /// too, e.g. <c>AddDistributedMemoryCache()</c> or <c>AddStackExchangeRedisCache(...)</c>. Whole-session
+    /// last writer wins: see <see cref="DistributedCacheSessionStore"/>.
+    /// </summary>
+    /// <param name="builder">The TypedSessions builder.</param>
+    /// <param name="configure">Optional settings.</param>
+    /// <returns>The builder.</returns>
+    public static TypedSessionsBuilder AddDistributedCacheStore(this TypedSessionsBuilder builder, Action<DistributedCacheSessionStoreOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DistributedCacheSessionStoreOptions>();
+        if (configure is not null)
+        {
+            builder.Services.Configure(configure);
+        }
+
+        builder.Services.TryAddSingleton(sp => new DistributedCacheSessionStore(
+            sp.GetService<IDistributedCache>() ?? throw new InvalidOperationException(
+                "The DistributedCache session store needs an IDistributedCache: call AddDistributedMemoryCache(), AddStackExchangeRedisCache(...) or another cache's registration."),
+            sp.GetRequiredService<IOptions<DistributedCacheSessionStoreOptions>>()));
+        return builder.AddStore(DistributedCacheSessionStore.StoreName, sp => sp.GetRequiredService<DistributedCacheSessionStore>());
+    }
+}
