@@ -1,93 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does: installs (apt-get) Redis, PostgreSQL and Chromium (for
-# the browser tests) when missing, starts private Redis and PostgreSQL servers on loopback, runs
-# `dotnet test TypedSessions.sln`, stops the servers by pid and ends with the line "N passed, N failed" counted from the TRX results.
+# the browser tests) when missing, starts private Redis and PostgreSQL servers on loopback
+# (tests/servers.sh), runs `dotnet test TypedSessions.sln`, stops the servers by pid and ends with
+# the line "N passed, N failed" counted from the per-assembly results.
 set -euo pipefail
-
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/typedsessions-tests.XXXXXX")
-results="$work/results"
-redis_pid_file="$work/redis.pid"
-pg_data="$work/pgdata"
-pg_bin=""
-pg_started=""
-
-log() { printf '[run-all] %s\n' "$*" >&2; }
-
-free_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(( (RANDOM % 20000) + 20000 ))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-      echo "$port"
-      return 0
-    fi
-  done
-  log "no free port found"; return 1
-}
-
-cleanup() {
-  local rc=$?
-  if [ -n "${redis_port:-}" ] && [ -f "$redis_pid_file" ]; then
-    redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$redis_pid_file")" 2>/dev/null || true
-  fi
-  if [ -n "$pg_started" ]; then
-    as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
-  fi
-  rm -rf "$work"
-  exit "$rc"
-}
-trap cleanup EXIT
-
-as_pg() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-ensure_packages() {
-  local missing=()
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
-  # The browser tests (tests/ShopSample.BrowserTests) drive Debian's Chromium; Playwright never downloads one.
-  [ -x /usr/bin/chromium ] || missing+=(chromium)
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" != 0 ]; then
-      log "missing packages: ${missing[*]} (install them with apt-get as root)"; exit 1
-    fi
-    log "installing ${missing[*]}"
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
-  pg_bin=$(dirname "$(ls -d /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -n 1)")
-}
-
-start_redis() {
-  redis_port=$(free_port)
-  redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no --daemonize yes \
-    --pidfile "$redis_pid_file" --logfile "$work/redis.log" --dir "$work" >/dev/null
-  for _ in $(seq 1 100); do
-    redis-cli -h 127.0.0.1 -p "$redis_port" ping 2>/dev/null | grep -q PONG && { log "redis on 127.0.0.1:$redis_port"; return 0; }
-    sleep 0.1
-  done
-  log "redis did not start"; cat "$work/redis.log" >&2; exit 1
-}
-
-start_postgres() {
-  pg_port=$(free_port)
-  mkdir -p "$pg_data"
-  [ "$(id -u)" = 0 ] && chown postgres "$work" "$pg_data"
-  as_pg "$pg_bin/initdb" -D "$pg_data" --auth=trust -U postgres >/dev/null
-  as_pg "$pg_bin/pg_ctl" -D "$pg_data" -l "$work/postgres.log" \
-    -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" -w start >/dev/null
-  pg_started=1
-  log "postgresql on 127.0.0.1:$pg_port"
-}
-
-ensure_packages
-start_redis
-start_postgres
-export TYPEDSESSIONS_TEST_REDIS="127.0.0.1:$redis_port"
-export TYPEDSESSIONS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
+start_servers
 
 cd "$root"
 set +e

@@ -127,6 +127,25 @@ public sealed class ShopBrowserTests(ShopFixture shop)
     }
 
     [Fact]
+    public async Task Log_out_everywhere_ends_the_users_session_in_another_browser_too()
+    {
+        await using var laptop = await shop.NewContextAsync();
+        var laptopPage = await laptop.NewPageAsync();
+        await Shop.LoginAsync(laptopPage, "bob", "builder");
+        await using var phone = await shop.NewContextAsync();
+        var phonePage = await phone.NewPageAsync();
+        await Shop.LoginAsync(phonePage, "bob", "builder");
+        await Expect(Shop.Greeting(phonePage)).ToHaveTextAsync("Welcome, bob!");
+
+        await laptopPage.GotoAsync("/logout");
+        await laptopPage.Locator("#logout-everywhere").ClickAsync();
+
+        await Expect(Shop.Greeting(laptopPage)).ToHaveTextAsync("Please log in.");
+        await phonePage.ReloadAsync();
+        await Expect(Shop.Greeting(phonePage)).ToHaveTextAsync("Please log in.");
+    }
+
+    [Fact]
     public async Task Browser_close_mode_gives_a_cookie_without_an_expiry()
     {
         await using var context = await shop.NewContextAsync();

@@ -17,4 +17,21 @@ internal sealed class LogoutModel(ShopSession shop) : PageModel
         shop.Core.Flush();
         return LocalRedirect("/");
     }
+
+    /// <summary>Ends every session of this user (every device), this one included.</summary>
+    /// <param name="cancellationToken">Cancels the revoke.</param>
+    /// <returns>A redirect home.</returns>
+    public async Task<IActionResult> OnPostEverywhereAsync(CancellationToken cancellationToken)
+    {
+        if (shop.Core.UserKey is null)
+        {
+            shop.Core.Flush();
+        }
+        else
+        {
+            await shop.Core.RevokeUserSessionsAsync(cancellationToken);
+        }
+
+        return LocalRedirect("/");
+    }
 }

@@ -12,6 +12,9 @@ internal sealed class StoreInfo(ISessionStore store, IOptions<TypedSessionOption
         ? store.GetType().Name.Replace("SessionStore", "", StringComparison.Ordinal)
         : options.Value.Store;
 
+    /// <summary>Whether the store can find a user's sessions, so "log out everywhere" is offered.</summary>
+    public bool CanLogOutEverywhere { get; } = store.Capabilities.HasFlag(SessionStoreCapabilities.UserIndex);
+
     /// <summary>The configured idle (sliding) timeout, or <see langword="null"/> when disabled.</summary>
     public TimeSpan? IdleTimeout { get; } = options.Value.IdleTimeout;
 
