@@ -4,12 +4,11 @@ namespace ShopSample.Api;
 
 /// <summary>
 /// <c>POST /api/cart</c> <c>{"sku","qty"}</c> adds to the cart and answers the cart; <c>DELETE /api/cart</c> empties it.
-/// Adding a sku that is already in the cart adds to that line's quantity, capped at <see cref="MaxQty"/>.
+/// Adding a sku that is already in the cart adds to that line's quantity, capped (<see cref="ShopCart.Add"/>).
 /// </summary>
 internal static class CartApi
 {
     public const int MaxSkuLength = 32;
-    public const int MaxQty = 99;
 
     public static RouteGroupBuilder MapCartApi(this RouteGroupBuilder api)
     {
@@ -37,23 +36,13 @@ internal static class CartApi
             return ApiJson.BadRequest($"\"sku\" must be a string of 1 to {MaxSkuLength} characters.");
         }
 
-        if (ApiJson.GetInt32(body, "qty") is not { } qty || qty is < 1 or > MaxQty)
+        if (ApiJson.GetInt32(body, "qty") is not { } qty || qty is < 1 or > ShopCart.MaxQty)
         {
-            return ApiJson.BadRequest($"\"qty\" must be an integer from 1 to {MaxQty}.");
+            return ApiJson.BadRequest($"\"qty\" must be an integer from 1 to {ShopCart.MaxQty}.");
         }
 
-        // A copy: the stored list is replaced as a whole, never changed in place.
-        var cart = new List<CartLine>(shop.Cart);
-        var index = cart.FindIndex(line => string.Equals(line.Sku, sku, StringComparison.Ordinal));
-        if (index >= 0)
-        {
-            cart[index] = cart[index] with { Qty = Math.Min(MaxQty, cart[index].Qty + qty) };
-        }
-        else
-        {
-            cart.Add(new CartLine(sku, qty));
-        }
-
+        // The pages and the API share one cart rule; the stored list is replaced as a whole.
+        var cart = ShopCart.Add(shop.Cart, sku, qty);
         shop.Cart = cart;
         return Results.Ok(cart);
     }
