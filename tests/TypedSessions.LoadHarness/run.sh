@@ -20,7 +20,9 @@ trap cleanup EXIT
 need() { command -v "$1" >/dev/null 2>&1 || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; }; }
 need wrk wrk
 free_port() { while :; do p=$(( (RANDOM % 20000) + 20000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-pin() { if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
+pinning=0
+if command -v taskset >/dev/null 2>&1 && [ "$(nproc)" -ge 2 ]; then pinning=1; fi
+pin() { if [ "$pinning" = 1 ]; then taskset -c "$1" "${@:2}"; else "${@:2}"; fi; }
 
 dotnet build -c Release "$here" -v quiet -nologo >/dev/null
 dll="$here/bin/Release/net10.0/TypedSessions.LoadHarness.dll"
@@ -36,7 +38,12 @@ run_backend() {
     extra=(--redis "127.0.0.1:$redis_port")
   fi
   local port; port=$(free_port)
-  pin 0 dotnet "$dll" serve --urls "http://127.0.0.1:$port" --backend "$backend" "${extra[@]}" >"$work/server.log" 2>&1 &
+  # Started directly (not through a shell function) so that $! is the server's own pid and kill stops it.
+  if [ "$pinning" = 1 ]; then
+    taskset -c 0 dotnet "$dll" serve --urls "http://127.0.0.1:$port" --backend "$backend" "${extra[@]}" >"$work/server.log" 2>&1 &
+  else
+    dotnet "$dll" serve --urls "http://127.0.0.1:$port" --backend "$backend" "${extra[@]}" >"$work/server.log" 2>&1 &
+  fi
   server_pid=$!
   until curl -sf "http://127.0.0.1:$port/stats" >/dev/null; do sleep 0.2; done
   echo "### $backend ($(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds × ${seconds}s, $connections connections)"
