@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Net;
+using TypedSessions.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -22,21 +21,7 @@ public sealed class PostgreSqlPipelineTests : IAsyncLifetime
         await using var app = await StartAsync();
         Assert.IsType<PostgreSqlSessionStore>(app.Services.GetRequiredService<TypedSessions.Storage.ISessionStore>());
         using var client = app.GetTestClient();
-        var first = await client.PostAsync(new Uri("https://localhost/inc/owner"), null);
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-
-        await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"https://localhost/inc/c{i}"));
-            request.Headers.Add("Cookie", cookie);
-            var response = await client.SendAsync(request);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }));
-
-        using var read = new HttpRequestMessage(HttpMethod.Get, new Uri("https://localhost/count"));
-        read.Headers.Add("Cookie", cookie);
-        Assert.Equal("101:101", await (await client.SendAsync(read)).Content.ReadAsStringAsync());
+        await ConcurrentCountersCheck.AssertNoLostUpdatesAsync(client);
     }
 
     private async Task<WebApplication> StartAsync()
@@ -52,19 +37,7 @@ public sealed class PostgreSqlPipelineTests : IAsyncLifetime
         builder.Services.AddTypedSessions().AddMemoryStore().AddPostgreSqlStore(o => o.TableName = _table);
         var app = builder.Build();
         app.UseTypedSessions();
-        app.MapPost("/inc/{name}", (HttpContext c, string name) =>
-        {
-            var session = c.GetSession();
-            var value = session.Get<int>("counter:" + name) + 1;
-            session.Set("counter:" + name, value);
-            return value.ToString(CultureInfo.InvariantCulture);
-        });
-        app.MapGet("/count", (HttpContext c) =>
-        {
-            var session = c.GetSession();
-            var keys = session.Keys.Where(k => k.StartsWith("counter:", StringComparison.Ordinal)).ToList();
-            return $"{keys.Count}:{keys.Sum(k => session.Get<int>(k))}";
-        });
+        ConcurrentCountersCheck.MapCounterEndpoints(app);
         await app.StartAsync();
         return app;
     }

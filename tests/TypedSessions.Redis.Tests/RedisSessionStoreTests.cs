@@ -1,6 +1,6 @@
+using TypedSessions.Testing;
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -169,19 +169,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["TypedSessions:CleanupInterval"] = "00:00:00" });
         var app = builder.Build();
         app.UseTypedSessions();
-        app.MapPost("/inc/{name}", (HttpContext c, string name) =>
-        {
-            var session = c.GetSession();
-            var value = session.Get<int>("counter:" + name) + 1;
-            session.Set("counter:" + name, value);
-            return value.ToString(CultureInfo.InvariantCulture);
-        });
-        app.MapGet("/count", (HttpContext c) =>
-        {
-            var session = c.GetSession();
-            var keys = session.Keys.Where(k => k.StartsWith("counter:", StringComparison.Ordinal)).ToList();
-            return $"{keys.Count}:{keys.Sum(k => session.Get<int>(k))}";
-        });
+        ConcurrentCountersCheck.MapCounterEndpoints(app);
         await app.StartAsync();
         return app;
     }
@@ -189,20 +177,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
     private static async Task AssertHundredConcurrentRequestsKeepEveryKeyAsync(WebApplication app)
     {
         using var client = app.GetTestClient();
-        var first = await client.PostAsync(new Uri("https://localhost/inc/owner"), null);
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var cookie = first.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-
-        await Task.WhenAll(Enumerable.Range(0, 100).Select(async i =>
-        {
-            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"https://localhost/inc/c{i}"));
-            request.Headers.Add("Cookie", cookie);
-            Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(request)).StatusCode);
-        }));
-
-        using var read = new HttpRequestMessage(HttpMethod.Get, new Uri("https://localhost/count"));
-        read.Headers.Add("Cookie", cookie);
-        Assert.Equal("101:101", await (await client.SendAsync(read)).Content.ReadAsStringAsync());
+        await ConcurrentCountersCheck.AssertNoLostUpdatesAsync(client);
     }
 
     [Fact]
