@@ -22,5 +22,25 @@ namespace TypedSessions.Generators
 
         /// <summary>Remove the assignment (<c>Domain</c>, <c>UseHostPrefix = false</c>).</summary>
         public const string RemoveAssignment = "RemoveAssignment";
+
+        /// <summary>Add <c>Secure = true</c> next to the assignment (<c>CookieOptions</c> with <c>SameSite = None</c>).</summary>
+        public const string AddSecureTrue = "AddSecureTrue";
+
+        /// <summary>Add <c>SecurePolicy = CookieSecurePolicy.Always</c> next to the assignment (a cookie builder with <c>SameSite = None</c>).</summary>
+        public const string AddSecurePolicyAlways = "AddSecurePolicyAlways";
+
+        /// <summary>Give <c>Response.Cookies.Append(key, value)</c> a <c>new CookieOptions { Secure = true, HttpOnly = true }</c>.</summary>
+        public const string AppendSecureOptions = "AppendSecureOptions";
+
+        /// <summary>Turn <c>AddSession()</c> into <c>AddSession(o =&gt; o.Cookie.SecurePolicy = CookieSecurePolicy.Always)</c>.</summary>
+        public const string AddSessionSecurePolicy = "AddSessionSecurePolicy";
+
+        /// <summary>Prefix the assigned cookie name literal with <c>__Host-</c>.</summary>
+        public const string HostPrefix = "HostPrefix";
+
+        /// <summary>The fix kinds a diagnostic offers, from its properties (several are separated by <see cref="Separator"/>).</summary>
+        public const char Separator = ',';
+
+        public static string Join(params string[] kinds) => string.Join(Separator.ToString(), kinds);
     }
 }

@@ -33,16 +33,20 @@ namespace TypedSessions.Generators.Security
         public SettingValue? Evaluated { get; set; }
     }
 
-    /// <summary>A <c>CookieOptions</c> given to <c>Response.Cookies.Append</c>, built right there or in a local.</summary>
+    /// <summary>
+    /// A <c>CookieOptions</c> given to <c>Response.Cookies.Append</c>, built right there or in a local;
+    /// or an <c>Append(key, value)</c> given no options at all (<see cref="Path"/> null).
+    /// </summary>
     internal sealed class CollectedAppend
     {
-        public CollectedAppend(ObjectPath path, Location location)
+        public CollectedAppend(ObjectPath? path, Location location)
         {
             Path = path;
             Location = location;
         }
 
-        public ObjectPath Path { get; }
+        /// <summary>The options object, or null when the call passes no options.</summary>
+        public ObjectPath? Path { get; }
 
         public Location Location { get; }
     }

@@ -68,7 +68,8 @@ namespace TypedSessions.Generators.Security
 
         public ConcurrentBag<CollectedAppend> Appends { get; } = new();
 
-        public ConcurrentBag<Location> AddSessionCalls { get; } = new();
+        /// <summary>The <c>AddSession</c> calls, and whether each is the bare <c>AddSession()</c> (no configure delegate).</summary>
+        public ConcurrentBag<(Location Location, bool Bare)> AddSessionCalls { get; } = new();
 
         /// <summary>Configuration sections bound to <c>SessionOptions</c> (<c>Configure&lt;SessionOptions&gt;(config.GetSection("Session"))</c>).</summary>
         public ConcurrentBag<string> SessionOptionsSections { get; } = new();
@@ -107,7 +108,7 @@ namespace TypedSessions.Generators.Security
             var containing = method.ContainingType;
             if (SecurityTypes.Is(containing, Types.SessionExtensions) && method.Name == "AddSession")
             {
-                AddSessionCalls.Add(invocation.Syntax.GetLocation());
+                AddSessionCalls.Add((invocation.Syntax.GetLocation(), invocation.Arguments.All(a => a.Parameter?.Ordinal == 0 || a.IsImplicit)));
             }
             else if (SecurityTypes.Is(containing, Types.CookiePolicyExtensions) && method.Name == "UseCookiePolicy")
             {
@@ -149,7 +150,18 @@ namespace TypedSessions.Generators.Security
         private void AddAppend(IInvocationOperation invocation)
         {
             var argument = invocation.Arguments.FirstOrDefault(a => SecurityTypes.Is(a.Parameter?.Type, Types.CookieOptions));
-            if (argument is null || argument.IsImplicit)
+            if (argument is null)
+            {
+                // Append(key, value): the cookie gets no Secure and no HttpOnly attribute.
+                if (invocation.TargetMethod.Parameters.Length == 2 && invocation.TargetMethod.Parameters.All(p => p.Type.SpecialType == SpecialType.System_String))
+                {
+                    Appends.Add(new CollectedAppend(null, invocation.Syntax.GetLocation()));
+                }
+
+                return;
+            }
+
+            if (argument.IsImplicit)
             {
                 return;
             }

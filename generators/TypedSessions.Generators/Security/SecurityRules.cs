@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace TypedSessions.Generators.Security
 {
@@ -46,9 +47,19 @@ namespace TypedSessions.Generators.Security
                 Check(setting);
             }
 
-            foreach (var append in _collected.Appends)
+            foreach (var append in _collected.Appends.OrderBy(a => a.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
             {
-                if (!_policySecure && !SettingsOf(append.Path).Any(s => s.Property == "Secure"))
+                if (append.Path is null)
+                {
+                    if (!_policySecure)
+                    {
+                        _context.ReportDiagnostic(Diagnostic.Create(
+                            SecurityDescriptors.CookieNotSecure, append.Location, Fix(SecurityFixKinds.AppendSecureOptions),
+                            "cookie appended to the response without options", "neither Secure nor HttpOnly is set",
+                            "pass new CookieOptions { Secure = true, HttpOnly = true }"));
+                    }
+                }
+                else if (!_policySecure && !SettingsOf(append.Path).Any(s => s.Property == "Secure"))
                 {
                     _context.ReportDiagnostic(Diagnostic.Create(
                         SecurityDescriptors.CookieNotSecure, append.Location, "cookie appended to the response", "Secure is not set", "set Secure = true"));
@@ -59,9 +70,10 @@ namespace TypedSessions.Generators.Security
             if (!_policySecure && !jsonSecurePolicy
                 && !_settings.Any(s => s.Owner == SettingOwner.CookieBuilder && s.Property == "SecurePolicy" && IsHeldBy(s, _collected.Types.SessionOptions)))
             {
-                foreach (var call in _collected.AddSessionCalls.OrderBy(l => l.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(l => l.SourceSpan.Start))
+                foreach (var call in _collected.AddSessionCalls.OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
                 {
-                    _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.AddSessionDefaultSecurePolicy, call));
+                    var fix = call.Bare ? Fix(SecurityFixKinds.AddSessionSecurePolicy) : ImmutableDictionary<string, string?>.Empty;
+                    _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.AddSessionDefaultSecurePolicy, call.Location, fix));
                 }
             }
         }
@@ -86,7 +98,7 @@ namespace TypedSessions.Generators.Security
                     break;
                 case (SettingOwner.CookieOptions or SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "SameSite")
                     when !_policySecure && !_policySameSite && !IsSecureAlways(setting):
-                    Judge(setting, v => v is EnumMember { Name: "None" }, SecurityDescriptors.SameSiteNoneWithoutSecure, SecurityFixKinds.SameSiteLax,
+                    Judge(setting, v => v is EnumMember { Name: "None" }, SecurityDescriptors.SameSiteNoneWithoutSecure, SameSiteFixes(setting),
                         cookie, DescribeSecure(setting));
                     break;
                 case (SettingOwner.CookieOptions or SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "Domain"):
@@ -127,7 +139,8 @@ namespace TypedSessions.Generators.Security
                         "The " + cookie + "'s Expires", "now + " + Describe(value.First(v => v is FromNow)), SecurityThresholds.Format(limit), SecurityThresholds.CookieKey);
                     break;
                 case (SettingOwner.CookieBuilder, "Name") when IsSecureAlways(setting) && HasNoDomainAndRootPath(setting):
-                    Judge(setting, v => v is string name && !name.StartsWith("__Host-", StringComparison.Ordinal), SecurityDescriptors.CookieNameWithoutHostPrefix, null,
+                    Judge(setting, v => v is string name && !name.StartsWith("__Host-", StringComparison.Ordinal), SecurityDescriptors.CookieNameWithoutHostPrefix,
+                        IsStringLiteral(setting.Value) ? SecurityFixKinds.HostPrefix : null,
                         cookie, "is named " + setting.Value.Syntax);
                     break;
                 case (SettingOwner.TypedSessionCookie, "UseHostPrefix") when IsSecureAlways(setting) && HasNoDomainAndRootPath(setting):
@@ -155,9 +168,7 @@ namespace TypedSessions.Generators.Security
                 return;
             }
 
-            var properties = fix is null
-                ? ImmutableDictionary<string, string?>.Empty
-                : ImmutableDictionary<string, string?>.Empty.Add(SecurityFixKinds.Key, fix);
+            var properties = fix is null ? ImmutableDictionary<string, string?>.Empty : Fix(fix);
             if (verdict == Verdict.Insecure && setting.Condition is null)
             {
                 _context.ReportDiagnostic(Diagnostic.Create(rule, setting.Location, properties, arguments));
@@ -167,6 +178,31 @@ namespace TypedSessions.Generators.Security
             var condition = verdict == Verdict.MaybeInsecure ? value.Condition ?? setting.Condition : setting.Condition;
             var subject = DescribeSubject(setting) + " may be " + Describe(value.First(insecure));
             _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.MayBeInsecure, setting.Location, properties, subject, condition ?? "a condition", rule.Id));
+        }
+
+        private static ImmutableDictionary<string, string?> Fix(string kinds) => ImmutableDictionary<string, string?>.Empty.Add(SecurityFixKinds.Key, kinds);
+
+        // SameSite = None: use Lax instead, or (when the object sets no Secure/SecurePolicy at all) keep None and add Secure.
+        private string SameSiteFixes(CollectedSetting setting)
+        {
+            if (setting.Path is null || SettingsOf(setting.Path).Any(s => s.Property is "Secure" or "SecurePolicy"))
+            {
+                return SecurityFixKinds.SameSiteLax;
+            }
+
+            return SecurityFixKinds.Join(
+                SecurityFixKinds.SameSiteLax,
+                setting.Owner == SettingOwner.CookieOptions ? SecurityFixKinds.AddSecureTrue : SecurityFixKinds.AddSecurePolicyAlways);
+        }
+
+        private static bool IsStringLiteral(IOperation value)
+        {
+            while (value is IConversionOperation conversion)
+            {
+                value = conversion.Operand;
+            }
+
+            return value is ILiteralOperation && value.Syntax is Microsoft.CodeAnalysis.CSharp.Syntax.LiteralExpressionSyntax;
         }
 
         private IEnumerable<CollectedSetting> SettingsOf(ObjectPath? path)

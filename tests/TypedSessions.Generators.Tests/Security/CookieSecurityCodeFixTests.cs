@@ -129,4 +129,123 @@ public sealed class CookieSecurityCodeFixTests
             }
         }
         """, SecurityFixKinds.RemoveAssignment);
+
+    [Fact]
+    public Task SameSite_None_is_kept_and_Secure_true_is_added_to_CookieOptions() => VerifyFixAsync("""
+        static class Endpoints
+        {
+            static void Write(HttpResponse response)
+            {
+                response.Cookies.Append("a", "1", {|TS1001:new CookieOptions { {|TS1004:SameSite = SameSiteMode.None|}, HttpOnly = true }|});
+                var options = new CookieOptions();
+                {|TS1004:options.SameSite = SameSiteMode.None|};
+                response.Cookies.Append("b", "2", {|TS1001:options|});
+            }
+        }
+        """, """
+        static class Endpoints
+        {
+            static void Write(HttpResponse response)
+            {
+                response.Cookies.Append("a", "1", new CookieOptions { SameSite = SameSiteMode.None, Secure = true, HttpOnly = true });
+                var options = new CookieOptions();
+                options.SameSite = SameSiteMode.None;
+                options.Secure = true;
+                response.Cookies.Append("b", "2", options);
+            }
+        }
+        """, SecurityFixKinds.AddSecureTrue);
+
+    [Fact]
+    public Task SameSite_None_is_kept_and_SecurePolicy_Always_is_added_to_cookie_builders() => VerifyFixAsync("""
+        static class Startup
+        {
+            static void Configure(IServiceCollection services)
+            {
+                services.AddAntiforgery(o =>
+                {
+                    o.Cookie.Path = "/app";
+                    {|TS1004:o.Cookie.SameSite = SameSiteMode.None|};
+                });
+                services.AddAuthentication().AddCookie(o => o.Cookie = new CookieBuilder { Path = "/app", {|TS1004:SameSite = SameSiteMode.None|} });
+            }
+        }
+        """, """
+        static class Startup
+        {
+            static void Configure(IServiceCollection services)
+            {
+                services.AddAntiforgery(o =>
+                {
+                    o.Cookie.Path = "/app";
+                    o.Cookie.SameSite = SameSiteMode.None;
+                    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                });
+                services.AddAuthentication().AddCookie(o => o.Cookie = new CookieBuilder { Path = "/app", SameSite = SameSiteMode.None, SecurePolicy = CookieSecurePolicy.Always });
+            }
+        }
+        """, SecurityFixKinds.AddSecurePolicyAlways);
+
+    [Fact]
+    public Task Append_without_options_gets_Secure_and_HttpOnly_options() => VerifyFixAsync("""
+        static class Endpoints
+        {
+            static void Write(HttpResponse response, string theme)
+            {
+                {|TS1001:response.Cookies.Append("theme", theme)|};
+                {|TS1001:response.Cookies.Append("lang", "en")|};
+            }
+        }
+        """, """
+        static class Endpoints
+        {
+            static void Write(HttpResponse response, string theme)
+            {
+                response.Cookies.Append("theme", theme, new CookieOptions { Secure = true, HttpOnly = true });
+                response.Cookies.Append("lang", "en", new CookieOptions { Secure = true, HttpOnly = true });
+            }
+        }
+        """, SecurityFixKinds.AppendSecureOptions);
+
+    [Fact]
+    public Task A_bare_AddSession_gets_a_lambda_setting_SecurePolicy_Always() => VerifyFixAsync("""
+        static class Startup
+        {
+            static void Configure(IServiceCollection services) => {|TS1008:services.AddSession()|};
+        }
+        """, """
+        static class Startup
+        {
+            static void Configure(IServiceCollection services) => services.AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
+        }
+        """, SecurityFixKinds.AddSessionSecurePolicy);
+
+    [Fact]
+    public Task A_cookie_name_literal_gets_the_Host_prefix() => VerifyFixAsync("""
+        static class Startup
+        {
+            static void Configure(IServiceCollection services)
+            {
+                services.AddSession(o =>
+                {
+                    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                    {|TS1009:o.Cookie.Name = "session"|};
+                });
+                services.AddAntiforgery(o => o.Cookie = new CookieBuilder { {|TS1009:Name = "xsrf"|}, SecurePolicy = CookieSecurePolicy.Always });
+            }
+        }
+        """, """
+        static class Startup
+        {
+            static void Configure(IServiceCollection services)
+            {
+                services.AddSession(o =>
+                {
+                    o.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+                    o.Cookie.Name = "__Host-session";
+                });
+                services.AddAntiforgery(o => o.Cookie = new CookieBuilder { Name = "__Host-xsrf", SecurePolicy = CookieSecurePolicy.Always });
+            }
+        }
+        """, SecurityFixKinds.HostPrefix);
 }

@@ -93,6 +93,19 @@ public sealed class SecureFlagTests
         """);
 
     [Fact]
+    public Task TS1001_Append_with_a_key_and_a_value_only() => VerifyAsync("""
+        static class Endpoints
+        {
+            static void Write(HttpContext context, IResponseCookies cookies, string theme)
+            {
+                {|TS1001:context.Response.Cookies.Append("theme", theme)|};
+                {|TS1001:cookies.Append("lang", "en")|};
+                cookies.Delete("theme");
+            }
+        }
+        """);
+
+    [Fact]
     public Task No_diagnostic_for_Secure_always_and_for_options_the_analysis_cannot_see() => VerifyAsync("""
         static class Startup
         {
@@ -119,6 +132,7 @@ public sealed class SecureFlagTests
                 services.AddSession();
                 services.AddAntiforgery(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
                 response.Cookies.Append("a", "1", new CookieOptions { Secure = false });
+                response.Cookies.Append("b", "2");
                 app.UseCookiePolicy(new CookiePolicyOptions { Secure = CookieSecurePolicy.Always, MinimumSameSitePolicy = SameSiteMode.Lax });
             }
         }
