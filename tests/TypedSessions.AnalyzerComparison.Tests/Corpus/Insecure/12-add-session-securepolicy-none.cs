@@ -1,0 +1,6 @@
+// Shape: `AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None)`
+static class Startup
+{
+    public static void ConfigureServices(IServiceCollection services)
+        => services.AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.None);
+}
