@@ -44,12 +44,13 @@ internal static class ComparisonRunner
 
     private static async Task<ImmutableArray<ShapeResult>> RunAllAsync()
     {
-        var results = new List<ShapeResult>();
-        foreach (var shape in Corpus.All)
-        {
-            results.Add(await RunAsync(shape).ConfigureAwait(false));
-        }
-
+        // The shapes are independent compilations: analyze them on every core, keep the corpus order.
+        var shapes = Corpus.All.ToList();
+        var results = new ShapeResult[shapes.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, shapes.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            async (index, _) => results[index] = await RunAsync(shapes[index]).ConfigureAwait(false)).ConfigureAwait(false);
         return [.. results];
     }
 
