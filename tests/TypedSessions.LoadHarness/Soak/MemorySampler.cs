@@ -5,7 +5,7 @@ namespace TypedSessions.LoadHarness.Soak;
 
 /// <summary>
 /// Samples another process's resident set size (<c>VmRSS</c> in <c>/proc/&lt;pid&gt;/status</c>) once a second,
-/// and compares a window after warm-up with the last window of the run. "Stable" means the last window's mean
+/// and compares the first window after warm-up with the last window of the run (60 s: 20-30 s against 50-60 s). "Stable" means the last window's mean
 /// RSS is at most 10 % or 16 MiB (whichever is larger) above the first window's mean: the process serves
 /// the same 201 sessions all run long, so anything that keeps growing beyond that is a leak.
 /// </summary>
