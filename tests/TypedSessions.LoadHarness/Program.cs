@@ -1,10 +1,28 @@
 using System.Globalization;
 using TypedSessions.LoadHarness;
+using TypedSessions.LoadHarness.Soak;
 
 // serve: the app under load (run it as its own process). drive: wrk rounds against it; prints the table.
+// soak: many clients against a running ShopSample (soak.sh); soak-header: that table's header.
+string Arg(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;
+if (args.Length > 0 && args[0] == "soak-header")
+{
+    Console.WriteLine(SoakCommand.Header);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "soak")
+{
+    return await SoakCommand.RunAsync(
+        new Uri(Arg("base", "http://127.0.0.1:5099")),
+        int.Parse(Arg("pid", "0"), CultureInfo.InvariantCulture),
+        Arg("store", "sqlite"),
+        int.Parse(Arg("clients", "200"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("seconds", "60"), CultureInfo.InvariantCulture));
+}
+
 if (args.Length > 0 && args[0] == "drive")
 {
-    string Arg(string name, string fallback) => args.SkipWhile(a => a != "--" + name).Skip(1).FirstOrDefault() ?? fallback;
     return await Driver.RunAsync(
         Arg("base", "http://127.0.0.1:5099"),
         Arg("backend", "memory"),
