@@ -63,7 +63,7 @@ internal sealed class CleanupProgressReporter(TextWriter error, bool terminal) :
             var share = Math.Clamp((double)value.Deleted / total, 0, 1);
             var filled = (int)Math.Round(share * BarWidth);
             return string.Create(CultureInfo.InvariantCulture,
-                $"[{new string('#', filled)}{new string('-', BarWidth - filled)}] {share,4:P0} {value.Deleted:N0}/{total:N0} deleted, {speed}");
+                $"[{new string('#', filled)}{new string('-', BarWidth - filled)}] {share * 100,3:0}% {value.Deleted:N0}/{total:N0} deleted, {speed}");
         }
 
         return string.Create(CultureInfo.InvariantCulture, $"{value.Deleted:N0} deleted, {speed}");

@@ -107,12 +107,12 @@ internal static class StoreFactory
         var provider = services.BuildServiceProvider();
         try
         {
-            var opened = provider.GetRequiredService<ISessionStore>();
-            if (opened is SqliteSessionStore)
+            if (kind == SqliteSessionStore.StoreName)
             {
                 ThrowIfNoDatabaseFile(provider);
             }
 
+            var opened = provider.GetRequiredService<ISessionStore>();
             return new OpenedStore(provider, opened, kind, Describe(provider, opened));
         }
         catch (CliException)

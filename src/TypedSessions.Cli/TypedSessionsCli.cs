@@ -10,30 +10,30 @@ namespace TypedSessions.Cli;
 /// The <c>typedsessions</c> commands: <c>clear-expired</c> (Django's <c>clearsessions</c>), <c>stats</c>
 /// and <c>revoke-user</c>. <see cref="RunAsync"/> is the whole tool; <c>Program.cs</c> only wires Ctrl+C.
 /// </summary>
-internal static class TypedSessionsCli
+internal sealed class TypedSessionsCli
 {
-    private static readonly Option<string?> StoreOption = new("--store", "-s")
+    private readonly Option<string?> StoreOption = new("--store", "-s")
     {
         Description = "The store: sqlite, postgresql, redis or file. Default: TypedSessions:Store from --config.",
         HelpName = "name",
         Recursive = true,
     };
 
-    private static readonly Option<string?> ConnectionOption = new("--connection", "-c")
+    private readonly Option<string?> ConnectionOption = new("--connection", "-c")
     {
         Description = "The connection string (the folder for the file store). Default: TypedSessions:ConnectionString (or :Folder) from --config.",
         HelpName = "string",
         Recursive = true,
     };
 
-    private static readonly Option<FileInfo?> ConfigOption = new("--config")
+    private readonly Option<FileInfo?> ConfigOption = new("--config")
     {
         Description = "An app's appsettings.json to read the store settings from (the app's folder is the content root for default paths).",
         HelpName = "path",
         Recursive = true,
     };
 
-    private static readonly Option<string> SectionOption = new("--section")
+    private readonly Option<string> SectionOption = new("--section")
     {
         Description = "The configuration section with the TypedSessions settings.",
         HelpName = "name",
@@ -41,48 +41,48 @@ internal static class TypedSessionsCli
         Recursive = true,
     };
 
-    private static readonly Option<string?> TableOption = new("--table")
+    private readonly Option<string?> TableOption = new("--table")
     {
         Description = "The table (sqlite, postgresql). Default: typedsessions.",
         HelpName = "name",
         Recursive = true,
     };
 
-    private static readonly Option<string?> KeyPrefixOption = new("--key-prefix")
+    private readonly Option<string?> KeyPrefixOption = new("--key-prefix")
     {
         Description = "The key prefix (redis). Default: typedsessions:.",
         HelpName = "prefix",
         Recursive = true,
     };
 
-    private static readonly Option<bool> QuietOption = new("--quiet", "-q")
+    private readonly Option<bool> QuietOption = new("--quiet", "-q")
     {
         Description = "No progress and no summary; only errors (the exit code tells the outcome).",
         Recursive = true,
     };
 
-    private static readonly Option<int?> BatchSizeOption = new("--batch-size")
+    private readonly Option<int?> BatchSizeOption = new("--batch-size")
     {
         Description = "Sessions deleted per statement (sqlite, postgresql) or keys scanned per page (redis). Default: the store's CleanupBatchSize.",
         HelpName = "count",
     };
 
-    private static readonly Option<bool> DryRunOption = new("--dry-run")
+    private readonly Option<bool> DryRunOption = new("--dry-run")
     {
         Description = "Count the expired sessions without deleting them (needs a store with statistics).",
     };
 
-    private static readonly Option<bool> JsonOption = new("--json")
+    private readonly Option<bool> JsonOption = new("--json")
     {
         Description = "Write the numbers as one JSON object.",
     };
 
-    private static readonly Option<bool> YesOption = new("--yes", "-y")
+    private readonly Option<bool> YesOption = new("--yes", "-y")
     {
         Description = "Do not ask for confirmation (required when stdin is not a terminal).",
     };
 
-    private static readonly Argument<string> UserKeyArgument = new("user-key")
+    private readonly Argument<string> UserKeyArgument = new("user-key")
     {
         Description = "The user key the sessions were bound with (Session.BindUser), compared exactly.",
     };
@@ -96,7 +96,7 @@ internal static class TypedSessionsCli
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(console);
-        var root = BuildCommand(console);
+        var root = new TypedSessionsCli().BuildCommand(console);
         var configuration = new InvocationConfiguration
         {
             Output = console.Out,
@@ -109,13 +109,16 @@ internal static class TypedSessionsCli
         return await root.Parse(args).InvokeAsync(configuration, cancellationToken).ConfigureAwait(false);
     }
 
-    internal static RootCommand BuildCommand(CliConsole console)
+    internal Command BuildCommand(CliConsole console)
     {
-        var root = new RootCommand(
+        // A plain command named after the tool rather than a RootCommand, whose name is the host executable's
+        // ("TypedSessions.Cli" under `dotnet TypedSessions.Cli.dll`, "testhost" in tests): help reads the same everywhere.
+        var root = new Command("typedsessions",
             "typedsessions: maintenance of TypedSessions session stores.\n" +
             "Exit codes: 0 ok, 1 usage error, 2 configuration error, 3 store unreachable or failed, 130 cancelled (Ctrl+C).")
         {
             StoreOption, ConnectionOption, ConfigOption, SectionOption, TableOption, KeyPrefixOption, QuietOption,
+            new System.CommandLine.Help.HelpOption(), new VersionOption(),
         };
         StoreOption.AcceptOnlyFromAmong(StoreFactory.Names);
         BatchSizeOption.Validators.Add(result =>
@@ -151,7 +154,7 @@ internal static class TypedSessionsCli
     }
 
     // Opens the store, runs the command, and maps failures to exit codes with one line on stderr.
-    private static async Task<int> GuardAsync(
+    private async Task<int> GuardAsync(
         CliConsole console, ParseResult parse, Func<OpenedStore, CancellationToken, Task<int>> command, CancellationToken cancellationToken)
     {
         OpenedStore? store = null;
@@ -192,7 +195,7 @@ internal static class TypedSessionsCli
         }
     }
 
-    private static async Task<int> ClearExpiredAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
+    private async Task<int> ClearExpiredAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
     {
         var quiet = parse.GetValue(QuietOption);
         var now = DateTimeOffset.UtcNow;
@@ -230,7 +233,7 @@ internal static class TypedSessionsCli
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> StatsAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
+    private async Task<int> StatsAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
     {
         var statistics = await StatisticsOf(store, "stats").GetStatisticsAsync(DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         if (parse.GetValue(JsonOption))
@@ -259,7 +262,7 @@ internal static class TypedSessionsCli
         return ExitCodes.Ok;
     }
 
-    private static async Task<int> RevokeUserAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
+    private async Task<int> RevokeUserAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
     {
         var userKey = parse.GetValue(UserKeyArgument)!;
         if (store.Store is not ISessionUserIndex index)
