@@ -77,6 +77,29 @@ public sealed class SqliteCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_C_stops_between_batches_with_exit_code_130_and_keeps_what_was_deleted()
+    {
+        using var store = CreateStore();
+        await Seed.CreateAsync(store, 40, _ => Seed.Expired());
+        using var cancellation = new CancellationTokenSource();
+        using var output = new StringWriter();
+
+        // Ctrl+C as soon as the progress bar is first drawn, i.e. after the store counted and before its first batch ends.
+        using var error = new CancelOnWrite(cancellation);
+        var console = new CliConsole(output, error, new StringReader(string.Empty), ErrorIsTerminal: true, InputIsInteractive: false);
+
+        var code = await TypedSessionsCli.RunAsync(["clear-expired", "-s", "sqlite", "-c", Connection, "--batch-size", "1"], console, cancellation.Token);
+
+        Assert.Equal(130, code);
+        var message = System.Text.RegularExpressions.Regex.Match(error.ToString(), @"cancelled after deleting (\d+) expired sessions; they stay deleted");
+        Assert.True(message.Success, error.ToString());
+        Assert.DoesNotContain("Deleted", output.ToString());
+        var left = (long)(await ScalarAsync("SELECT COUNT(*) FROM typedsessions;"))!;
+        Assert.True(left > 0);
+        Assert.Equal(40, left + long.Parse(message.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
     public async Task Stats_reports_the_seeded_counts_and_the_sizes_of_the_live_sessions()
     {
         using var store = CreateStore();
@@ -205,6 +228,15 @@ public sealed class SqliteCliTests : IDisposable
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("does not exist", run.Error);
         Assert.False(File.Exists(missing));
+    }
+
+    private sealed class CancelOnWrite(CancellationTokenSource cancellation) : StringWriter
+    {
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            cancellation.Cancel();
+        }
     }
 
     private SqliteSessionStore CreateStore() => new(Options.Create(new SqliteSessionStoreOptions { ConnectionString = Connection }));
