@@ -22,7 +22,7 @@ namespace TypedSessions.PostgreSql;
 /// <para>The schema is created on first use (guarded by an advisory lock so that several app
 /// instances can start at once), or explicitly with <see cref="EnsureSchemaAsync"/>.</para>
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "PostgreSql";
@@ -342,6 +342,35 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         await using var command = await CommandAsync($"DELETE FROM {_table} WHERE user_key = @user_key;", cancellationToken).ConfigureAwait(false);
         command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = userKey });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One aggregate query: counts with <c>FILTER</c>, percentiles with <c>percentile_cont</c>. A session's
+    /// size is its keys and values (<c>octet_length</c> of the <c>value_keys</c> and <c>value_data</c>
+    /// elements), without the metadata columns.
+    /// </remarks>
+    public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var command = await CommandAsync(
+            $"""
+            SELECT count(*) FILTER (WHERE live), count(*) FILTER (WHERE NOT live),
+                   COALESCE(sum(size) FILTER (WHERE live), 0)::bigint, COALESCE(min(size) FILTER (WHERE live), 0)::bigint,
+                   COALESCE(percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY size) FILTER (WHERE live), ARRAY[0, 0, 0]::float8[]),
+                   COALESCE(max(size) FILTER (WHERE live), 0)::bigint
+            FROM (
+                SELECT expires_at > @now AS live,
+                       (SELECT COALESCE(sum(octet_length(k)), 0) FROM unnest(value_keys) AS k)
+                       + (SELECT COALESCE(sum(octet_length(v)), 0) FROM unnest(value_data) AS v) AS size
+                FROM {_table}) AS s;
+            """,
+            cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(Timestamp("now", now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var percentiles = reader.GetFieldValue<double[]>(4);
+        var sizes = new SessionSizeSummary(reader.GetInt64(2), reader.GetInt64(3), percentiles[0], percentiles[1], percentiles[2], reader.GetInt64(5));
+        return new SessionStoreStatistics(reader.GetInt64(0), reader.GetInt64(1), sizes);
     }
 
     /// <summary>Disposes the data source when the store created it.</summary>

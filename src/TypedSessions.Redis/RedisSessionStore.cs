@@ -34,7 +34,7 @@ namespace TypedSessions.Redis;
 /// re-bound, unbound, cycled away or expired) are harmless, and it removes exactly the members it read,
 /// so a binding made while a revoke runs survives it.</para>
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Redis";
@@ -191,6 +191,19 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, IAsync
     private const string RevokeScript = """
         if redis.call('HGET', KEYS[1], '@u') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
         return 0
+        """;
+
+    // KEYS[1] session. Returns nil when the key is gone, else { stored expiry ('' when unreadable), bytes of keys and values }.
+    private const string SizeScript = """
+        local fields = redis.call('HGETALL', KEYS[1])
+        if #fields == 0 then return nil end
+        local exp, size = '', 0
+        for i = 1, #fields, 2 do
+          local f = fields[i]
+          if f == '@e' then exp = fields[i + 1]
+          elseif string.sub(f, 1, 2) == 'v:' then size = size + #f - 2 + #fields[i + 1] end
+        end
+        return { exp, size }
         """;
 
     private const string UserIndexInfix = "user:";
@@ -426,6 +439,76 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, IAsync
 
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
         return deleted;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Scans the key prefix on every primary (<c>SCAN</c>, never <c>KEYS</c>;
+    /// <see cref="RedisSessionStoreOptions.CleanupBatchSize"/> keys a page) and, per page, sends one
+    /// pipelined read-only script per session that returns its stored expiry and the bytes of its keys and
+    /// values (the <c>v:</c> fields without their prefix; metadata fields are not counted). Hashes without a
+    /// readable expiry are not counted. Expired sessions are normally gone already (Redis drops them by
+    /// TTL), so <see cref="SessionStoreStatistics.Expired"/> is usually 0.
+    /// </remarks>
+    public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var database = connection.GetDatabase(_database);
+        var pattern = EscapeGlob(_prefix) + "*";
+        var nowMs = Ms(now);
+        var sizes = new List<long>();
+        long expired = 0;
+        var page = new List<RedisKey>(_batchSize);
+
+        async Task MeasureAsync()
+        {
+            var calls = page.Select(k => database.ScriptEvaluateAsync(SizeScript, [k])).ToList();
+            foreach (var call in calls)
+            {
+                var result = await call.ConfigureAwait(false);
+                if (result.IsNull || (RedisResult[]?)result is not [var expiry, var size]
+                    || !long.TryParse((string?)expiry, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expiresAt))
+                {
+                    continue;
+                }
+
+                if (expiresAt <= nowMs)
+                {
+                    expired++;
+                }
+                else
+                {
+                    sizes.Add((long)size);
+                }
+            }
+
+            page.Clear();
+        }
+
+        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (!IsSessionKey(redisKey))
+                {
+                    continue;
+                }
+
+                page.Add(redisKey);
+                if (page.Count == _batchSize)
+                {
+                    await MeasureAsync().ConfigureAwait(false);
+                }
+            }
+
+            if (page.Count > 0)
+            {
+                await MeasureAsync().ConfigureAwait(false);
+            }
+        }
+
+        var summary = SessionSizeSummary.FromSizes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sizes));
+        return new SessionStoreStatistics(sizes.Count, expired, summary);
     }
 
     /// <summary>The Redis key of the index of sessions bound to <paramref name="userKey"/>.</summary>

@@ -11,7 +11,7 @@ namespace TypedSessions.Sqlite;
 /// first use, in WAL mode. A save is one <c>BEGIN IMMEDIATE</c> transaction (read, merge per key, write),
 /// so concurrent writers to different keys never lose each other's changes.
 /// </summary>
-public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, IDisposable
+public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Sqlite";
@@ -242,6 +242,44 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, IDisp
         command.CommandText = $"DELETE FROM {_table} WHERE user_key = $user;";
         command.Parameters.AddWithValue("$user", userKey);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One aggregate for the counts (the expiry index answers the expired count), then the lengths of the
+    /// live rows' <c>data</c> (the encoded record; SQLite reads a blob's length from the row header) for
+    /// the percentiles, summarized in memory (8 bytes a session).
+    /// </remarks>
+    public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var nowMs = now.ToUnixTimeMilliseconds();
+        long expired;
+        long total;
+        await using (var count = connection.CreateCommand())
+        {
+            count.CommandText = $"SELECT COUNT(*), (SELECT COUNT(*) FROM {_table} WHERE expires_at <= $now) FROM {_table};";
+            count.Parameters.AddWithValue("$now", nowMs);
+            await using var reader = await count.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            total = reader.GetInt64(0);
+            expired = reader.GetInt64(1);
+        }
+
+        var sizes = new List<long>((int)Math.Min(int.MaxValue, Math.Max(0, total - expired)));
+        await using (var lengths = connection.CreateCommand())
+        {
+            lengths.CommandText = $"SELECT length(data) FROM {_table} WHERE expires_at > $now;";
+            lengths.Parameters.AddWithValue("$now", nowMs);
+            await using var reader = await lengths.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sizes.Add(reader.GetInt64(0));
+            }
+        }
+
+        var summary = SessionSizeSummary.FromSizes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sizes));
+        return new SessionStoreStatistics(sizes.Count, expired, summary);
     }
 
     /// <summary>Releases pooled connections to the database file.</summary>

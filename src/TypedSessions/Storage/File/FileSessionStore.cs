@@ -8,7 +8,7 @@ namespace TypedSessions.Storage.File;
 /// (save, touch, delete) hold a lock — in-process and, through a lock file, across processes — so
 /// per-key merges are atomic.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore, ISessionUserIndex
+public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "File";
@@ -204,6 +204,61 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex
         }
 
         return deleted;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Reads every session file once, without taking the per-session locks (writes replace whole files
+    /// by rename, so a read sees one complete version). A session's size is its file's length (the
+    /// encoded record). Corrupt files are not counted.
+    /// </remarks>
+    public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var sizes = new List<long>();
+        long expired = 0;
+        if (Directory.Exists(_folder))
+        {
+            foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (!IsKey(Path.GetFileNameWithoutExtension(path)))
+                {
+                    continue;
+                }
+
+                byte[] bytes;
+                try
+                {
+                    bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    continue;
+                }
+
+                SessionRecord record;
+                try
+                {
+                    record = SessionEnvelope.Deserialize(bytes, _limits);
+                }
+                catch (SessionDataException)
+                {
+                    continue;
+                }
+
+                if (record.Lifetime.IsExpired(now))
+                {
+                    expired++;
+                }
+                else
+                {
+                    sizes.Add(bytes.Length);
+                }
+            }
+        }
+
+        var summary = SessionSizeSummary.FromSizes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sizes));
+        return new SessionStoreStatistics(sizes.Count, expired, summary);
     }
 
     private string PathFor(string key)

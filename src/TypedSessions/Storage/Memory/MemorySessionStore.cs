@@ -6,7 +6,7 @@ namespace TypedSessions.Storage.Memory;
 /// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
 /// not shared between instances. Per-key merges are atomic (a lock per key stripe).
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex
+public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Memory";
@@ -119,6 +119,29 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex
 
         progress?.Report(new SessionCleanupProgress(deleted, expired.Count));
         return ValueTask.FromResult(deleted);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Scans every record held; a session's size is its encoded record (the envelope a persistent store would write).</remarks>
+    public ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var sizes = new List<long>(_records.Count);
+        long expired = 0;
+        foreach (var (_, record) in _records)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (record.Lifetime.IsExpired(now))
+            {
+                expired++;
+            }
+            else
+            {
+                sizes.Add(SessionEnvelope.Serialize(record).Length);
+            }
+        }
+
+        var summary = SessionSizeSummary.FromSizes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sizes));
+        return ValueTask.FromResult(new SessionStoreStatistics(sizes.Count, expired, summary));
     }
 
     /// <inheritdoc/>
