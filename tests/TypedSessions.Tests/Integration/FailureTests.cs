@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 
@@ -94,16 +96,57 @@ public sealed class FailureTests
     }
 
     [Fact]
-    public async Task A_failed_save_after_the_response_started_aborts_the_request_rather_than_report_success()
+    public async Task A_failed_save_of_an_endpoint_that_wrote_a_body_gives_503_and_none_of_the_body()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map);
         using var client = app.CreateClient();
         await client.PostAsync("/set?key=name&value=alice");
         app.Store.FailOn = "save";
 
+        // The JSON body is held back until the save: the client gets the 503, never a 200 for an unsaved write.
+        var response = await client.PostAsync("/set-json?key=name&value=bob");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain("bob", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        app.Store.FailOn = null;
+        Assert.Equal("alice", await client.GetStringAsync("/read?key=name"));
+    }
+
+    [Fact]
+    public async Task The_session_is_saved_before_the_response_starts_so_a_200_means_stored()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map, services: s => s.AddHttpContextAccessor());
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
+        var startedAtSave = new List<bool>();
+        app.Store.OnCall = operation =>
+        {
+            if (operation == "save")
+            {
+                startedAtSave.Add(accessor.HttpContext!.Response.HasStarted);
+            }
+        };
+
+        var response = await client.PostAsync("/set-json?key=name&value=bob");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([false], startedAtSave);
+    }
+
+    [Fact]
+    public async Task A_failed_save_after_the_endpoint_started_the_response_aborts_the_request_rather_than_report_success()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map);
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        app.Store.FailOn = "save";
+
+        // The endpoint flushed (nothing changed yet, so nothing was saved), then wrote the session.
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            var response = await client.PostAsync("/set-json?key=name&value=bob");
+            var response = await client.PostAsync("/stream-then-set?key=name&value=bob");
             await response.Content.ReadAsStringAsync();
         });
 

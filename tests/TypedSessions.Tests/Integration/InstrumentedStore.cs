@@ -16,6 +16,9 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
     /// <summary>Operation name that never completes (ignores its token).</summary>
     public string? HangOn { get; set; }
 
+    /// <summary>Runs as each call starts, with the operation name (e.g. to look at the response at that moment).</summary>
+    public Action<string>? OnCall { get; set; }
+
     public SessionStoreCapabilities Capabilities => Inner.Capabilities;
 
     public int Calls(string operation) => _calls.GetValueOrDefault(operation);
@@ -45,6 +48,7 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
     private async ValueTask<T> Run<T>(string operation, Func<ValueTask<T>> call)
     {
         _calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        OnCall?.Invoke(operation);
         if (FailOn == operation)
         {
             throw new SessionStoreException($"Injected {operation} failure.");
