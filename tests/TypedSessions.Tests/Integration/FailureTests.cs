@@ -50,6 +50,25 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_store_that_blocks_its_caller_synchronously_still_gives_503_within_the_timeout()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.StoreTimeout = TimeSpan.FromMilliseconds(300));
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        app.Store.BlockOn = "save";
+
+        // Released long after the timeout, so a request held by the blocked call shows up as slow, not as a hung test.
+        using var release = new Timer(_ => app.Store.Unblock.Set(), null, TimeSpan.FromSeconds(20), Timeout.InfiniteTimeSpan);
+        var watch = Stopwatch.StartNew();
+        var response = await client.PostAsync("/set?key=name&value=bob");
+        var elapsed = watch.Elapsed;
+        app.Store.Unblock.Set();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"the request took {elapsed}: it waited for the blocked store call");
+    }
+
+    [Fact]
     public async Task On_demand_load_failure_also_gives_503()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.LoadMode = SessionLoadMode.OnDemand);
