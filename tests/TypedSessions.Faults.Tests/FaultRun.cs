@@ -27,7 +27,7 @@ internal static class FaultRun
 
     // A request makes at most two store calls (load, then save), each bounded by the timeout; the rest
     // is generous slack for a 2-core CI machine. A bound, not a benchmark.
-    public static readonly TimeSpan LatencyBound = (2 * StoreTimeout) + TimeSpan.FromSeconds(2);
+    public static readonly TimeSpan LatencyBound = (2 * StoreTimeout) + TimeSpan.FromSeconds(3);
 
     private const int Clients = 6;
     private const int Bystanders = 10;
@@ -136,7 +136,14 @@ internal sealed class FaultResult
 
     public List<string> Violations { get; } = [];
 
+    /// <summary>Requests wholly inside the fault: started after it took effect, ended before it was undone.</summary>
     public IReadOnlyList<Exchange> DuringFault { get; private set; } = [];
+
+    /// <summary>Requests that started while the fault was in effect, whenever they ended.</summary>
+    public IReadOnlyList<Exchange> StartedDuringFault { get; private set; } = [];
+
+    /// <summary>When the fault began to be undone (run clock).</summary>
+    public TimeSpan RestoringAt { get; private set; }
 
     public TimeSpan MaxLatencyDuringFault { get; private set; }
 
@@ -152,6 +159,14 @@ internal sealed class FaultResult
 
     public TimeSpan? AllHealthy { get; private set; }
 
+    /// <summary>
+    /// For a store slower than the timeout: the requests that started early enough in the fault that,
+    /// failing at the timeout (two store calls at most, plus a second of slack), they end before the store
+    /// is back. Each of them must have ended before then; one that waited for the store ends after.
+    /// </summary>
+    public IReadOnlyList<Exchange> ThatMustNotWaitForTheStore
+        => StartedDuringFault.Where(e => e.Start < RestoringAt - (2 * FaultRun.StoreTimeout) - TimeSpan.FromSeconds(1)).ToList();
+
     public int FailedWritesDuringFault => DuringFault.Count(e => e.Write && e.Status == 503);
 
     public static FaultResult From(
@@ -163,7 +178,9 @@ internal sealed class FaultResult
 
         // Requests wholly inside the fault: started after it was in effect, ended before it was undone.
         result.DuringFault = all.Where(e => e.Start >= injectedAt && e.End <= restoringAt).ToList();
-        result.MaxLatencyDuringFault = result.DuringFault.Count == 0 ? TimeSpan.Zero : result.DuringFault.Max(e => e.Latency);
+        result.StartedDuringFault = all.Where(e => e.Start >= injectedAt && e.Start < restoringAt).ToList();
+        result.RestoringAt = restoringAt;
+        result.MaxLatencyDuringFault = result.StartedDuringFault.Count == 0 ? TimeSpan.Zero : result.StartedDuringFault.Max(e => e.Latency);
         foreach (var e in result.DuringFault.Where(e => e.Status == 200 && (e.Write || !fault.ReadsMayPass)))
         {
             result.Violations.Add($"client c{e.Client}: a {(e.Write ? "write" : "read")} during the fault was answered 200");

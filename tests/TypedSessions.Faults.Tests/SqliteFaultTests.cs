@@ -15,13 +15,13 @@ public sealed class SqliteFaultTests(ITestOutputHelper output) : IDisposable
     {
         await using var app = await StartAppAsync();
         SqliteConnection? holder = null;
-        var window = TimeSpan.FromSeconds(2);
+        var window = TimeSpan.FromSeconds(4);
 
         var result = await FaultRun.RunAsync(
             app,
             new Fault(
                 "SQLite",
-                "BEGIN EXCLUSIVE held 2 s by another connection",
+                "BEGIN EXCLUSIVE held 4 s by another connection",
                 async () =>
                 {
                     holder = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = DatabasePath, Pooling = false }.ToString());
@@ -45,7 +45,8 @@ public sealed class SqliteFaultTests(ITestOutputHelper output) : IDisposable
             output);
 
         Assert.Empty(result.Violations);
-        Assert.All(result.DuringFault, e => Assert.True(e.Latency < window, "a request waited for the lock instead of failing at the timeout"));
+        Assert.NotEmpty(result.ThatMustNotWaitForTheStore);
+        Assert.All(result.ThatMustNotWaitForTheStore, e => Assert.True(e.End < result.RestoringAt, $"a request that started at {e.Start.TotalMilliseconds:F0} ms waited for the store (ended {e.End.TotalMilliseconds:F0} ms, store back at {result.RestoringAt.TotalMilliseconds:F0} ms)"));
     }
 
     [Fact]
