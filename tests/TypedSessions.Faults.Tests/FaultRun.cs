@@ -87,7 +87,7 @@ internal static class FaultRun
 
         if (Environment.GetEnvironmentVariable(ReportVariable) is { Length: > 0 } path)
         {
-            await File.AppendAllTextAsync(path, row + Environment.NewLine, Encoding.UTF8);
+            await File.AppendAllTextAsync(path, row + Environment.NewLine, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
         }
 
         return result;
