@@ -152,6 +152,10 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The provider waits for another process's lock synchronously and without looking at the token: a
+        // save whose caller already gave up (and answered 503) must not apply once the lock is released.
+        cancellationToken.ThrowIfCancellationRequested();
         var existing = await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false);
         if (existing is null)
         {
@@ -159,6 +163,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         }
 
         await WriteAsync(connection, key, existing.Apply(changes), cancellationToken).ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -14,6 +14,27 @@ public sealed partial class Session
         => _id is not null && (_idChanged || _lifetimeChanged || (CookieFollowsSlidingExpiry && (_touched || IsModified)));
 
     /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
+    /// <summary>
+    /// Saves the request's changes before the response starts (called by the response body), so the client
+    /// is answered only once they are stored. A request that changed nothing stays open for later writes,
+    /// which <see cref="CommitAsync"/> saves after the endpoint as before.
+    /// </summary>
+    internal Task CommitBeforeResponseAsync()
+    {
+        if (_state != State.Loaded)
+        {
+            return Task.CompletedTask;
+        }
+
+        PromoteChangedPending();
+        foreach (var (key, entry) in _entries)
+        {
+            SyncTracked(key, entry);
+        }
+
+        return IsModified || _doomed.Count > 0 ? CommitAsync() : Task.CompletedTask;
+    }
+
     internal async Task CommitAsync()
     {
         if (_state != State.Loaded)

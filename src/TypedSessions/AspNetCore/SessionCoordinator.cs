@@ -118,7 +118,7 @@ internal sealed class SessionCoordinator
         var outcome = "error";
         try
         {
-            var deleted = await index.RevokeUserAsync(userKey, cts.Token).AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var deleted = await Task.Run(() => index.RevokeUserAsync(userKey, cts.Token).AsTask(), CancellationToken.None).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
             return deleted;
         }
@@ -161,8 +161,10 @@ internal sealed class SessionCoordinator
         var outcome = "error";
         try
         {
-            // WaitAsync bounds the call even for a store that ignores its token.
-            var result = await call(_store, id.StoreKey, cts.Token).AsTask().WaitAsync(timeout).ConfigureAwait(false);
+            // WaitAsync bounds the call even for a store that ignores its token; Task.Run, even for one that
+            // blocks its caller before returning a task (Microsoft.Data.Sqlite's async methods run synchronously,
+            // so a SQLite file locked by another process held the request for the whole lock, not the timeout).
+            var result = await Task.Run(() => call(_store, id.StoreKey, cts.Token).AsTask(), CancellationToken.None).WaitAsync(timeout).ConfigureAwait(false);
             outcome = "ok";
             return result;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
 using TypedSessions.Diagnostics;
@@ -62,35 +63,52 @@ internal sealed class TypedSessionMiddleware
             }
         }
 
+        // The body is held until the session is saved, so no client sees a 200 for an unsaved write.
+        var body = new SessionCommittingResponseBody(context.Features.GetRequiredFeature<IHttpResponseBodyFeature>(), session);
+        context.Features.Set<IHttpResponseBodyFeature>(body);
         try
         {
-            await _next(context).ConfigureAwait(false);
-        }
-        catch (SessionUnavailableException) when (!context.Response.HasStarted && options.FailurePolicy == StoreFailurePolicy.ServiceUnavailable)
-        {
-            await WriteUnavailableAsync(context).ConfigureAwait(false);
-            return;
-        }
-
-        try
-        {
-            await session.CommitAsync().ConfigureAwait(false);
-        }
-        catch (SessionUnavailableException ex)
-        {
-            if (!context.Response.HasStarted)
+            try
             {
-                await WriteUnavailableAsync(context).ConfigureAwait(false);
+                await _next(context).ConfigureAwait(false);
+            }
+            catch (SessionUnavailableException) when (!context.Response.HasStarted && (body.CommitFailed || options.FailurePolicy == StoreFailurePolicy.ServiceUnavailable))
+            {
+                await WriteUnavailableAsync(context, body).ConfigureAwait(false);
                 return;
             }
 
-            SessionLog.CommitFailedAfterStart(_logger, ex);
-            context.Abort();
+            try
+            {
+                await session.CommitAsync().ConfigureAwait(false);
+                await body.FinishAsync().ConfigureAwait(false);
+            }
+            catch (SessionUnavailableException ex)
+            {
+                if (!context.Response.HasStarted)
+                {
+                    await WriteUnavailableAsync(context, body).ConfigureAwait(false);
+                    return;
+                }
+
+                SessionLog.CommitFailedAfterStart(_logger, ex);
+                context.Abort();
+            }
+        }
+        finally
+        {
+            context.Features.Set(body.Inner);
         }
     }
 
-    private async Task WriteUnavailableAsync(HttpContext context)
+    private async Task WriteUnavailableAsync(HttpContext context, SessionCommittingResponseBody? body = null)
     {
+        if (body is not null)
+        {
+            // Drop whatever the endpoint buffered: the 503 goes straight to the server.
+            context.Features.Set(body.Inner);
+        }
+
         var response = context.Response;
         var retryAfter = (int)Math.Ceiling(_coordinator.Options.RetryAfter.TotalSeconds);
         _metrics.Unavailable();

@@ -81,6 +81,12 @@ internal static class Endpoints
             c.GetSession().Set("big", new byte[size]);
             return Results.NoContent();
         });
+        app.MapPost("/stream-then-set", async (HttpContext c, string key, string value) =>
+        {
+            await c.Response.WriteAsync("started;");
+            await c.Response.Body.FlushAsync();
+            c.GetSession().Set(key, value);
+        });
         app.MapPost("/late-write", async (HttpContext c) =>
         {
             await c.Response.WriteAsync("started;");

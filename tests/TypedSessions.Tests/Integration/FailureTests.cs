@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using System.Diagnostics;
 using System.Net;
 
@@ -48,6 +50,25 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_store_that_blocks_its_caller_synchronously_still_gives_503_within_the_timeout()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.StoreTimeout = TimeSpan.FromMilliseconds(300));
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        app.Store.BlockOn = "save";
+
+        // Released long after the timeout, so a request held by the blocked call shows up as slow, not as a hung test.
+        using var release = new Timer(_ => app.Store.Unblock.Set(), null, TimeSpan.FromSeconds(20), Timeout.InfiniteTimeSpan);
+        var watch = Stopwatch.StartNew();
+        var response = await client.PostAsync("/set?key=name&value=bob");
+        var elapsed = watch.Elapsed;
+        app.Store.Unblock.Set();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"the request took {elapsed}: it waited for the blocked store call");
+    }
+
+    [Fact]
     public async Task On_demand_load_failure_also_gives_503()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.LoadMode = SessionLoadMode.OnDemand);
@@ -94,16 +115,57 @@ public sealed class FailureTests
     }
 
     [Fact]
-    public async Task A_failed_save_after_the_response_started_aborts_the_request_rather_than_report_success()
+    public async Task A_failed_save_of_an_endpoint_that_wrote_a_body_gives_503_and_none_of_the_body()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map);
         using var client = app.CreateClient();
         await client.PostAsync("/set?key=name&value=alice");
         app.Store.FailOn = "save";
 
+        // The JSON body is held back until the save: the client gets the 503, never a 200 for an unsaved write.
+        var response = await client.PostAsync("/set-json?key=name&value=bob");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.DoesNotContain("bob", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        app.Store.FailOn = null;
+        Assert.Equal("alice", await client.GetStringAsync("/read?key=name"));
+    }
+
+    [Fact]
+    public async Task The_session_is_saved_before_the_response_starts_so_a_200_means_stored()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map, services: s => s.AddHttpContextAccessor());
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        var accessor = app.Services.GetRequiredService<IHttpContextAccessor>();
+        var startedAtSave = new List<bool>();
+        app.Store.OnCall = operation =>
+        {
+            if (operation == "save")
+            {
+                startedAtSave.Add(accessor.HttpContext!.Response.HasStarted);
+            }
+        };
+
+        var response = await client.PostAsync("/set-json?key=name&value=bob");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([false], startedAtSave);
+    }
+
+    [Fact]
+    public async Task A_failed_save_after_the_endpoint_started_the_response_aborts_the_request_rather_than_report_success()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map);
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        app.Store.FailOn = "save";
+
+        // The endpoint flushed (nothing changed yet, so nothing was saved), then wrote the session.
         await Assert.ThrowsAnyAsync<Exception>(async () =>
         {
-            var response = await client.PostAsync("/set-json?key=name&value=bob");
+            var response = await client.PostAsync("/stream-then-set?key=name&value=bob");
             await response.Content.ReadAsStringAsync();
         });
 

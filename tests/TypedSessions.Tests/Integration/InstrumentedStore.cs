@@ -16,6 +16,14 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
     /// <summary>Operation name that never completes (ignores its token).</summary>
     public string? HangOn { get; set; }
 
+    /// <summary>Operation name that blocks its calling thread (as a synchronous provider does) until <see cref="Unblock"/>.</summary>
+    public string? BlockOn { get; set; }
+
+    public ManualResetEventSlim Unblock { get; } = new();
+
+    /// <summary>Runs as each call starts, with the operation name (e.g. to look at the response at that moment).</summary>
+    public Action<string>? OnCall { get; set; }
+
     public SessionStoreCapabilities Capabilities => Inner.Capabilities;
 
     public int Calls(string operation) => _calls.GetValueOrDefault(operation);
@@ -42,9 +50,21 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
     public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
         => Run("cleanup", () => Inner.DeleteExpiredAsync(now, progress, cancellationToken));
 
-    private async ValueTask<T> Run<T>(string operation, Func<ValueTask<T>> call)
+    private ValueTask<T> Run<T>(string operation, Func<ValueTask<T>> call)
+    {
+        if (BlockOn == operation)
+        {
+            // Blocks before any task exists, like Microsoft.Data.Sqlite waiting on another process's lock.
+            Unblock.Wait();
+        }
+
+        return RunAsync(operation, call);
+    }
+
+    private async ValueTask<T> RunAsync<T>(string operation, Func<ValueTask<T>> call)
     {
         _calls.AddOrUpdate(operation, 1, (_, n) => n + 1);
+        OnCall?.Invoke(operation);
         if (FailOn == operation)
         {
             throw new SessionStoreException($"Injected {operation} failure.");
