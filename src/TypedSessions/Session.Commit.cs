@@ -21,6 +21,13 @@ public sealed partial class Session
             return;
         }
 
+        if (_clientSide)
+        {
+            PrepareClientCookie();
+            _state = State.Committed;
+            return;
+        }
+
         PromoteChangedPending();
         foreach (var (key, entry) in _entries)
         {
@@ -93,6 +100,12 @@ public sealed partial class Session
         if (IsAccessed && !headers.Vary.Any(v => v is not null && v.Contains("Cookie", StringComparison.OrdinalIgnoreCase)))
         {
             headers.Append(HeaderNames.Vary, "Cookie");
+        }
+
+        if (_clientSide)
+        {
+            ApplyClientCookies(response);
+            return;
         }
 
         var cookie = _coordinator.Options.Cookie;
