@@ -4,13 +4,14 @@ namespace TypedSessions.Storage.Cookie;
 public sealed class CookieSessionStoreOptions
 {
     /// <summary>
-    /// Most characters of protected value per cookie. Default 4,000: with the name and attributes a
-    /// <c>Set-Cookie</c> line stays under the 4,096 bytes every browser keeps.
+    /// Most characters of protected value per cookie. Default 3,900: with the name (up to about 20
+    /// characters) and the attributes (about 110 with Expires and Max-Age) a whole <c>Set-Cookie</c> line
+    /// stays under the 4,096 bytes every browser keeps (RFC 6265 §6.1).
     /// </summary>
-    public int ChunkSize { get; set; } = 4000;
+    public int ChunkSize { get; set; } = 3900;
 
     /// <summary>
-    /// Most cookies one session may take. Default 4 (about 16 KB, sent with every request to the
+    /// Most cookies one session may take. Default 4 (15,600 bytes of value, sent with every request to the
     /// site); a session that needs more is a <see cref="SessionCookieTooLargeException"/>, with nothing written.
     /// </summary>
     public int MaxChunks { get; set; } = 4;
