@@ -60,6 +60,17 @@ internal sealed class CookieStoreApp : IAsyncDisposable
             c.GetSession().Set(key, repetitive ? new string('a', size) : RandomText(size));
             return Results.NoContent();
         });
+        app.MapPost("/fill-json", (HttpContext c, string key, int size) =>
+        {
+            c.GetSession().Set(key, RandomText(size));
+            return Results.Json(new { key, size });
+        });
+        app.MapPost("/late-mutation", async (HttpContext c) =>
+        {
+            var list = c.GetSession().Get<List<int>>("list")!;
+            await c.Response.WriteAsync("started;");
+            list.Add(99);
+        });
         app.MapGet("/length", (HttpContext c, string key) => (c.GetSession().Get<string>(key)?.Length ?? -1).ToString(CultureInfo.InvariantCulture));
         app.MapPost("/revoke", async (HttpContext c) =>
         {

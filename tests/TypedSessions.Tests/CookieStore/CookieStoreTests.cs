@@ -67,6 +67,31 @@ public sealed class CookieStoreTests
     }
 
     [Fact]
+    public async Task An_endpoint_that_starts_the_response_itself_still_gets_its_session_written()
+    {
+        await using var app = await CookieStoreApp.StartAsync();
+        using var client = app.CreateClient();
+
+        var response = await client.PostAsync("/fill-json?key=blob&size=9000");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(client.SessionCookies().Count >= 3);
+        Assert.Equal("9000", await client.GetStringAsync("/length?key=blob"));
+    }
+
+    [Fact]
+    public async Task Over_the_size_limit_when_the_endpoint_starts_the_response_writes_no_cookie()
+    {
+        await using var app = await CookieStoreApp.StartAsync(o => o.MaxChunks = 2);
+        using var client = app.CreateClient();
+        await client.PostAsync("/fill?key=blob&size=3000&repetitive=false");
+        var before = client.SessionCookies();
+
+        await Assert.ThrowsAsync<SessionCookieTooLargeException>(() => client.PostAsync("/fill-json?key=blob&size=12000"));
+        Assert.Equal(before, client.SessionCookies());
+        Assert.Equal("3000", await client.GetStringAsync("/length?key=blob"));
+    }
+
+    [Fact]
     public async Task Over_the_size_limit_is_a_clear_exception_and_the_client_keeps_its_previous_cookies()
     {
         await using var app = await CookieStoreApp.StartAsync(o => o.MaxChunks = 2);
@@ -364,6 +389,23 @@ public sealed class CookieStoreTests
         Assert.StartsWith("started;", text, StringComparison.Ordinal);
         Assert.Contains("cookie session store", text, StringComparison.Ordinal);
         Assert.Equal("(none)", await client.GetStringAsync("/read?key=late"));
+    }
+
+    [Fact]
+    public async Task An_in_place_change_after_the_cookie_was_sent_is_reported_and_the_connection_aborted()
+    {
+        await using var app = await CookieStoreApp.StartAsync();
+        using var client = app.CreateClient();
+        await client.PostAsync("/list/add?value=1&peek=false");
+
+        await Record.ExceptionAsync(async () =>
+        {
+            var response = await client.PostAsync("/late-mutation");
+            await response.Content.ReadAsStringAsync();
+        });
+
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name == "CommitFailedAfterStart" && e.Text.Contains("changed after the response started", StringComparison.Ordinal));
+        Assert.Equal("1", await client.GetStringAsync("/list"));
     }
 
     [Fact]
