@@ -81,10 +81,12 @@ internal sealed class SessionCoordinator
     /// </summary>
     public (SessionId? Id, SessionLoadResult Result, IReadOnlyList<string> CookieNames) LoadFromCookies(HttpRequest request)
     {
+        var started = Stopwatch.GetTimestamp();
         var read = CookieStore!.Read(request.Cookies, Options.Cookie.EffectiveName);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         if (read.Failure is { } reason)
         {
-            _metrics.Operation("load", "corrupt", 0);
+            _metrics.Operation("load", "corrupt", elapsed);
             SessionLog.CookieRejected(_logger, reason);
             return (null, SessionLoadResult.NotFound, read.CookieNames);
         }
@@ -95,7 +97,7 @@ internal sealed class SessionCoordinator
         }
 
         var result = SessionLoadResult.From(read.Record, new SessionLoadRequest(Now, Options.SlidingRefreshThreshold));
-        _metrics.Operation("load", "ok", 0);
+        _metrics.Operation("load", "ok", elapsed);
         if (result.Record is { } record)
         {
             SessionLog.Loaded(_logger, id.LogId, record.Values.Count, result.Touched);

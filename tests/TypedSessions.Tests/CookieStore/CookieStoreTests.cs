@@ -57,6 +57,14 @@ public sealed class CookieStoreTests
         Assert.Equal(count + 1, cookies.Count);
         Assert.All(Enumerable.Range(1, count), i => Assert.InRange(cookies[Name + "C" + i].Length, 1, 4000));
         Assert.All(client.LastSetCookies, h => Assert.True(h.Length < 4096, $"Set-Cookie of {h.Length} bytes"));
+        Assert.All(client.LastSetCookies, h =>
+        {
+            Assert.StartsWith(Name, h, StringComparison.Ordinal);
+            Assert.Contains("; secure", h, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("; httponly", h, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("; samesite=lax", h, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("; path=/", h, StringComparison.OrdinalIgnoreCase);
+        });
         Assert.Equal("9000", await client.GetStringAsync("/length?key=blob"));
 
         await client.PostAsync("/fill?key=blob&size=10&repetitive=false");
