@@ -25,6 +25,16 @@ public sealed partial class Session
         }
     }
 
+    // The endpoint failed: the cookie store must not send this request's changes when an error response starts.
+    internal void Abandon()
+    {
+        if (_clientSide && !_clientPrepared)
+        {
+            _clientPrepared = true;
+            _clientFailed = true;
+        }
+    }
+
     private void EnsureClientCookieOpen()
     {
         if (_clientSide && (_clientPrepared || _httpContext?.Response.HasStarted == true))

@@ -83,6 +83,13 @@ internal sealed class TypedSessionMiddleware
             await WriteUnavailableAsync(context).ConfigureAwait(false);
             return;
         }
+        catch
+        {
+            // Nothing is saved from a failed request; with the cookie store that means no cookie either,
+            // even when an exception handler later starts an error response.
+            session.Abandon();
+            throw;
+        }
 
         try
         {

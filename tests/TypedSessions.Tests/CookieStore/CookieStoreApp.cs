@@ -34,7 +34,7 @@ internal sealed class CookieStoreApp : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<CookieStoreApp> StartAsync(Action<CookieSessionStoreOptions>? store = null, Action<TypedSessionOptions>? configure = null)
+    public static async Task<CookieStoreApp> StartAsync(Action<CookieSessionStoreOptions>? store = null, Action<TypedSessionOptions>? configure = null, bool exceptionHandler = false)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
         builder.WebHost.UseTestServer();
@@ -53,6 +53,12 @@ internal sealed class CookieStoreApp : IAsyncDisposable
         }).AddCookieStore(store);
 
         var app = builder.Build();
+        if (exceptionHandler)
+        {
+            // As in production: a failed request becomes a 500 response, which still runs the response's OnStarting callbacks.
+            app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = c => c.Response.WriteAsync("failed") });
+        }
+
         app.UseTypedSessions();
         Endpoints.Map(app);
         app.MapPost("/fill", (HttpContext c, string key, int size, bool repetitive) =>
@@ -138,6 +144,7 @@ internal sealed class CookieJarClient(HttpClient client) : IDisposable
             request.Headers.Add("Cookie", header);
         }
 
+        LastSetCookies = [];
         var response = await client.SendAsync(request);
         LastSetCookies = response.Headers.TryGetValues("Set-Cookie", out var values) ? [.. values] : [];
         foreach (var setCookie in LastSetCookies)

@@ -417,6 +417,22 @@ public sealed class CookieStoreTests
     }
 
     [Fact]
+    public async Task A_request_whose_endpoint_throws_writes_no_cookie()
+    {
+        await using var app = await CookieStoreApp.StartAsync(exceptionHandler: true);
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        var before = client.SessionCookies();
+
+        var failed = await client.PostAsync("/throw");
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.StatusCode);
+        Assert.Equal("failed", await failed.Content.ReadAsStringAsync());
+        Assert.Empty(client.LastSetCookies);
+        Assert.Equal(before, client.SessionCookies());
+        Assert.Equal("(none)", await client.GetStringAsync("/read?key=doomed"));
+    }
+
+    [Fact]
     public async Task The_store_declares_itself_client_side_and_refuses_keyed_calls()
     {
         await using var app = await CookieStoreApp.StartAsync();
