@@ -11,8 +11,9 @@ public sealed class CookieSessionStoreOptions
     public int ChunkSize { get; set; } = 3900;
 
     /// <summary>
-    /// Most cookies one session may take. Default 4 (15,600 bytes of value, sent with every request to the
+    /// Most chunks one session may take. Default 4 (15,600 bytes of value, sent with every request to the
     /// site); a session that needs more is a <see cref="SessionCookieTooLargeException"/>, with nothing written.
+    /// A value that fits one chunk is one cookie; a split value also takes the base cookie (<c>chunks-N</c>).
     /// </summary>
     public int MaxChunks { get; set; } = 4;
 
