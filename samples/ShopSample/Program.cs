@@ -15,7 +15,8 @@ var builder = WebApplication.CreateBuilder(args);
 // sections carry store-specific settings (README: "Choosing a store by configuration").
 builder.Services.AddTypedSessions()
     .AddSqliteStore().AddMemoryStore().AddFileStore()
-    .AddPostgreSqlStore().AddRedisStore().AddDistributedCacheStore();
+    .AddPostgreSqlStore().AddRedisStore().AddDistributedCacheStore()
+    .AddCookieStore(); // TypedSessions:Store=Cookie: the session in an encrypted cookie, nothing on the server
 builder.Services.Configure<PostgreSqlSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:PostgreSql"));
 builder.Services.Configure<RedisSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:Redis"));
 builder.Services.Configure<DistributedCacheSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:DistributedCache"));

@@ -13,7 +13,6 @@ public sealed partial class Session
     private bool CookieNeedsSending
         => _id is not null && (_idChanged || _lifetimeChanged || (CookieFollowsSlidingExpiry && (_touched || IsModified)));
 
-    /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
     /// <summary>
     /// Saves the request's changes before the response starts (called by the response body), so the client
     /// is answered only once they are stored. A request that changed nothing stays open for later writes,
@@ -35,10 +34,18 @@ public sealed partial class Session
         return IsModified || _doomed.Count > 0 ? CommitAsync() : Task.CompletedTask;
     }
 
+    /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
     internal async Task CommitAsync()
     {
         if (_state != State.Loaded)
         {
+            return;
+        }
+
+        if (_clientSide)
+        {
+            PrepareClientCookie();
+            _state = State.Committed;
             return;
         }
 
@@ -114,6 +121,12 @@ public sealed partial class Session
         if (IsAccessed && !headers.Vary.Any(v => v is not null && v.Contains("Cookie", StringComparison.OrdinalIgnoreCase)))
         {
             headers.Append(HeaderNames.Vary, "Cookie");
+        }
+
+        if (_clientSide)
+        {
+            ApplyClientCookies(response);
+            return;
         }
 
         var cookie = _coordinator.Options.Cookie;

@@ -123,27 +123,33 @@ public sealed partial class Session
         try
         {
             var result = await _coordinator.LoadAsync(_cookieId!).ConfigureAwait(false);
-            if (result.Record is { } record)
-            {
-                _id = _cookieId;
-                _persisted = true;
-                _record = record;
-                _touched = result.Touched;
-                _lifetime = record.Lifetime;
-                _userKey = record.UserKey;
-                foreach (var (key, bytes) in record.Values)
-                {
-                    _entries[key] = new Entry(bytes);
-                    _size += SessionSize.Of(key, bytes.Length);
-                }
-            }
-
+            Adopt(_cookieId!, result);
             _state = State.Loaded;
         }
         catch (SessionUnavailableException ex)
         {
             _unavailableReason = ex;
             _state = State.Unavailable;
+        }
+    }
+
+    private void Adopt(SessionId id, SessionLoadResult result)
+    {
+        if (result.Record is not { } record)
+        {
+            return;
+        }
+
+        _id = id;
+        _persisted = true;
+        _record = record;
+        _touched = result.Touched;
+        _lifetime = record.Lifetime;
+        _userKey = record.UserKey;
+        foreach (var (key, bytes) in record.Values)
+        {
+            _entries[key] = new Entry(bytes);
+            _size += SessionSize.Of(key, bytes.Length);
         }
     }
 
@@ -172,6 +178,8 @@ public sealed partial class Session
         {
             throw new InvalidOperationException("The session was already saved for this request; later changes cannot be kept.");
         }
+
+        EnsureClientCookieOpen();
 
         EnsureReadable();
     }

@@ -62,3 +62,37 @@ public sealed class SessionValueException : Exception
     /// <summary>The requested type.</summary>
     public Type ValueType { get; }
 }
+
+/// <summary>
+/// With the cookie store, the protected session would need more chunks than
+/// <see cref="Storage.Cookie.CookieSessionStoreOptions.MaxChunks"/> allows; no cookie was written or changed.
+/// </summary>
+public sealed class SessionCookieTooLargeException : InvalidOperationException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="size">The protected cookie value's length, in bytes (ASCII characters).</param>
+    /// <param name="limit">The limit, in bytes (chunk size × most chunks).</param>
+    /// <param name="chunks">How many chunks the value would need.</param>
+    /// <param name="maxChunks">How many are allowed.</param>
+    public SessionCookieTooLargeException(long size, long limit, int chunks, int maxChunks)
+        : base($"The encrypted session cookie would be {size} bytes ({chunks} chunks), over the limit of {limit} bytes ({maxChunks} chunks; CookieSessionStoreOptions.MaxChunks and ChunkSize). " +
+            "Nothing was written: the client keeps its previous cookie. Store less in the session, or use a server-side store.")
+    {
+        Size = size;
+        Limit = limit;
+        Chunks = chunks;
+        MaxChunks = maxChunks;
+    }
+
+    /// <summary>The protected value's length, in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>The limit, in bytes.</summary>
+    public long Limit { get; }
+
+    /// <summary>How many chunks the value would need.</summary>
+    public int Chunks { get; }
+
+    /// <summary>How many chunks are allowed (<see cref="Storage.Cookie.CookieSessionStoreOptions.MaxChunks"/>).</summary>
+    public int MaxChunks { get; }
+}

@@ -8,7 +8,8 @@ namespace TypedSessions.AspNetCore;
 
 /// <summary>
 /// Deletes expired sessions every <see cref="TypedSessionOptions.CleanupInterval"/>, for stores that
-/// do not expire records themselves (no <see cref="SessionStoreCapabilities.NativeExpiry"/>).
+/// do not expire records themselves (no <see cref="SessionStoreCapabilities.NativeExpiry"/>) and keep them
+/// on the server (no <see cref="SessionStoreCapabilities.ClientSide"/>).
 /// </summary>
 internal sealed class SessionCleanupService(
     ISessionStore store,
@@ -20,7 +21,7 @@ internal sealed class SessionCleanupService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.CleanupInterval;
-        if (interval <= TimeSpan.Zero || store.Capabilities.HasFlag(SessionStoreCapabilities.NativeExpiry))
+        if (interval <= TimeSpan.Zero || (store.Capabilities & (SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.ClientSide)) != 0)
         {
             return;
         }

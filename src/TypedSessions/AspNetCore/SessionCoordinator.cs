@@ -1,10 +1,12 @@
 using System.Diagnostics;
 using MessagePack;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TypedSessions.Diagnostics;
 using TypedSessions.Ids;
 using TypedSessions.Storage;
+using TypedSessions.Storage.Cookie;
 
 namespace TypedSessions.AspNetCore;
 
@@ -30,7 +32,11 @@ internal sealed class SessionCoordinator
         Options = options.Value;
         SerializerOptions = Options.SerializerOptions;
         _storeName = store.GetType().Name;
+        CookieStore = store as CookieSessionStore;
     }
+
+    /// <summary>The encrypted cookie store when it is the store in use: sessions then travel in the cookie, not through store calls.</summary>
+    public CookieSessionStore? CookieStore { get; }
 
     public TypedSessionOptions Options { get; }
 
@@ -67,6 +73,39 @@ internal sealed class SessionCoordinator
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The cookie store's "load": reads the request's session cookies, applies the expiry inside the
+    /// payload and the touch policy. Bad or expired cookies give <see cref="SessionLoadResult.NotFound"/>, logged.
+    /// </summary>
+    public (SessionId? Id, SessionLoadResult Result, IReadOnlyList<string> CookieNames) LoadFromCookies(HttpRequest request)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var read = CookieStore!.Read(request.Cookies, Options.Cookie.EffectiveName);
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        if (read.Failure is { } reason)
+        {
+            _metrics.Operation("load", "corrupt", elapsed);
+            SessionLog.CookieRejected(_logger, reason);
+            return (null, SessionLoadResult.NotFound, read.CookieNames);
+        }
+
+        if (read.Id is not { } id)
+        {
+            return (null, SessionLoadResult.NotFound, read.CookieNames);
+        }
+
+        var result = SessionLoadResult.From(read.Record, new SessionLoadRequest(Now, Options.SlidingRefreshThreshold));
+        _metrics.Operation("load", "ok", elapsed);
+        if (result.Record is { } record)
+        {
+            SessionLog.Loaded(_logger, id.LogId, record.Values.Count, result.Touched);
+            return (id, result, read.CookieNames);
+        }
+
+        SessionLog.NotFound(_logger, id.LogId);
+        return (null, result, read.CookieNames);
     }
 
     public async Task CreateAsync(SessionId id, SessionRecord record)

@@ -37,14 +37,26 @@ internal sealed class TypedSessionMiddleware
             return;
         }
 
-        SessionId? cookieId = null;
-        var cookieValue = context.Request.Cookies[options.Cookie.EffectiveName];
-        if (cookieValue is not null && !SessionId.TryParse(cookieValue, out cookieId))
+        Session session;
+        if (_coordinator.CookieStore is not null)
         {
-            SessionLog.MalformedCookie(_logger);
+            // The cookie store: the record is in the request's cookies; decoding it is CPU only, so it happens here in every load mode.
+            session = new Session(_coordinator, context, null);
+            var (id, result, names) = _coordinator.LoadFromCookies(context.Request);
+            session.AdoptClientCookie(id, result, names);
+        }
+        else
+        {
+            SessionId? cookieId = null;
+            var cookieValue = context.Request.Cookies[options.Cookie.EffectiveName];
+            if (cookieValue is not null && !SessionId.TryParse(cookieValue, out cookieId))
+            {
+                SessionLog.MalformedCookie(_logger);
+            }
+
+            session = new Session(_coordinator, context, cookieId);
         }
 
-        var session = new Session(_coordinator, context, cookieId);
         context.Features.Set<ITypedSessionFeature>(new TypedSessionFeature(session));
         context.Response.OnStarting(static state =>
         {
@@ -76,6 +88,13 @@ internal sealed class TypedSessionMiddleware
             {
                 await WriteUnavailableAsync(context, body).ConfigureAwait(false);
                 return;
+            }
+            catch
+            {
+                // Nothing is saved from a failed request; with the cookie store that means no cookie either,
+                // even when an exception handler later starts an error response.
+                session.Abandon();
+                throw;
             }
 
             try

@@ -9,7 +9,7 @@ public sealed class TypedSessionOptions
     public const string SectionName = "TypedSessions";
 
     /// <summary>
-    /// The store's name: <c>Memory</c>, <c>File</c>, <c>Sqlite</c>, or one a store package registers.
+    /// The store's name: <c>Memory</c>, <c>File</c>, <c>Sqlite</c>, <c>Cookie</c> (after <c>AddCookieStore()</c>), or one a store package registers.
     /// When empty, the single store added with an <c>Add*Store()</c> call is used.
     /// </summary>
     public string? Store { get; set; }

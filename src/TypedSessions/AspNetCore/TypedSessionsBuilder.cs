@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TypedSessions.Storage;
+using TypedSessions.Storage.Cookie;
 using TypedSessions.Storage.File;
 using TypedSessions.Storage.Memory;
 
@@ -55,6 +56,27 @@ public sealed class TypedSessionsBuilder
         }
 
         return AddStore(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>());
+    }
+
+    /// <summary>
+    /// Uses the encrypted cookie store (store name <c>Cookie</c>): the whole session travels in the session
+    /// cookie, protected by ASP.NET Core Data Protection, compressed and chunked. Nothing is kept on the server,
+    /// so a copied cookie stays valid until the expiry inside it, concurrent requests are last-response-wins and
+    /// there is no "log out everywhere". Persist and share the Data Protection key ring across instances.
+    /// </summary>
+    /// <param name="configure">Chunk size, most chunks (the size limit) and compression threshold.</param>
+    /// <returns>This builder.</returns>
+    public TypedSessionsBuilder AddCookieStore(Action<CookieSessionStoreOptions>? configure = null)
+    {
+        Services.AddDataProtection();
+        Services.AddOptions<CookieSessionStoreOptions>();
+        if (configure is not null)
+        {
+            Services.Configure(configure);
+        }
+
+        Services.TryAddSingleton<CookieSessionStore>();
+        return AddStore(CookieSessionStore.StoreName, sp => sp.GetRequiredService<CookieSessionStore>());
     }
 }
 

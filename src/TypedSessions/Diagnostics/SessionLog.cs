@@ -49,4 +49,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(15, LogLevel.Information, "TypedSessions uses the {Store} store.", EventName = "StoreSelected")]
     public static partial void StoreSelected(ILogger logger, string store);
+
+    [LoggerMessage(16, LogLevel.Warning, "Ignored the session cookie: it holds {Reason}. The request gets a fresh session.", EventName = "CookieRejected")]
+    public static partial void CookieRejected(ILogger logger, string reason);
 }

@@ -15,4 +15,11 @@ public enum SessionStoreCapabilities
 
     /// <summary>Sessions can be found by user key ("log out everywhere").</summary>
     UserIndex = 4,
+
+    /// <summary>
+    /// The session lives in the client (the encrypted cookie store): the pipeline reads and writes it
+    /// from the request's cookies, there is nothing server-side to merge, clean up, revoke or address by
+    /// key, and concurrent requests are whole-session last-response-wins.
+    /// </summary>
+    ClientSide = 8,
 }
