@@ -132,7 +132,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller;
 
     /// <summary>The schema-qualified, quoted table name.</summary>
     public string TableName => _table;

@@ -246,7 +246,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller;
 
     /// <summary>The prefix of every session key.</summary>
     public string KeyPrefix => _prefix;

@@ -44,6 +44,8 @@ internal sealed class SessionCoordinator
 
     public ISessionStore Store => _store;
 
+    private bool CallsInline => (_store.Capabilities & SessionStoreCapabilities.NeverBlocksCaller) != 0;
+
     public DateTimeOffset Now => _time.GetUtcNow();
 
     public SessionLifetime ComputeLifetime(SessionExpiryMode mode, DateTimeOffset now, DateTimeOffset? createdAt, TimeSpan? relative = null, DateTimeOffset? absolute = null)
@@ -157,7 +159,10 @@ internal sealed class SessionCoordinator
         var outcome = "error";
         try
         {
-            var deleted = await Task.Run(() => index.RevokeUserAsync(userKey, cts.Token).AsTask(), CancellationToken.None).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var pending = CallsInline
+                ? index.RevokeUserAsync(userKey, cts.Token).AsTask()
+                : Task.Run(() => index.RevokeUserAsync(userKey, cts.Token).AsTask(), CancellationToken.None);
+            var deleted = await pending.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
             return deleted;
         }
@@ -203,7 +208,11 @@ internal sealed class SessionCoordinator
             // WaitAsync bounds the call even for a store that ignores its token; Task.Run, even for one that
             // blocks its caller before returning a task (Microsoft.Data.Sqlite's async methods run synchronously,
             // so a SQLite file locked by another process held the request for the whole lock, not the timeout).
-            var result = await Task.Run(() => call(_store, id.StoreKey, cts.Token).AsTask(), CancellationToken.None).WaitAsync(timeout).ConfigureAwait(false);
+            // Stores that declare NeverBlocksCaller skip the thread-pool hop.
+            var pending = CallsInline
+                ? call(_store, id.StoreKey, cts.Token).AsTask()
+                : Task.Run(() => call(_store, id.StoreKey, cts.Token).AsTask(), CancellationToken.None);
+            var result = await pending.WaitAsync(timeout).ConfigureAwait(false);
             outcome = "ok";
             return result;
         }

@@ -22,4 +22,12 @@ public enum SessionStoreCapabilities
     /// key, and concurrent requests are whole-session last-response-wins.
     /// </summary>
     ClientSide = 8,
+
+    /// <summary>
+    /// The store's methods never block their caller: they return a task promptly (asynchronous I/O or brief
+    /// in-memory work), so the pipeline calls them on the request's own thread. Without this flag every store
+    /// call starts on the thread pool, so that a store that blocks synchronously (Microsoft.Data.Sqlite waiting
+    /// on another process's lock, for one) is still bounded by <c>StoreTimeout</c>.
+    /// </summary>
+    NeverBlocksCaller = 16,
 }

@@ -69,6 +69,26 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_store_declaring_NeverBlocksCaller_is_called_on_the_request_thread_so_its_blocking_is_not_bounded()
+    {
+        // The other side of the test above: the thread-pool hop is what bounds a blocking store, and a store
+        // that declares NeverBlocksCaller gives it up. This shows the flag is honoured (and why a store must
+        // not declare it falsely): the request cannot answer before the store call returns.
+        await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.StoreTimeout = TimeSpan.FromMilliseconds(300));
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=name&value=alice");
+        app.Store.ClaimsNeverBlocksCaller = true;
+        app.Store.BlockOn = "save";
+
+        using var release = new Timer(_ => app.Store.Unblock.Set(), null, TimeSpan.FromSeconds(1.5), Timeout.InfiniteTimeSpan);
+        var watch = Stopwatch.StartNew();
+        await client.PostAsync("/set?key=name&value=bob");
+        var elapsed = watch.Elapsed;
+
+        Assert.True(elapsed >= TimeSpan.FromSeconds(1.4), $"the request answered after {elapsed}, before the blocked store call returned: the call did not run inline");
+    }
+
+    [Fact]
     public async Task On_demand_load_failure_also_gives_503()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.LoadMode = SessionLoadMode.OnDemand);

@@ -24,7 +24,12 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
     /// <summary>Runs as each call starts, with the operation name (e.g. to look at the response at that moment).</summary>
     public Action<string>? OnCall { get; set; }
 
-    public SessionStoreCapabilities Capabilities => Inner.Capabilities;
+    /// <summary>Whether the wrapper declares <see cref="SessionStoreCapabilities.NeverBlocksCaller"/> (off by default: <see cref="BlockOn"/> blocks).</summary>
+    public bool ClaimsNeverBlocksCaller { get; set; }
+
+    public SessionStoreCapabilities Capabilities => ClaimsNeverBlocksCaller
+        ? Inner.Capabilities | SessionStoreCapabilities.NeverBlocksCaller
+        : Inner.Capabilities & ~SessionStoreCapabilities.NeverBlocksCaller;
 
     public int Calls(string operation) => _calls.GetValueOrDefault(operation);
 

@@ -15,7 +15,7 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
     private readonly Lock[] _stripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller;
 
     /// <summary>How many records are held, expired ones included.</summary>
     public int Count => _records.Count;
