@@ -1,4 +1,4 @@
-// Shape: `services.AddSession()` with no options (SecurePolicy left at SameAsRequest)
+// Shape: `services.AddSession()` with no options (the session cookie's SecurePolicy left at its default, None)
 static class Startup
 {
     public static void ConfigureServices(IServiceCollection services) => services.AddSession();
