@@ -18,7 +18,8 @@ if (args.Length > 0 && args[0] == "soak")
         int.Parse(Arg("pid", "0"), CultureInfo.InvariantCulture),
         Arg("store", "sqlite"),
         int.Parse(Arg("clients", "200"), CultureInfo.InvariantCulture),
-        int.Parse(Arg("seconds", "60"), CultureInfo.InvariantCulture));
+        int.Parse(Arg("seconds", "60"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("warmup", "20"), CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "drive")
