@@ -114,6 +114,33 @@ public sealed class LocalReportingTests
             diagnostics.Select(d => (d.Id, d.IsSuppressed)).Order());
     }
 
+    [Fact]
+    public async Task An_object_with_a_setting_read_from_a_static_readonly_field_is_judged_whole_at_compilation_end()
+    {
+        // Secure comes from a field initialized in another file: the block cannot see it, so the whole
+        // object (SameSite = None included) is judged at compilation end, where Secure is known to be true.
+        var compilation = Compile(
+            SecurityVerifier.Usings + """
+                static class Endpoints
+                {
+                    static void Write(HttpResponse response)
+                        => response.Cookies.Append("a", "1", new CookieOptions { Secure = Flags.Secure, SameSite = SameSiteMode.None, HttpOnly = true });
+                }
+                """,
+            "static class Flags { public static readonly bool Secure = true; }");
+        var analyzers = compilation.WithAnalyzers([new CookieSecurityAnalyzer()]);
+        Assert.Empty(await analyzers.GetAnalyzerSemanticDiagnosticsAsync(compilation.GetSemanticModel(compilation.SyntaxTrees.First()), null, CancellationToken.None));
+        Assert.Empty(await analyzers.GetAnalyzerDiagnosticsAsync(CancellationToken.None));
+
+        // The same object with Secure = false in the field: reported, by the compilation-end action.
+        var insecure = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("static class Flags { public static readonly bool Secure = false; }", GeneratorRunner.ParseOptions, path: "File1.cs"));
+        var reported = await insecure.WithAnalyzers([new CookieSecurityAnalyzer()]).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+        Assert.Equal(["TS1001", "TS1004"], reported.Select(d => d.Id).Order());
+        Assert.All(reported, d => Assert.Contains(WellKnownDiagnosticTags.CompilationEnd, d.Descriptor.CustomTags));
+    }
+
     private static CompilationWithAnalyzersOptions Options(bool reportSuppressed)
         => new(new AnalyzerOptions([]), onAnalyzerException: null, concurrentAnalysis: false, logAnalyzerExecutionTime: false, reportSuppressedDiagnostics: reportSuppressed);
 
