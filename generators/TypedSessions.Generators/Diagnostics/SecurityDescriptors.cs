@@ -1,11 +1,13 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace TypedSessions.Generators
 {
     /// <summary>
-    /// The cookie and session security rules (TS1xxx). They are reported when the whole compilation
-    /// has been seen, because an app-wide mitigation (<c>UseCookiePolicy</c>) or a setting made elsewhere
-    /// changes the verdict.
+    /// The cookie and session security rules (TS1xxx). The fields are the compilation-end descriptors
+    /// (tagged <see cref="WellKnownDiagnosticTags.CompilationEnd"/>), for verdicts that need the whole
+    /// compilation (field-rooted settings, TS1008, appsettings files); <see cref="Local"/> gives the
+    /// untagged descriptor with the same id, for verdicts reported at the end of one operation block.
     /// </summary>
     internal static class SecurityDescriptors
     {
@@ -70,6 +72,41 @@ namespace TypedSessions.Generators
             "Cookie or session setting may be insecure",
             "{0} depending on '{1}' ({2} when unconditional)",
             DiagnosticSeverity.Info);
+
+        private static readonly System.Collections.Generic.Dictionary<DiagnosticDescriptor, DiagnosticDescriptor> LocalDescriptors = new()
+        {
+            [CookieNotSecure] = CreateLocal(CookieNotSecure),
+            [CookieSecureOnlyOnHttps] = CreateLocal(CookieSecureOnlyOnHttps),
+            [CookieNotHttpOnly] = CreateLocal(CookieNotHttpOnly),
+            [SameSiteNoneWithoutSecure] = CreateLocal(SameSiteNoneWithoutSecure),
+            [CookieDomainSet] = CreateLocal(CookieDomainSet),
+            [LifetimeTooLong] = CreateLocal(LifetimeTooLong),
+            [TimeoutDisabled] = CreateLocal(TimeoutDisabled),
+            [CookieNameWithoutHostPrefix] = CreateLocal(CookieNameWithoutHostPrefix),
+            [MayBeInsecure] = CreateLocal(MayBeInsecure),
+        };
+
+        /// <summary>The compilation-end descriptors, one per rule.</summary>
+        public static System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> CompilationEnd { get; } = System.Collections.Immutable.ImmutableArray.Create(
+            CookieNotSecure, CookieSecureOnlyOnHttps, CookieNotHttpOnly, SameSiteNoneWithoutSecure, CookieDomainSet,
+            LifetimeTooLong, TimeoutDisabled, AddSessionDefaultSecurePolicy, CookieNameWithoutHostPrefix, MayBeInsecure);
+
+        /// <summary>The descriptors reported from operation blocks (not tagged CompilationEnd); TS1008 has none.</summary>
+        public static System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> Locals { get; } = System.Collections.Immutable.ImmutableArray.CreateRange(
+            CompilationEnd.Where(LocalDescriptors.ContainsKey).Select(d => LocalDescriptors[d]));
+
+        /// <summary>The untagged twin of a compilation-end descriptor, for reporting from an operation block.</summary>
+        public static DiagnosticDescriptor Local(DiagnosticDescriptor rule) => LocalDescriptors[rule];
+
+        private static DiagnosticDescriptor CreateLocal(DiagnosticDescriptor rule)
+            => new(
+                rule.Id,
+                rule.Title,
+                rule.MessageFormat,
+                rule.Category,
+                rule.DefaultSeverity,
+                rule.IsEnabledByDefault,
+                helpLinkUri: rule.HelpLinkUri);
 
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity)
             => new(

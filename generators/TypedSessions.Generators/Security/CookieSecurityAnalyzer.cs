@@ -11,24 +11,18 @@ namespace TypedSessions.Generators.Security
     /// Reports cookie and session settings that weaken security (TS1001–TS1010), in code and in
     /// <c>appsettings*.json</c> additional files. Settings are collected from assignments (plain,
     /// nested and in object initializers, wherever they are: lambdas and methods given to
-    /// <c>AddSession</c>, <c>Configure&lt;T&gt;</c>, <c>AddCookie</c>, ...) and judged when the whole
-    /// compilation has been seen, so app-wide mitigations and settings made elsewhere count.
+    /// <c>AddSession</c>, <c>Configure&lt;T&gt;</c>, <c>AddCookie</c>, ...). A setting on an object rooted
+    /// in a parameter, a local or an object creation is judged at the end of its operation block (a
+    /// local diagnostic the IDE shows as the document is edited; the app-wide <c>UseCookiePolicy</c>
+    /// mitigation is applied by <see cref="CookiePolicySuppressor"/>); field-rooted settings, TS1008
+    /// and the <c>appsettings*.json</c> rules are judged when the whole compilation has been seen.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class CookieSecurityAnalyzer : DiagnosticAnalyzer
     {
         /// <inheritdoc/>
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            SecurityDescriptors.CookieNotSecure,
-            SecurityDescriptors.CookieSecureOnlyOnHttps,
-            SecurityDescriptors.CookieNotHttpOnly,
-            SecurityDescriptors.SameSiteNoneWithoutSecure,
-            SecurityDescriptors.CookieDomainSet,
-            SecurityDescriptors.LifetimeTooLong,
-            SecurityDescriptors.TimeoutDisabled,
-            SecurityDescriptors.AddSessionDefaultSecurePolicy,
-            SecurityDescriptors.CookieNameWithoutHostPrefix,
-            SecurityDescriptors.MayBeInsecure);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            SecurityDescriptors.Locals.AddRange(SecurityDescriptors.CompilationEnd);
 
         /// <inheritdoc/>
         public override void Initialize(AnalysisContext context)
@@ -47,7 +41,22 @@ namespace TypedSessions.Generators.Security
                 start.RegisterOperationAction(c => collected.AddAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
                 start.RegisterOperationAction(c => collected.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
                 start.RegisterOperationAction(c => collected.AddFieldInitializer((IFieldInitializerOperation)c.Operation), OperationKind.FieldInitializer);
-                start.RegisterCompilationEndAction(end => new SecurityRules(collected, end).Report());
+                start.RegisterOperationBlockStartAction(block =>
+                {
+                    // What one member (its lambdas included) alone decides is reported at the block's end,
+                    // so the IDE shows it while the document is edited.
+                    var local = new SecurityCollection(types);
+                    block.RegisterOperationAction(c => local.AddAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
+                    block.RegisterOperationAction(c => local.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
+                    block.RegisterOperationBlockEndAction(end =>
+                    {
+                        if (!local.Settings.IsEmpty || !local.Appends.IsEmpty)
+                        {
+                            new SecurityRules(local, end.Options, end.ReportDiagnostic, SecurityScope.Block, end.CancellationToken).Report();
+                        }
+                    });
+                });
+                start.RegisterCompilationEndAction(end => new SecurityRules(collected, end.Options, end.ReportDiagnostic, SecurityScope.CompilationEnd, end.CancellationToken).Report());
             });
         }
     }

@@ -22,15 +22,15 @@ namespace TypedSessions.Generators.Security
         {
             var sessionSecurePolicySet = false;
             var sessionSections = _collected.SessionOptionsSections.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            foreach (var file in _context.Options.AdditionalFiles.OrderBy(f => f.Path, StringComparer.Ordinal))
+            foreach (var file in _options.AdditionalFiles.OrderBy(f => f.Path, StringComparer.Ordinal))
             {
-                if (!IsAppSettings(Path.GetFileName(file.Path)) || file.GetText(_context.CancellationToken) is not { } text
+                if (!IsAppSettings(Path.GetFileName(file.Path)) || file.GetText(_cancellationToken) is not { } text
                     || JsonConfigurationReader.Parse(text.ToString()) is not { Kind: JsonKind.Object } root)
                 {
                     continue;
                 }
 
-                var json = new JsonFile(file.Path, text, SecurityThresholds.Read(_context.Options.AnalyzerConfigOptionsProvider.GetOptions(file)));
+                var json = new JsonFile(file.Path, text, SecurityThresholds.Read(_options.AnalyzerConfigOptionsProvider.GetOptions(file)));
                 if (_collected.UsesTypedSessions && root.GetPath("TypedSessions") is { Kind: JsonKind.Object } typedSessions)
                 {
                     CheckCookieSection(json, typedSessions.Get("Cookie"), TypedSessionsCookie, secureByDefault: true);
@@ -128,7 +128,7 @@ namespace TypedSessions.Generators.Security
         }
 
         private void Report(JsonFile json, JsonNode node, DiagnosticDescriptor rule, params object[] arguments)
-            => _context.ReportDiagnostic(Diagnostic.Create(rule, json.LocationOf(node), arguments));
+            => _report(Diagnostic.Create(rule, json.LocationOf(node), arguments));
 
         private static bool IsAppSettings(string name)
             => name.Equals("appsettings.json", StringComparison.OrdinalIgnoreCase)

@@ -8,72 +8,155 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace TypedSessions.Generators.Security
 {
-    /// <summary>Judges the collected settings once the compilation has been seen, and reports.</summary>
+    /// <summary>Where a <see cref="SecurityRules"/> runs, and so which verdicts it gives.</summary>
+    internal enum SecurityScope
+    {
+        /// <summary>
+        /// At the end of one operation block: the settings rooted in a parameter, a local or an object
+        /// creation (and the appends), with local descriptors and without the <c>UseCookiePolicy</c>
+        /// mitigation, which <see cref="CookiePolicySuppressor"/> applies.
+        /// </summary>
+        Block,
+
+        /// <summary>At compilation end: field-rooted settings, TS1008 and the appsettings files, mitigation applied.</summary>
+        CompilationEnd,
+    }
+
+    /// <summary>Judges the collected settings and reports.</summary>
     internal sealed partial class SecurityRules
     {
+        /// <summary>The diagnostic property naming the rule a TS1010 stands for (read by the suppressor).</summary>
+        public const string RuleKey = "Rule";
+
         private readonly SecurityCollection _collected;
-        private readonly CompilationAnalysisContext _context;
+        private readonly AnalyzerOptions _options;
+        private readonly Action<Diagnostic> _report;
+        private readonly System.Threading.CancellationToken _cancellationToken;
+        private readonly SecurityScope _scope;
+        private readonly List<CollectedSetting> _all;
         private readonly List<CollectedSetting> _settings;
         private readonly Dictionary<ObjectPath, List<CollectedSetting>> _objects;
         private readonly bool _policySecure;
         private readonly bool _policyHttpOnly;
         private readonly bool _policySameSite;
 
-        public SecurityRules(SecurityCollection collected, CompilationAnalysisContext context)
+        public SecurityRules(SecurityCollection collected, AnalyzerOptions options, Action<Diagnostic> report, SecurityScope scope, System.Threading.CancellationToken cancellationToken)
         {
             _collected = collected;
-            _context = context;
+            _options = options;
+            _report = report;
+            _cancellationToken = cancellationToken;
+            _scope = scope;
             var evaluator = new ValueEvaluator(collected.FieldInitializers);
-            _settings = collected.Settings.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start).ToList();
-            foreach (var setting in _settings)
+            var all = _all = collected.Settings.OrderBy(s => s.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(s => s.Location.SourceSpan.Start).ToList();
+            foreach (var setting in all)
             {
                 setting.Evaluated = evaluator.Evaluate(setting.Value);
             }
 
-            _objects = _settings.Where(s => s.Path is not null).GroupBy(s => s.Path!).ToDictionary(g => g.Key, g => g.ToList());
-
             // UseCookiePolicy rewrites every cookie appended through the response: an app-wide "Secure = Always"
-            // makes every cookie Secure, whatever each one asks for.
-            _policySecure = collected.UsesCookiePolicy && PolicySets("Secure", v => v is EnumMember { Name: "Always" });
-            _policyHttpOnly = collected.UsesCookiePolicy && PolicySets("HttpOnly", v => v is EnumMember { Name: "Always" });
-            _policySameSite = collected.UsesCookiePolicy && PolicySets("MinimumSameSitePolicy", v => v is EnumMember { Name: "Lax" or "Strict" });
+            // makes every cookie Secure, whatever each one asks for. Block verdicts leave it to the suppressor.
+            if (scope == SecurityScope.CompilationEnd)
+            {
+                (_policySecure, _policyHttpOnly, _policySameSite) = Policy(collected.UsesCookiePolicy, all);
+            }
+
+            // Each verdict is given in one place: a block judges what it alone decides, compilation end the rest.
+            var local = BlockLocal(all);
+            _settings = all.Where(s => local.Contains(s) == (scope == SecurityScope.Block)).ToList();
+            _objects = _settings.Where(s => s.Path is not null).GroupBy(s => s.Path!).ToDictionary(g => g.Key, g => g.ToList());
+        }
+
+        /// <summary>The mitigations of an app-wide <c>UseCookiePolicy</c>: (Secure always, HttpOnly always, SameSite at least Lax).</summary>
+        public static (bool Secure, bool HttpOnly, bool SameSite) Policy(bool usesCookiePolicy, IReadOnlyCollection<CollectedSetting> evaluated)
+        {
+            if (!usesCookiePolicy)
+            {
+                return (false, false, false);
+            }
+
+            return (
+                PolicySets(evaluated, "Secure", v => v is EnumMember { Name: "Always" }),
+                PolicySets(evaluated, "HttpOnly", v => v is EnumMember { Name: "Always" }),
+                PolicySets(evaluated, "MinimumSameSitePolicy", v => v is EnumMember { Name: "Lax" or "Strict" }));
+        }
+
+        /// <summary>
+        /// The settings one operation block decides: those on an object rooted in a parameter, a local or an
+        /// object creation (not a field other members can set) when no setting of that object reads a
+        /// <c>static readonly</c> field declared in source (whose initializer may be in another file).
+        /// Such objects live in one block, so the block and compilation end agree on the split.
+        /// </summary>
+        public static HashSet<CollectedSetting> BlockLocal(IEnumerable<CollectedSetting> settings)
+        {
+            var local = new HashSet<CollectedSetting>();
+            foreach (var group in settings.GroupBy(s => (object?)s.Path ?? s))
+            {
+                if (group.All(s => s.Path is not { Root: IFieldSymbol } && !ReadsSourceField(s)))
+                {
+                    local.UnionWith(group);
+                }
+            }
+
+            return local;
+        }
+
+        private static bool ReadsSourceField(CollectedSetting setting)
+        {
+            var probe = new ValueEvaluator(new System.Collections.Concurrent.ConcurrentDictionary<IFieldSymbol, IOperation>(SymbolEqualityComparer.Default));
+            probe.Evaluate(setting.Value);
+            return probe.ReadSourceField;
         }
 
         public void Report()
         {
             foreach (var setting in _settings)
             {
-                _context.CancellationToken.ThrowIfCancellationRequested();
+                _cancellationToken.ThrowIfCancellationRequested();
                 Check(setting);
             }
 
+            if (_scope == SecurityScope.Block)
+            {
+                ReportAppends();
+                return;
+            }
+
+            ReportCompilationEnd();
+        }
+
+        private void ReportAppends()
+        {
             foreach (var append in _collected.Appends.OrderBy(a => a.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
             {
                 if (append.Path is null)
                 {
                     if (!_policySecure)
                     {
-                        _context.ReportDiagnostic(Diagnostic.Create(
-                            SecurityDescriptors.CookieNotSecure, append.Location, Fix(SecurityFixKinds.AppendSecureOptions),
+                        _report(Diagnostic.Create(
+                            Descriptor(SecurityDescriptors.CookieNotSecure), append.Location, Fix(SecurityFixKinds.AppendSecureOptions),
                             "cookie appended to the response without options", "neither Secure nor HttpOnly is set",
                             "pass new CookieOptions { Secure = true, HttpOnly = true }"));
                     }
                 }
-                else if (!_policySecure && !SettingsOf(append.Path).Any(s => s.Property == "Secure"))
+                else if (!_policySecure && !_all.Any(s => append.Path.Equals(s.Path) && s.Property == "Secure"))
                 {
-                    _context.ReportDiagnostic(Diagnostic.Create(
-                        SecurityDescriptors.CookieNotSecure, append.Location, "cookie appended to the response", "Secure is not set", "set Secure = true"));
+                    _report(Diagnostic.Create(
+                        Descriptor(SecurityDescriptors.CookieNotSecure), append.Location, "cookie appended to the response", "Secure is not set", "set Secure = true"));
                 }
             }
+        }
 
+        private void ReportCompilationEnd()
+        {
             var jsonSecurePolicy = ReportConfigurationFiles();
             if (!_policySecure && !jsonSecurePolicy
-                && !_settings.Any(s => s.Owner == SettingOwner.CookieBuilder && s.Property == "SecurePolicy" && IsHeldBy(s, _collected.Types.SessionOptions)))
+                && !_all.Any(s => s.Owner == SettingOwner.CookieBuilder && s.Property == "SecurePolicy" && IsHeldBy(s, _collected.Types.SessionOptions)))
             {
                 foreach (var call in _collected.AddSessionCalls.OrderBy(c => c.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(c => c.Location.SourceSpan.Start))
                 {
                     var fix = call.Bare ? Fix(SecurityFixKinds.AddSessionSecurePolicy) : ImmutableDictionary<string, string?>.Empty;
-                    _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.AddSessionDefaultSecurePolicy, call.Location, fix));
+                    _report(Diagnostic.Create(SecurityDescriptors.AddSessionDefaultSecurePolicy, call.Location, fix));
                 }
             }
         }
@@ -171,14 +254,18 @@ namespace TypedSessions.Generators.Security
             var properties = fix is null ? ImmutableDictionary<string, string?>.Empty : Fix(fix);
             if (verdict == Verdict.Insecure && setting.Condition is null)
             {
-                _context.ReportDiagnostic(Diagnostic.Create(rule, setting.Location, properties, arguments));
+                _report(Diagnostic.Create(Descriptor(rule), setting.Location, properties, arguments));
                 return;
             }
 
             var condition = verdict == Verdict.MaybeInsecure ? value.Condition ?? setting.Condition : setting.Condition;
             var subject = DescribeSubject(setting) + " may be " + Describe(value.First(insecure));
-            _context.ReportDiagnostic(Diagnostic.Create(SecurityDescriptors.MayBeInsecure, setting.Location, properties, subject, condition ?? "a condition", rule.Id));
+            _report(Diagnostic.Create(
+                Descriptor(SecurityDescriptors.MayBeInsecure), setting.Location, properties.SetItem(RuleKey, rule.Id), subject, condition ?? "a condition", rule.Id));
         }
+
+        private DiagnosticDescriptor Descriptor(DiagnosticDescriptor rule)
+            => _scope == SecurityScope.Block ? SecurityDescriptors.Local(rule) : rule;
 
         private static ImmutableDictionary<string, string?> Fix(string kinds) => ImmutableDictionary<string, string?>.Empty.Add(SecurityFixKinds.Key, kinds);
 
@@ -208,8 +295,8 @@ namespace TypedSessions.Generators.Security
         private IEnumerable<CollectedSetting> SettingsOf(ObjectPath? path)
             => path is not null && _objects.TryGetValue(path, out var settings) ? settings : Enumerable.Empty<CollectedSetting>();
 
-        private bool PolicySets(string property, Func<object, bool> wanted)
-            => _settings.Any(s => s.Owner == SettingOwner.CookiePolicyOptions && s.Property == property && s.Condition is null
+        private static bool PolicySets(IEnumerable<CollectedSetting> settings, string property, Func<object, bool> wanted)
+            => settings.Any(s => s.Owner == SettingOwner.CookiePolicyOptions && s.Property == property && s.Condition is null
                                   && s.Evaluated!.Check(v => !wanted(v)) == Verdict.Secure);
 
         // Secure always: set so on the same object, or the TypedSessions default (Always) left alone.
@@ -267,8 +354,8 @@ namespace TypedSessions.Generators.Security
 
         private SecurityThresholds Thresholds(CollectedSetting setting)
             => SecurityThresholds.Read(setting.Location.SourceTree is { } tree
-                ? _context.Options.AnalyzerConfigOptionsProvider.GetOptions(tree)
-                : _context.Options.AnalyzerConfigOptionsProvider.GlobalOptions);
+                ? _options.AnalyzerConfigOptionsProvider.GetOptions(tree)
+                : _options.AnalyzerConfigOptionsProvider.GlobalOptions);
 
         private static string Describe(object? value) => value switch
         {

@@ -23,6 +23,9 @@ namespace TypedSessions.Generators.Security
 
         public SettingValue Evaluate(IOperation operation) => Evaluate(operation, 0);
 
+        /// <summary>Whether an evaluation read a <c>static readonly</c> field declared in source (its value comes from an initializer).</summary>
+        public bool ReadSourceField { get; private set; }
+
         private SettingValue Evaluate(IOperation operation, int depth)
         {
             if (depth > MaxDepth)
@@ -93,6 +96,11 @@ namespace TypedSessions.Generators.Security
             if (field.Name == "InfiniteTimeSpan" && field.ContainingType?.ToDisplayString() == "System.Threading.Timeout")
             {
                 return SettingValue.Of(TimeSpan.MaxValue);
+            }
+
+            if (field.IsStatic && field.IsReadOnly && !field.DeclaringSyntaxReferences.IsEmpty)
+            {
+                ReadSourceField = true;
             }
 
             return field.IsStatic && field.IsReadOnly && _fieldInitializers.TryGetValue(field, out var initializer)

@@ -91,7 +91,10 @@ internal static class Tools
         };
     }
 
-    /// <summary>TypedSessions' TS1xxx rules: all of them concern the session and cookie settings.</summary>
+    /// <summary>
+    /// TypedSessions' TS1xxx rules: all of them concern the session and cookie settings. The analyzer runs
+    /// with its <c>UseCookiePolicy</c> suppressor, as in a build.
+    /// </summary>
     private static Tool LoadTypedSessions()
     {
         var analyzer = new CookieSecurityAnalyzer();
@@ -101,7 +104,7 @@ internal static class Tools
             Name = "TypedSessions",
             Package = "TypedSessions.Generators",
             Version = "this commit",
-            Analyzers = [analyzer],
+            Analyzers = [analyzer, new CookiePolicySuppressor()],
             EnabledIds = ids,
             CountedIds = ids,
         };

@@ -34,9 +34,27 @@ public sealed class DiagnosticCatalogTests
             Assert.Equal("TypedSessions.Security", d.Category);
             Assert.Contains(WellKnownDiagnosticTags.CompilationEnd, d.CustomTags);
         });
+        var supported = new global::TypedSessions.Generators.Security.CookieSecurityAnalyzer().SupportedDiagnostics;
         Assert.Equal(
             SecurityDescriptors.Select(d => d.Id).Order(),
-            new global::TypedSessions.Generators.Security.CookieSecurityAnalyzer().SupportedDiagnostics.Select(d => d.Id).Order());
+            supported.Where(d => d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)).Select(d => d.Id).Order());
+    }
+
+    [Fact]
+    public void Every_security_rule_but_TS1008_has_an_untagged_block_descriptor_with_the_same_id_text_and_severity()
+    {
+        var supported = new global::TypedSessions.Generators.Security.CookieSecurityAnalyzer().SupportedDiagnostics;
+        var local = supported.Where(d => !d.CustomTags.Contains(WellKnownDiagnosticTags.CompilationEnd)).ToList();
+        Assert.Equal(SecurityDescriptors.Select(d => d.Id).Where(id => id != "TS1008").Order(), local.Select(d => d.Id).Order());
+        Assert.All(local, d =>
+        {
+            var end = SecurityDescriptors.Single(e => e.Id == d.Id);
+            Assert.Equal(end.Title.ToString(System.Globalization.CultureInfo.InvariantCulture), d.Title.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(end.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture), d.MessageFormat.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(end.DefaultSeverity, d.DefaultSeverity);
+            Assert.Equal(end.Category, d.Category);
+            Assert.Equal(end.HelpLinkUri, d.HelpLinkUri);
+        });
     }
 
     [Fact]

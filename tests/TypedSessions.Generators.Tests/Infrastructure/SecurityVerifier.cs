@@ -1,5 +1,6 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using TypedSessions.CodeFixes;
 using TypedSessions.Generators.Security;
@@ -90,7 +91,11 @@ internal static class SecurityVerifier
     }
 
     /// <summary>Runs one fix (the first diagnostic's) and Fix All with the equivalence key of <paramref name="fixKind"/>.</summary>
-    public static Task VerifyFixAsync(string source, string fixedSource, string fixKind, int fixAllIterations = 1)
+    /// <param name="compilationEnd">
+    /// True when the fixed diagnostics are compilation-end ones (TS1008): the roslyn-sdk check that every
+    /// diagnostic is also reported by per-document analysis is then skipped. Block-reported rules keep it.
+    /// </param>
+    public static Task VerifyFixAsync(string source, string fixedSource, string fixKind, int fixAllIterations = 1, bool compilationEnd = false)
     {
         var test = new CodeFixTest
         {
@@ -101,28 +106,41 @@ internal static class SecurityVerifier
         };
         test.FixedState.MarkupHandling = MarkupMode.Allow;
 
-        // The TS1xxx rules are compilation-end (non-local) diagnostics: an app-wide mitigation decides them.
-        test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        if (compilationEnd)
+        {
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        }
+
         return test.RunAsync();
     }
 
     public static DiagnosticResult Diagnostic(string id)
-        => new(id, new CookieSecurityAnalyzer().SupportedDiagnostics.Single(d => d.Id == id).DefaultSeverity);
+        => new(id, new CookieSecurityAnalyzer().SupportedDiagnostics.First(d => d.Id == id).DefaultSeverity);
 
     private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test)
         where TVerifier : IVerifier, new()
     {
         test.ReferenceAssemblies = Offline;
+
+        // Each TS1xxx id has a block descriptor and a compilation-end one (same text and severity).
+        test.MarkupOptions = MarkupOptions.UseFirstDescriptor;
         test.TestState.AdditionalReferences.AddRange(TestReferences.All);
     }
+
+    // The analyzer runs with the suppressor that applies the UseCookiePolicy mitigation, as in a build.
+    private static IEnumerable<DiagnosticAnalyzer> Analyzers() => [new CookieSecurityAnalyzer(), new CookiePolicySuppressor()];
 
     private sealed class AnalyzerTest : CSharpAnalyzerTest<CookieSecurityAnalyzer, DefaultVerifier>
     {
         public AnalyzerTest() => Configure(this);
+
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => Analyzers();
     }
 
     private sealed class CodeFixTest : CSharpCodeFixTest<CookieSecurityAnalyzer, CookieSecurityCodeFixProvider, DefaultVerifier>
     {
         public CodeFixTest() => Configure(this);
+
+        protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => Analyzers();
     }
 }

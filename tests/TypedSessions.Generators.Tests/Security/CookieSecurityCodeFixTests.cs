@@ -218,7 +218,7 @@ public sealed class CookieSecurityCodeFixTests
         {
             static void Configure(IServiceCollection services) => services.AddSession(o => o.Cookie.SecurePolicy = CookieSecurePolicy.Always);
         }
-        """, SecurityFixKinds.AddSessionSecurePolicy);
+        """, SecurityFixKinds.AddSessionSecurePolicy, compilationEnd: true);
 
     [Fact]
     public Task A_cookie_name_literal_gets_the_Host_prefix() => VerifyFixAsync("""
