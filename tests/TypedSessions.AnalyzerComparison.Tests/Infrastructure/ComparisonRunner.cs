@@ -19,24 +19,6 @@ internal sealed record ShapeResult(Shape Shape, ImmutableDictionary<string, Immu
 /// </summary>
 internal static class ComparisonRunner
 {
-    private const string WebSdkGlobalUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        global using Microsoft.AspNetCore.Builder;
-        global using Microsoft.AspNetCore.Hosting;
-        global using Microsoft.AspNetCore.Http;
-        global using Microsoft.AspNetCore.Routing;
-        global using Microsoft.Extensions.Configuration;
-        global using Microsoft.Extensions.DependencyInjection;
-        global using Microsoft.Extensions.Hosting;
-        global using Microsoft.Extensions.Logging;
-        """;
-
     private static readonly Lazy<Task<ImmutableArray<ShapeResult>>> Results = new(RunAllAsync);
 
     /// <summary>Every shape × tool, computed once per test run.</summary>
@@ -59,7 +41,7 @@ internal static class ComparisonRunner
         var parse = new CSharpParseOptions(LanguageVersion.Latest);
         var trees = new[]
         {
-            CSharpSyntaxTree.ParseText(WebSdkGlobalUsings, parse, "/corpus/GlobalUsings.g.cs"),
+            CSharpSyntaxTree.ParseText(TestReferences.WebSdkGlobalUsings, parse, "/corpus/GlobalUsings.g.cs"),
             CSharpSyntaxTree.ParseText(await File.ReadAllTextAsync(shape.SourcePath).ConfigureAwait(false), parse, shape.TreePath),
         };
         var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)

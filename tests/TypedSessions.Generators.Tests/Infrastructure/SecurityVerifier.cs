@@ -38,31 +38,12 @@ internal static class SecurityVerifier
     public static Task VerifyAsync(string source, (string Name, string Content)[] additionalFiles, string? editorConfig, params DiagnosticResult[] expected)
         => VerifyAsync(Usings + source, additionalFiles, editorConfig, CompilerDiagnostics.Errors, expected);
 
-    /// <summary>The global usings the Web SDK adds to an app (ImplicitUsings), for analyzing an app's own files.</summary>
-    public const string WebSdkGlobalUsings = """
-        global using System;
-        global using System.Collections.Generic;
-        global using System.IO;
-        global using System.Linq;
-        global using System.Net.Http;
-        global using System.Threading;
-        global using System.Threading.Tasks;
-        global using Microsoft.AspNetCore.Builder;
-        global using Microsoft.AspNetCore.Hosting;
-        global using Microsoft.AspNetCore.Http;
-        global using Microsoft.AspNetCore.Routing;
-        global using Microsoft.Extensions.Configuration;
-        global using Microsoft.Extensions.DependencyInjection;
-        global using Microsoft.Extensions.Hosting;
-        global using Microsoft.Extensions.Logging;
-        """;
-
     /// <summary>
     /// Runs on an app file as it is, with the Web SDK's global usings; compiler diagnostics at
     /// <paramref name="compilerDiagnostics"/> are checked too.
     /// </summary>
     public static Task VerifyAppFileAsync(string source, (string Name, string Content)[] additionalFiles, CompilerDiagnostics compilerDiagnostics)
-        => VerifyAsync(source, additionalFiles, null, compilerDiagnostics, WebSdkGlobalUsings);
+        => VerifyAsync(source, additionalFiles, null, compilerDiagnostics, TestReferences.WebSdkGlobalUsings);
 
     private static Task VerifyAsync(string source, (string Name, string Content)[] additionalFiles, string? editorConfig, CompilerDiagnostics compilerDiagnostics, params DiagnosticResult[] expected)
         => VerifyAsync(source, additionalFiles, editorConfig, compilerDiagnostics, null, expected);

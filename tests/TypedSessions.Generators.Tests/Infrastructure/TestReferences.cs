@@ -11,6 +11,25 @@ namespace TypedSessions.Generators.Tests.Infrastructure;
 /// </summary>
 internal static class TestReferences
 {
+    /// <summary>The global usings the Web SDK adds to an app (ImplicitUsings), for analyzing an app's own files.</summary>
+    public const string WebSdkGlobalUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Net.Http;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        global using Microsoft.AspNetCore.Builder;
+        global using Microsoft.AspNetCore.Hosting;
+        global using Microsoft.AspNetCore.Http;
+        global using Microsoft.AspNetCore.Routing;
+        global using Microsoft.Extensions.Configuration;
+        global using Microsoft.Extensions.DependencyInjection;
+        global using Microsoft.Extensions.Hosting;
+        global using Microsoft.Extensions.Logging;
+        """;
+
     public static ImmutableArray<MetadataReference> All { get; } = Create();
 
     private static ImmutableArray<MetadataReference> Create()
