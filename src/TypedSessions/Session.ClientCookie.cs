@@ -46,13 +46,9 @@ public sealed partial class Session
     }
 
     // Builds the protected cookie value from this request's state; at the commit after the cookie was sent, checks nothing changed since.
+    // The caller has run CaptureInPlaceChanges.
     private void PrepareClientCookie()
     {
-        PromoteChangedPending();
-        foreach (var (key, entry) in _entries)
-        {
-            SyncTracked(key, entry);
-        }
 
         if (_clientPrepared)
         {
@@ -109,6 +105,7 @@ public sealed partial class Session
     {
         if (_state == State.Loaded && !_clientPrepared)
         {
+            CaptureInPlaceChanges();
             PrepareClientCookie();
         }
 

@@ -25,34 +25,40 @@ public sealed partial class Session
             return Task.CompletedTask;
         }
 
+        CaptureInPlaceChanges();
+        return IsModified || _doomed.Count > 0 ? SaveCapturedAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
+    internal Task CommitAsync()
+    {
+        if (_state != State.Loaded)
+        {
+            return Task.CompletedTask;
+        }
+
+        CaptureInPlaceChanges();
+        return SaveCapturedAsync();
+    }
+
+    /// <summary>Records values changed in place since they were read (pending collections, tracked values) as set.</summary>
+    private void CaptureInPlaceChanges()
+    {
         PromoteChangedPending();
         foreach (var (key, entry) in _entries)
         {
             SyncTracked(key, entry);
         }
-
-        return IsModified || _doomed.Count > 0 ? CommitAsync() : Task.CompletedTask;
     }
 
-    /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
-    internal async Task CommitAsync()
+    // The save itself, once CaptureInPlaceChanges has run.
+    private async Task SaveCapturedAsync()
     {
-        if (_state != State.Loaded)
-        {
-            return;
-        }
-
         if (_clientSide)
         {
             PrepareClientCookie();
             _state = State.Committed;
             return;
-        }
-
-        PromoteChangedPending();
-        foreach (var (key, entry) in _entries)
-        {
-            SyncTracked(key, entry);
         }
 
         // Only what this request writes is held to the limit: a stored session already over it (the limit

@@ -278,24 +278,23 @@ public sealed partial class Session
         => value is not null && RuntimeHelpers.IsReferenceOrContainsReferences<T>() && value is not (string or Uri or Version);
 
     // Re-encodes a value handed out by reference; when its bytes changed, records the key as set and the session as modified.
-    private bool SyncTracked(string key, Entry entry)
+    private void SyncTracked(string key, Entry entry)
     {
         if (!entry.Tracked)
         {
-            return false;
+            return;
         }
 
         var bytes = MessagePackSerializer.Serialize(entry.ValueType!, entry.Value, _coordinator.SerializerOptions);
         if (bytes.AsSpan().SequenceEqual(entry.Bytes))
         {
-            return false;
+            return;
         }
 
         _size += bytes.Length - entry.Bytes.Length;
         entry.Bytes = bytes;
         _setKeys.Add(key);
         Changed();
-        return true;
     }
 
     private sealed class Entry(byte[] bytes)

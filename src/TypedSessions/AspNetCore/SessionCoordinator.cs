@@ -44,7 +44,10 @@ internal sealed class SessionCoordinator
 
     public ISessionStore Store => _store;
 
-    private bool CallsInline => (_store.Capabilities & SessionStoreCapabilities.NeverBlocksCaller) != 0;
+    // A store call starts on the thread pool, so that one that blocks its caller is still bounded by the timeout;
+    // stores that declare NeverBlocksCaller skip that hop.
+    private Task<T> Start<T>(Func<Task<T>> call)
+        => (_store.Capabilities & SessionStoreCapabilities.NeverBlocksCaller) != 0 ? call() : Task.Run(call, CancellationToken.None);
 
     public DateTimeOffset Now => _time.GetUtcNow();
 
@@ -159,10 +162,7 @@ internal sealed class SessionCoordinator
         var outcome = "error";
         try
         {
-            var pending = CallsInline
-                ? index.RevokeUserAsync(userKey, cts.Token).AsTask()
-                : Task.Run(() => index.RevokeUserAsync(userKey, cts.Token).AsTask(), CancellationToken.None);
-            var deleted = await pending.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var deleted = await Start(() => index.RevokeUserAsync(userKey, cts.Token).AsTask()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
             return deleted;
         }
@@ -208,11 +208,7 @@ internal sealed class SessionCoordinator
             // WaitAsync bounds the call even for a store that ignores its token; Task.Run, even for one that
             // blocks its caller before returning a task (Microsoft.Data.Sqlite's async methods run synchronously,
             // so a SQLite file locked by another process held the request for the whole lock, not the timeout).
-            // Stores that declare NeverBlocksCaller skip the thread-pool hop.
-            var pending = CallsInline
-                ? call(_store, id.StoreKey, cts.Token).AsTask()
-                : Task.Run(() => call(_store, id.StoreKey, cts.Token).AsTask(), CancellationToken.None);
-            var result = await pending.WaitAsync(timeout).ConfigureAwait(false);
+            var result = await Start(() => call(_store, id.StoreKey, cts.Token).AsTask()).WaitAsync(timeout).ConfigureAwait(false);
             outcome = "ok";
             return result;
         }
