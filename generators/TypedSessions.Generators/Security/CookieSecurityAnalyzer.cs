@@ -38,13 +38,12 @@ namespace TypedSessions.Generators.Security
                 }
 
                 var collected = new SecurityCollection(types);
-                start.RegisterOperationAction(c => collected.AddAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
-                start.RegisterOperationAction(c => collected.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
                 start.RegisterOperationAction(c => collected.AddFieldInitializer((IFieldInitializerOperation)c.Operation), OperationKind.FieldInitializer);
                 start.RegisterOperationBlockStartAction(block =>
                 {
                     // What one member (its lambdas included) alone decides is reported at the block's end,
-                    // so the IDE shows it while the document is edited.
+                    // so the IDE shows it while the document is edited; the block's findings then join the
+                    // compilation's, which judges the rest at compilation end (each operation is visited once).
                     var local = new SecurityCollection(types);
                     block.RegisterOperationAction(c => local.AddAssignment((ISimpleAssignmentOperation)c.Operation), OperationKind.SimpleAssignment);
                     block.RegisterOperationAction(c => local.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
@@ -54,6 +53,8 @@ namespace TypedSessions.Generators.Security
                         {
                             new SecurityRules(local, end.Options, end.ReportDiagnostic, SecurityScope.Block, end.CancellationToken).Report();
                         }
+
+                        collected.AddFrom(local);
                     });
                 });
                 start.RegisterCompilationEndAction(end => new SecurityRules(collected, end.Options, end.ReportDiagnostic, SecurityScope.CompilationEnd, end.CancellationToken).Report());
@@ -142,6 +143,40 @@ namespace TypedSessions.Generators.Security
                      && ConfigurationSection(invocation) is { } bound)
             {
                 SessionOptionsSections.Add(bound);
+            }
+        }
+
+        /// <summary>Adds what one operation block found (at that block's end).</summary>
+        public void AddFrom(SecurityCollection block)
+        {
+            foreach (var setting in block.Settings)
+            {
+                Settings.Add(setting);
+            }
+
+            foreach (var append in block.Appends)
+            {
+                Appends.Add(append);
+            }
+
+            foreach (var call in block.AddSessionCalls)
+            {
+                AddSessionCalls.Add(call);
+            }
+
+            foreach (var section in block.SessionOptionsSections)
+            {
+                SessionOptionsSections.Add(section);
+            }
+
+            if (block.UsesCookiePolicy)
+            {
+                UsesCookiePolicy = true;
+            }
+
+            if (block.UsesTypedSessions)
+            {
+                UsesTypedSessions = true;
             }
         }
 
