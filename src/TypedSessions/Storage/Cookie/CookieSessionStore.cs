@@ -242,11 +242,10 @@ public sealed class CookieSessionStore : ISessionStore
             throw new SessionDataException("the payload's session id is not well formed.");
         }
 
-        var body = plain.AsMemory(HeaderLength);
         var envelope = plain[1] switch
         {
-            Uncompressed => body,
-            Brotli => Decompress(body),
+            Uncompressed => plain.AsMemory(HeaderLength),
+            Brotli => Decompress(plain, HeaderLength),
             _ => throw new SessionDataException("unknown compression."),
         };
         return (id!, SessionEnvelope.Deserialize(envelope));
@@ -281,11 +280,11 @@ public sealed class CookieSessionStore : ISessionStore
         return output.ToArray();
     }
 
-    private ReadOnlyMemory<byte> Decompress(ReadOnlyMemory<byte> body)
+    private ReadOnlyMemory<byte> Decompress(byte[] payload, int offset)
     {
         try
         {
-            using var input = new MemoryStream(body.ToArray(), writable: false);
+            using var input = new MemoryStream(payload, offset, payload.Length - offset, writable: false);
             using var brotli = new BrotliStream(input, CompressionMode.Decompress);
             using var output = new MemoryStream();
             var buffer = new byte[16 * 1024];
