@@ -25,9 +25,11 @@ public sealed partial class Session
         }
     }
 
-    // The endpoint failed: the cookie store must not send this request's changes when an error response starts.
+    // The endpoint or the commit failed: no cookie of this request is sent when an error response starts (for the
+    // cookie store: not this request's changes).
     internal void Abandon()
     {
+        _abandoned = true;
         if (_clientSide && !_clientPrepared)
         {
             _clientPrepared = true;

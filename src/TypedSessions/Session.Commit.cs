@@ -1,11 +1,17 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using TypedSessions.Ids;
 using TypedSessions.Storage;
 
 namespace TypedSessions;
 
 public sealed partial class Session
 {
+    private static readonly IReadOnlyDictionary<string, byte[]?> NoExpectedValues = new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+
+    // Nothing of this request is to reach the response's cookies (the endpoint or the commit failed).
+    private bool _abandoned;
+
     // Without an absolute cap the cookie's lifetime follows the sliding expiry, so every slide re-sends it.
     private bool CookieFollowsSlidingExpiry
         => _lifetime is { } l && l.AbsoluteExpiresAt is null && l.Mode != SessionExpiryMode.BrowserClose;
@@ -26,7 +32,7 @@ public sealed partial class Session
         }
 
         CaptureInPlaceChanges();
-        return IsModified || _doomed.Count > 0 ? SaveCapturedAsync() : Task.CompletedTask;
+        return IsModified ? SaveCapturedAsync() : Task.CompletedTask;
     }
 
     /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
@@ -51,7 +57,8 @@ public sealed partial class Session
         }
     }
 
-    // The save itself, once CaptureInPlaceChanges has run.
+    // The save itself, once CaptureInPlaceChanges has run. All or nothing: when it throws, the stored session is as it
+    // was (or as other requests left it), and Abandon keeps this request's cookie from being sent.
     private async Task SaveCapturedAsync()
     {
         if (_clientSide)
@@ -61,6 +68,21 @@ public sealed partial class Session
             return;
         }
 
+        try
+        {
+            await SaveToStoreAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            Abandon();
+            throw;
+        }
+
+        _state = State.Committed;
+    }
+
+    private async Task SaveToStoreAsync()
+    {
         // Only what this request writes is held to the limit: a stored session already over it (the limit
         // was lowered) can still be read, and shrunk, without every request failing.
         var limit = _coordinator.Options.MaxSessionSize;
@@ -70,21 +92,18 @@ public sealed partial class Session
         }
 
         var now = _coordinator.Now;
-        if (IsModified && _id is not null)
+        var created = false;
+        if (_cycleFrom is not null)
+        {
+            await _coordinator.CycleAsync(_cycleFrom, _id!, ChangesSinceLoad(now), _size).ConfigureAwait(false);
+            _cycleFrom = null;
+            _persisted = true;
+        }
+        else if (IsModified && _id is not null)
         {
             if (_persisted)
             {
-                var changes = new SessionChangeSet
-                {
-                    Now = now,
-                    ClearAll = _cleared,
-                    SetValues = _setKeys.ToDictionary(k => k, k => _entries[k].Bytes, StringComparer.Ordinal),
-                    RemovedKeys = [.. _removedKeys],
-                    Lifetime = _lifetimeChanged ? _lifetime : null,
-                    UserKeyChanged = _userKeyChanged,
-                    UserKey = _userKey,
-                };
-                await _coordinator.SaveAsync(_id, changes, _size).ConfigureAwait(false);
+                await _coordinator.SaveAsync(_id, ChangesSinceLoad(now), _size).ConfigureAwait(false);
             }
             else if (_record is not null || _entries.Count > 0 || _lifetimeChanged || _userKey is not null)
             {
@@ -97,22 +116,72 @@ public sealed partial class Session
                     _userKey);
                 await _coordinator.CreateAsync(_id, record).ConfigureAwait(false);
                 _persisted = true;
+                created = true;
             }
         }
 
-        foreach (var doomed in _doomed)
+        if (_endId is not null)
         {
-            await _coordinator.DeleteAsync(doomed).ConfigureAwait(false);
+            try
+            {
+                // After the create: if ending the old session fails, the new one is taken back and nothing changed.
+                await _coordinator.EndAsync(_endId).ConfigureAwait(false);
+            }
+            catch when (created)
+            {
+                await TakeBackAsync(_id!).ConfigureAwait(false);
+                throw;
+            }
+
+            _endId = null;
+        }
+    }
+
+    // A session this request created but must not keep: nobody has its id yet; if deleting it fails it simply expires.
+    private async Task TakeBackAsync(SessionId id)
+    {
+        try
+        {
+            await _coordinator.DeleteAsync(id).ConfigureAwait(false);
+        }
+        catch (SessionUnavailableException)
+        {
+        }
+    }
+
+    // The per-key change set of a stored session, with the values this request read and then wrote as expectations.
+    private SessionChangeSet ChangesSinceLoad(DateTimeOffset now)
+    {
+        Dictionary<string, byte[]?>? expected = null;
+        if (_coordinator.Options.Concurrency == SessionConcurrencyMode.DetectConflicts && _loaded is not null)
+        {
+            foreach (var key in _readKeys)
+            {
+                if (_setKeys.Contains(key) || _removedKeys.Contains(key))
+                {
+                    expected ??= new Dictionary<string, byte[]?>(StringComparer.Ordinal);
+                    expected[key] = _loaded.Values.TryGetValue(key, out var bytes) ? bytes : null;
+                }
+            }
         }
 
-        _doomed.Clear();
-        _state = State.Committed;
+        return new SessionChangeSet
+        {
+            Now = now,
+            ClearAll = _cleared,
+            SetValues = _setKeys.ToDictionary(k => k, k => _entries[k].Bytes, StringComparer.Ordinal),
+            RemovedKeys = [.. _removedKeys],
+            Lifetime = _lifetimeChanged ? _lifetime : null,
+            UserKeyChanged = _userKeyChanged,
+            UserKey = _userKey,
+            ExpectedValues = expected ?? NoExpectedValues,
+        };
     }
 
     /// <summary>Sets or deletes the cookie as the response starts; adds <c>Vary</c> and <c>Cache-Control</c> as the rules say.</summary>
     internal void ApplyHeaders(HttpResponse response)
     {
-        if (_state == State.Disabled)
+        if (_state == State.Disabled || _abandoned)
         {
             return;
         }

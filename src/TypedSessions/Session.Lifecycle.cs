@@ -11,7 +11,10 @@ public sealed partial class Session
     private bool _flushed;
     private string? _userKey;
     private bool _userKeyChanged;
-    private readonly List<SessionId> _doomed = [];
+
+    // The stored session this request moves to a new id (CycleId) or ends (Flush) when it commits.
+    private SessionId? _cycleFrom;
+    private SessionId? _endId;
 
     /// <summary>The expiry variant in force.</summary>
     public SessionExpiryMode ExpiryMode => CurrentLifetime.Mode;
@@ -60,15 +63,21 @@ public sealed partial class Session
         EnsureWritable();
         EnsureCookieCanChange();
         Access();
-        if (_persisted)
+        if (_cycleFrom is not null)
         {
-            _doomed.Add(_id!);
+            _endId = _cycleFrom;
+            _cycleFrom = null;
+        }
+        else if (_persisted)
+        {
+            _endId = _id;
         }
 
         _entries.Clear();
         _pending?.Clear();
         _setKeys.Clear();
         _removedKeys.Clear();
+        _readKeys.Clear();
         _cleared = false;
         _size = 0;
         _id = null;
@@ -94,7 +103,8 @@ public sealed partial class Session
         Access();
         if (_persisted)
         {
-            _doomed.Add(_id!);
+            // The commit moves the stored record (with whatever other requests wrote meanwhile) in one store operation.
+            _cycleFrom = _id;
             _persisted = false;
         }
 
@@ -102,6 +112,55 @@ public sealed partial class Session
         _idChanged = true;
         _lifetime ??= _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
         Changed();
+    }
+
+    /// <summary>
+    /// Signs a user in on this session (Django's <c>login()</c>): when the session is bound to another user it is
+    /// flushed, so nothing of that user's data reaches this one; when it is anonymous or bound to the same user its id is
+    /// cycled and its data kept (session fixation defence). Either way the session is then bound to
+    /// <paramref name="userKey"/> (<see cref="BindUser"/>). Sign out with <see cref="Flush"/>.
+    /// </summary>
+    /// <param name="userKey">A stable user identifier (not a secret).</param>
+    public void SignIn(string userKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userKey);
+        EnsureWritable();
+        Access();
+        if (_userKey is not null && !string.Equals(_userKey, userKey, StringComparison.Ordinal))
+        {
+            Flush();
+        }
+        else
+        {
+            CycleId();
+        }
+
+        BindUser(userKey);
+    }
+
+    /// <summary>
+    /// Drops every change this request made — values, expiry, id cycle, flush, user binding — so that the commit
+    /// writes nothing and no cookie changes; the session reads as it was loaded. Call it when answering a request as
+    /// failed after some of its writes went through (the sample's 413 filter does, so a login that fails on a full
+    /// session changes nothing).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The session was already saved for this request.</exception>
+    public void DiscardChanges()
+    {
+        EnsureWritable();
+        _pending?.Clear();
+        _setKeys.Clear();
+        _removedKeys.Clear();
+        _cleared = false;
+        _cycleFrom = null;
+        _endId = null;
+        _flushed = false;
+        _idChanged = false;
+        _lifetimeChanged = false;
+        _userKeyChanged = false;
+        RestoreLoaded();
+        IsModified = false;
+        ChangeStamp++;
     }
 
     /// <summary>Ends the session after <paramref name="idleTimeout"/> of inactivity (sliding), instead of the configured idle timeout.</summary>

@@ -13,6 +13,10 @@ public sealed partial class Session
     private readonly Dictionary<string, Entry> _entries;
     private readonly HashSet<string> _setKeys = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removedKeys = new(StringComparer.Ordinal);
+
+    // Keys whose stored value this request read before writing them: a write of one is a read-modify-write,
+    // checked against the store at commit (SessionConcurrencyMode.DetectConflicts).
+    private readonly HashSet<string> _readKeys = new(StringComparer.Ordinal);
     private bool _cleared;
     private long _size;
 
@@ -55,6 +59,7 @@ public sealed partial class Session
     {
         ArgumentNullException.ThrowIfNull(key);
         Access();
+        MarkRead(key);
         return _entries.ContainsKey(key);
     }
 
@@ -86,15 +91,19 @@ public sealed partial class Session
         Access();
         if (!_entries.TryGetValue(key, out var entry))
         {
+            MarkRead(key);
             value = default;
             return false;
         }
 
+        // Cached: decoded earlier in this request (and marked read then) or written by it.
         if (entry.ValueType == typeof(T))
         {
             value = (T)entry.Value!;
             return true;
         }
+
+        MarkRead(key);
 
         // The cached value may have been changed in place; encode it before it is replaced by a value of another type.
         SyncTracked(key, entry);
@@ -117,6 +126,7 @@ public sealed partial class Session
     {
         ArgumentNullException.ThrowIfNull(key);
         Access();
+        MarkRead(key);
         if (!_entries.TryGetValue(key, out var entry))
         {
             return null;
@@ -238,6 +248,15 @@ public sealed partial class Session
     {
         EnsureReadable();
         IsAccessed = true;
+    }
+
+    // A read of the stored value, unless this request already replaced or removed it (then it reads its own write).
+    private void MarkRead(string key)
+    {
+        if (!_cleared && !_setKeys.Contains(key) && !_removedKeys.Contains(key))
+        {
+            _readKeys.Add(key);
+        }
     }
 
     private void Changed()

@@ -26,6 +26,13 @@ public sealed partial class Session
     private SessionRecord? _record;
     private bool _touched;
 
+    // What the store held when this request loaded it (never reset: conflict checks and DiscardChanges compare with it).
+    private SessionId? _loadedId;
+    private SessionRecord? _loaded;
+
+    // The request carried the id of a session cycled or flushed moments ago (a tombstone): empty and read-only.
+    private bool _superseded;
+
     internal Session(SessionCoordinator coordinator, HttpContext? httpContext, SessionId? cookieId, bool disabled = false)
     {
         _coordinator = coordinator;
@@ -52,6 +59,20 @@ public sealed partial class Session
     /// every read or write then throws <see cref="SessionUnavailableException"/>.
     /// </summary>
     public bool IsAvailable => _state != State.Unavailable;
+
+    /// <summary>
+    /// Whether the request carried the id of a session that another request cycled or flushed moments ago. Such a
+    /// session is empty and read-only: every change throws <see cref="SessionInterruptedException"/> (answered 409) and
+    /// no cookie is set, so the browser's current cookie is kept.
+    /// </summary>
+    public bool IsSuperseded
+    {
+        get
+        {
+            EnsureReadable();
+            return _superseded;
+        }
+    }
 
     /// <summary>Whether no stored session backs this request yet (anonymous, unknown id, expired, flushed or cycled).</summary>
     public bool IsNew
@@ -135,18 +156,34 @@ public sealed partial class Session
 
     private void Adopt(SessionId id, SessionLoadResult result)
     {
+        _superseded = result.IsSuperseded;
         if (result.Record is not { } record)
         {
             return;
         }
 
-        _id = id;
-        _persisted = true;
-        _record = record;
+        _loadedId = id;
+        _loaded = record;
         _touched = result.Touched;
-        _lifetime = record.Lifetime;
-        _userKey = record.UserKey;
-        foreach (var (key, bytes) in record.Values)
+        RestoreLoaded();
+    }
+
+    // Puts the session back to what was loaded (or to empty when nothing was): the start of the request's state.
+    private void RestoreLoaded()
+    {
+        _entries.Clear();
+        _size = 0;
+        _id = _loadedId;
+        _persisted = _loaded is not null;
+        _record = _loaded;
+        _lifetime = _loaded?.Lifetime;
+        _userKey = _loaded?.UserKey;
+        if (_loaded is null)
+        {
+            return;
+        }
+
+        foreach (var (key, bytes) in _loaded.Values)
         {
             _entries[key] = new Entry(bytes);
             _size += SessionSize.Of(key, bytes.Length);
@@ -182,6 +219,12 @@ public sealed partial class Session
         EnsureClientCookieOpen();
 
         EnsureReadable();
+        if (_superseded)
+        {
+            throw new SessionInterruptedException(
+                "The request carried the id of a session that was cycled or flushed moments ago (another request signed in, " +
+                "signed out or renewed it); it cannot be changed and no cookie is set. Retry with the browser's current cookie.");
+        }
     }
 
     private SessionUnavailableException Unavailable()

@@ -96,3 +96,37 @@ public sealed class SessionCookieTooLargeException : InvalidOperationException
     /// <summary>How many chunks are allowed (<see cref="Storage.Cookie.CookieSessionStoreOptions.MaxChunks"/>).</summary>
     public int MaxChunks { get; }
 }
+
+/// <summary>
+/// The session this request loaded was cycled, flushed, revoked or expired by the time the request committed, or the
+/// request carried the old id of a session cycled or flushed moments ago (Django's <c>SessionInterrupted</c>). Nothing
+/// from the request was saved and no cookie is set; the middleware answers 409 Conflict.
+/// </summary>
+public sealed class SessionInterruptedException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="message">What happened.</param>
+    public SessionInterruptedException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// A key this request read and then wrote was changed by another request in between (lost update detected, see
+/// <see cref="SessionConcurrencyMode.DetectConflicts"/>). Nothing from the request was saved and the cookie is left as it
+/// was; the middleware answers 409 Conflict with <c>Retry-After</c>, and the client may retry the request.
+/// </summary>
+public sealed class SessionConflictException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="keys">The keys this request read and then wrote; at least one of them was changed meanwhile.</param>
+    public SessionConflictException(IReadOnlyCollection<string> keys)
+        : base($"Another request changed the session after this request read it (checked keys: {string.Join(", ", (keys ?? []).Select(k => "'" + k + "'"))}); nothing was saved. Retry the request.")
+    {
+        Keys = keys ?? [];
+    }
+
+    /// <summary>The keys this request read and then wrote; at least one of them held another value at commit.</summary>
+    public IReadOnlyCollection<string> Keys { get; }
+}

@@ -68,7 +68,7 @@ public class StoreRoundTripBenchmarks
     }
 
     [Benchmark(Description = "TypedSessions load + save one key")]
-    public async Task<bool> LoadAndSave()
+    public async Task<SessionWriteOutcome> LoadAndSave()
     {
         var now = DateTimeOffset.UtcNow;
         var loaded = await _store.LoadAsync(_key, new SessionLoadRequest(now, 0.25));

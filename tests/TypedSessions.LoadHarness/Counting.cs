@@ -35,10 +35,22 @@ internal sealed class CountingStore(ISessionStore inner, BackendCounters counter
         return inner.CreateAsync(key, record, cancellationToken);
     }
 
-    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         counters.CountTypedSessions();
         return inner.SaveAsync(key, changes, cancellationToken);
+    }
+
+    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);
+    }
+
+    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken);
     }
 
     public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)

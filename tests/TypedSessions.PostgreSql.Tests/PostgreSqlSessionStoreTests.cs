@@ -92,7 +92,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
         Assert.Equal(1, commands.Take());
         Assert.False((await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))).Touched);
         Assert.Equal(1, commands.Take());
-        Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["x"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] }, UserKeyChanged = true, UserKey = "u" }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["x"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] }, UserKeyChanged = true, UserKey = "u" }));
         Assert.Equal(1, commands.Take());
         Assert.True(await store.TouchAsync(key, _t0 + TimeSpan.FromMinutes(20), 0.25));
         Assert.Equal(1, commands.Take());
@@ -111,7 +111,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
         await Task.WhenAll(Enumerable.Range(0, 60).Select(i => Task.Run(async () =>
         {
             var store = i % 2 == 0 ? a : b;
-            Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [(byte)i] } }));
+            Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [(byte)i] } }));
         })));
 
         var loaded = (await b.LoadAsync(key, new(_t0, null))).Record!;

@@ -45,7 +45,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
 
         // A save that shortens the lifetime shortens the TTL.
         var shorter = new SessionLifetime(SessionExpiryMode.Relative, _t0 + TimeSpan.FromMinutes(1), null, TimeSpan.FromMinutes(1));
-        Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = _t0, Lifetime = shorter, UserKeyChanged = true, UserKey = "bob" }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, Lifetime = shorter, UserKeyChanged = true, UserKey = "bob" }));
         Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + key))!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
         Assert.Equal("bob", (string?)await db.HashGetAsync(_prefix + key, "@u"));
         Assert.False(await db.HashExistsAsync(_prefix + key, "@a"));
@@ -66,7 +66,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
             ("create", async () => await store.CreateAsync(key, Record(("a", [1])))),
             ("load+touch", async () => Assert.True((await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))).Touched)),
             ("load", async () => await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))),
-            ("save", async () => Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["a"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } }))),
+            ("save", async () => Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["a"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } }))),
             ("touch", async () => await store.TouchAsync(key, _t0 + TimeSpan.FromMinutes(19), 0.25)),
             ("delete", async () => Assert.True(await store.DeleteAsync(key))),
         };
@@ -190,7 +190,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         Assert.True(await store.CreateAsync(bound, new SessionRecord(record.Values, record.CreatedAt, record.Lifetime, 1, "alice")));
         var boundLater = Key();
         Assert.True(await store.CreateAsync(boundLater, Record()));
-        Assert.True(await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice" }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice" }));
 
         var index = store.UserIndexKeyFor("alice");
         Assert.Equal(_prefix + "user:alice", (string?)index);
@@ -201,8 +201,8 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         Assert.Equal(double.PositiveInfinity, await db.SortedSetScoreAsync(index, boundLater));
         Assert.Null(await db.KeyTimeToLiveAsync(index));
         Assert.True(await db.SortedSetRemoveAsync(index, boundLater));
-        Assert.True(await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = null }));
-        Assert.True(await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice", Lifetime = record.Lifetime }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = null }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(boundLater, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice", Lifetime = record.Lifetime }));
         Assert.InRange((await db.KeyTimeToLiveAsync(index))!.Value, TimeSpan.FromHours(7.9), TimeSpan.FromHours(8));
 
         // The index shares the prefix but is not a session: cleanup leaves it alone.

@@ -41,7 +41,7 @@ public sealed class SqliteSessionStoreTests : IDisposable
         Assert.Equal(record.CreatedAt, loaded.CreatedAt);
         Assert.Equal(record.Lifetime, loaded.Lifetime);
 
-        Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["b"] = [9] }, RemovedKeys = ["name"] }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["b"] = [9] }, RemovedKeys = ["name"] }));
         loaded = (await store.LoadAsync(key, new(T0, null))).Record!;
         Assert.Equal(["b"], loaded.Values.Keys);
         Assert.Equal(2, loaded.Version);
@@ -49,7 +49,7 @@ public sealed class SqliteSessionStoreTests : IDisposable
         Assert.True(await store.DeleteAsync(key));
         Assert.False(await store.DeleteAsync(key));
         Assert.Null((await store.LoadAsync(key, new(T0, null))).Record);
-        Assert.False(await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["x"] = [1] } }));
+        Assert.Equal(SessionWriteOutcome.NotFound, await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["x"] = [1] } }));
         Assert.Null((await store.LoadAsync(key, new(T0, null))).Record);
     }
 
@@ -62,7 +62,7 @@ public sealed class SqliteSessionStoreTests : IDisposable
         var later = T0 + TimeSpan.FromMinutes(21);
 
         Assert.Null((await store.LoadAsync(key, new(later, 0.25))).Record);
-        Assert.False(await store.SaveAsync(key, new SessionChangeSet { Now = later, SetValues = new Dictionary<string, byte[]> { ["x"] = [1] } }));
+        Assert.Equal(SessionWriteOutcome.NotFound, await store.SaveAsync(key, new SessionChangeSet { Now = later, SetValues = new Dictionary<string, byte[]> { ["x"] = [1] } }));
         Assert.True(await store.CreateAsync(key, Record(createdAt: later)));
     }
 
@@ -156,7 +156,7 @@ public sealed class SqliteSessionStoreTests : IDisposable
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(async () =>
         {
             var store = i % 2 == 0 ? a : b;
-            Assert.True(await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [1] } }));
+            Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [1] } }));
         })));
 
         Assert.Equal(40, (await b.LoadAsync(key, new(T0, null))).Record!.Values.Count);

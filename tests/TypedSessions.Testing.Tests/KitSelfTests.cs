@@ -22,7 +22,7 @@ public sealed class KitSelfTests
         var kit = new Kit(() => new RecreatingStore());
         await kit.InitializeAsync();
 
-        await Assert.ThrowsAnyAsync<Exception>(kit.Save_on_a_missing_session_returns_false_and_does_not_create_it);
+        await Assert.ThrowsAnyAsync<Exception>(kit.Save_on_a_missing_session_is_not_found_and_does_not_create_it);
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class KitSelfTests
 
         var missing = new Kit(() => new MemorySessionStore());
         await missing.InitializeAsync();
-        await missing.Save_on_a_missing_session_returns_false_and_does_not_create_it();
+        await missing.Save_on_a_missing_session_is_not_found_and_does_not_create_it();
     }
 
     // Not public: xunit does not run the kit's facts on these subclasses by themselves.
@@ -56,16 +56,39 @@ public sealed class KitSelfTests
         public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
             => ValueTask.FromResult(_records.TryAdd(key, record));
 
-        public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
         {
             if (!_records.TryGetValue(key, out var existing))
             {
-                return false;
+                return SessionWriteOutcome.NotFound;
             }
 
             await Task.Delay(1, cancellationToken);
             _records[key] = existing.Apply(changes);
-            return true;
+            return SessionWriteOutcome.Applied;
+        }
+
+        public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+        {
+            if (!_records.TryGetValue(key, out var existing))
+            {
+                return ValueTask.FromResult(SessionWriteOutcome.NotFound);
+            }
+
+            _records[newKey] = existing.Apply(changes);
+            _records[key] = SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt);
+            return ValueTask.FromResult(SessionWriteOutcome.Applied);
+        }
+
+        public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+        {
+            var outcome = SessionRecord.EndOutcome(_records.GetValueOrDefault(key), now);
+            if (outcome == SessionWriteOutcome.Applied)
+            {
+                _records[key] = SessionRecord.Tombstone(now, tombstoneExpiresAt);
+            }
+
+            return ValueTask.FromResult(outcome);
         }
 
         public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
@@ -86,16 +109,20 @@ public sealed class KitSelfTests
 
         public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default) => _inner.CreateAsync(key, record, cancellationToken);
 
-        public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
         {
-            if (await _inner.SaveAsync(key, changes, cancellationToken))
+            if (await _inner.SaveAsync(key, changes, cancellationToken) == SessionWriteOutcome.Applied)
             {
-                return true;
+                return SessionWriteOutcome.Applied;
             }
 
             var fresh = new SessionRecord(null, changes.Now, new SessionLifetime(SessionExpiryMode.Default, changes.Now + TimeSpan.FromMinutes(20), null, TimeSpan.FromMinutes(20)));
-            return await _inner.CreateAsync(key, fresh.Apply(changes), cancellationToken);
+            return await _inner.CreateAsync(key, fresh.Apply(changes), cancellationToken) ? SessionWriteOutcome.Applied : SessionWriteOutcome.NotFound;
         }
+
+        public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => _inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);
+
+        public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => _inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken);
 
         public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => _inner.TouchAsync(key, now, threshold, cancellationToken);
 

@@ -29,7 +29,7 @@ public abstract partial class SessionStoreConformanceTests
         Assert.True(await Store.CreateAsync(boundAtCreate, Bound(NewRecord(null, ("a", [1])), "alice")));
         var boundBySave = NewKey();
         Assert.True(await Store.CreateAsync(boundBySave, NewRecord(null, ("a", [2]))));
-        Assert.True(await Store.SaveAsync(boundBySave, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = "alice" }));
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(boundBySave, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = "alice" }));
         var cycledFrom = NewKey();
         Assert.True(await Store.CreateAsync(cycledFrom, Bound(NewRecord(), "alice")));
         var cycledTo = NewKey();
@@ -53,7 +53,7 @@ public abstract partial class SessionStoreConformanceTests
         Assert.Equal("bob", (await LoadAsync(bob, T0))?.UserKey);
         Assert.Equal("Alice", (await LoadAsync(upperCase, T0))?.UserKey);
         Assert.NotNull(await LoadAsync(unbound, T0));
-        Assert.False(await Store.SaveAsync(boundBySave, Set(T0, ("late", [1]))));
+        Assert.Equal(SessionWriteOutcome.NotFound, await Store.SaveAsync(boundBySave, Set(T0, ("late", [1]))));
         Assert.Null(await LoadAsync(boundBySave, T0));
         Assert.Equal(0, await index.RevokeUserAsync("alice"));
         Assert.Equal(0, await index.RevokeUserAsync("nobody"));
@@ -70,10 +70,10 @@ public abstract partial class SessionStoreConformanceTests
 
         var rebound = NewKey();
         Assert.True(await Store.CreateAsync(rebound, Bound(NewRecord(), "alice")));
-        Assert.True(await Store.SaveAsync(rebound, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = "bob" }));
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(rebound, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = "bob" }));
         var unbound = NewKey();
         Assert.True(await Store.CreateAsync(unbound, Bound(NewRecord(), "alice")));
-        Assert.True(await Store.SaveAsync(unbound, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = null }));
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(unbound, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = null }));
 
         Assert.Equal(0, await index.RevokeUserAsync("alice"));
 

@@ -247,7 +247,7 @@ public sealed class FileSessionStoreTests : SessionStoreTestBase, IDisposable
         var other = NewStore();
 
         Assert.False(await other.CreateAsync(key, NewRecord()));
-        Assert.True(await other.SaveAsync(key, Set(T0, ("b", 2))));
+        Assert.Equal(SessionWriteOutcome.Applied, await other.SaveAsync(key, Set(T0, ("b", 2))));
         Assert.True(await other.DeleteAsync(NewKey()) is false);
 
         AssertValues(await LoadAsync(key), ("a", 1), ("b", 2));

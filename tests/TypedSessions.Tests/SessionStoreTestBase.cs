@@ -127,7 +127,7 @@ public abstract class SessionStoreTestBase
         var key = NewKey();
         await Store.CreateAsync(key, NewRecord(values: [("a", 1), ("b", 2), ("c", 3)]));
 
-        Assert.True(await Store.SaveAsync(key, new SessionChangeSet
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, new SessionChangeSet
         {
             Now = T0.AddMinutes(1),
             SetValues = new Dictionary<string, byte[]> { ["b"] = [20], ["d"] = [4] },
@@ -146,7 +146,7 @@ public abstract class SessionStoreTestBase
         var key = NewKey();
         await Store.CreateAsync(key, NewRecord(values: [("a", 1), ("b", 2)]));
 
-        Assert.True(await Store.SaveAsync(key, new SessionChangeSet { Now = T0, ClearAll = true, SetValues = new Dictionary<string, byte[]> { ["c"] = [3] } }));
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, new SessionChangeSet { Now = T0, ClearAll = true, SetValues = new Dictionary<string, byte[]> { ["c"] = [3] } }));
 
         AssertValues(await LoadAsync(key), ("c", 3));
     }
@@ -158,7 +158,7 @@ public abstract class SessionStoreTestBase
         await Store.CreateAsync(key, NewRecord(userKey: "u1"));
         var lifetime = new SessionLifetime(SessionExpiryMode.Absolute, T0.AddHours(2), T0.AddHours(2), null);
 
-        Assert.True(await Store.SaveAsync(key, new SessionChangeSet { Now = T0, Lifetime = lifetime, UserKeyChanged = true, UserKey = "u2" }));
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, new SessionChangeSet { Now = T0, Lifetime = lifetime, UserKeyChanged = true, UserKey = "u2" }));
 
         var record = await LoadAsync(key);
         Assert.Equal(lifetime, record!.Lifetime);
@@ -170,7 +170,7 @@ public abstract class SessionStoreTestBase
     {
         var key = NewKey();
 
-        Assert.False(await Store.SaveAsync(key, Set(T0, ("a", 1))));
+        Assert.Equal(SessionWriteOutcome.NotFound, await Store.SaveAsync(key, Set(T0, ("a", 1))));
 
         Assert.Null(await LoadAsync(key));
         Assert.True(await Store.CreateAsync(key, NewRecord(values: [("b", 2)])));
@@ -184,7 +184,7 @@ public abstract class SessionStoreTestBase
         await Store.CreateAsync(key, NewRecord(values: [("a", 1)]));
         await Store.DeleteAsync(key);
 
-        Assert.False(await Store.SaveAsync(key, Set(T0, ("a", 2))));
+        Assert.Equal(SessionWriteOutcome.NotFound, await Store.SaveAsync(key, Set(T0, ("a", 2))));
 
         Assert.Null(await LoadAsync(key));
     }
@@ -195,7 +195,7 @@ public abstract class SessionStoreTestBase
         var key = NewKey();
         await Store.CreateAsync(key, NewRecord(values: [("a", 1)]));
 
-        Assert.False(await Store.SaveAsync(key, Set(T0 + Idle, ("a", 2))));
+        Assert.Equal(SessionWriteOutcome.NotFound, await Store.SaveAsync(key, Set(T0 + Idle, ("a", 2))));
 
         // Seen from before its expiry, the record is exactly what was created.
         var record = await LoadAsync(key, T0);

@@ -87,6 +87,8 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
     private int _loads;
     private int _creates;
     private int _saves;
+    private int _cycles;
+    private int _ends;
     private int _touches;
     private int _deletes;
     private int _deleteExpired;
@@ -101,7 +103,13 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
 
     public int Deletes => _deletes;
 
-    public int Calls => _loads + _creates + _saves + _touches + _deletes + _deleteExpired;
+    /// <summary>Cycles (one store operation: move to the new key, tombstone the old).</summary>
+    public int Cycles => _cycles;
+
+    /// <summary>Ends (flush: the session replaced by a tombstone).</summary>
+    public int Ends => _ends;
+
+    public int Calls => _loads + _creates + _saves + _cycles + _ends + _touches + _deletes + _deleteExpired;
 
     /// <summary>When set, <see cref="LoadAsync"/> throws it.</summary>
     public Exception? LoadFailure { get; set; }
@@ -116,7 +124,7 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
 
     public void Reset()
     {
-        _loads = _creates = _saves = _touches = _deletes = _deleteExpired = 0;
+        _loads = _creates = _saves = _cycles = _ends = _touches = _deletes = _deleteExpired = 0;
     }
 
     public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
@@ -146,7 +154,7 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
         return inner.CreateAsync(key, record, cancellationToken);
     }
 
-    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _saves);
         if (WriteFailure is { } failure)
@@ -155,6 +163,23 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
         }
 
         return inner.SaveAsync(key, changes, cancellationToken);
+    }
+
+    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _cycles);
+        if (WriteFailure is { } failure)
+        {
+            throw failure;
+        }
+
+        return inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);
+    }
+
+    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _ends);
+        return inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken);
     }
 
     public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)

@@ -29,7 +29,7 @@ internal sealed class SessionCommittingResponseBody : Stream, IHttpResponseBodyF
     /// <summary>The server's body feature, put back when the request leaves the middleware.</summary>
     public IHttpResponseBodyFeature Inner { get; }
 
-    /// <summary>The save failed: the request must end as 503 whatever the failure policy (nothing was sent).</summary>
+    /// <summary>The save failed (store failure, conflict, interruption, size): the request must end as that failure's error whatever the failure policy (nothing was sent).</summary>
     public bool CommitFailed { get; private set; }
 
     Stream IHttpResponseBodyFeature.Stream => this;
@@ -149,7 +149,7 @@ internal sealed class SessionCommittingResponseBody : Stream, IHttpResponseBodyF
         {
             await _session.CommitBeforeResponseAsync().ConfigureAwait(false);
         }
-        catch (SessionUnavailableException)
+        catch
         {
             CommitFailed = true;
             _buffer = null;

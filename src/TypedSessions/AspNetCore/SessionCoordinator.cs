@@ -72,6 +72,10 @@ internal sealed class SessionCoordinator
         {
             SessionLog.Loaded(_logger, id.LogId, record.Values.Count, result.Touched);
         }
+        else if (result.IsSuperseded)
+        {
+            ReportSuperseded(id);
+        }
         else
         {
             SessionLog.NotFound(_logger, id.LogId);
@@ -126,24 +130,71 @@ internal sealed class SessionCoordinator
         SessionLog.Created(_logger, id.LogId);
     }
 
+    /// <summary>Saves a change set; anything but <see cref="SessionWriteOutcome.Applied"/> throws (nothing was written).</summary>
     public async Task SaveAsync(SessionId id, SessionChangeSet changes, long size)
     {
-        var saved = await Wrap("save", id, (store, key, ct) => store.SaveAsync(key, changes, ct)).ConfigureAwait(false);
-        if (!saved)
-        {
-            _metrics.Conflict();
-            SessionLog.Vanished(_logger, id.LogId);
-            return;
-        }
-
+        var outcome = await Wrap("save", id, (store, key, ct) => store.SaveAsync(key, changes, ct)).ConfigureAwait(false);
+        ThrowUnlessApplied(outcome, id, changes);
         _metrics.PayloadSize(size);
         SessionLog.Saved(_logger, id.LogId, changes.SetValues.Count, changes.RemovedKeys.Count, changes.ClearAll);
     }
 
+    /// <summary>Moves the stored session to <paramref name="newId"/> with the change set applied, leaving a tombstone (one store operation).</summary>
+    public async Task CycleAsync(SessionId id, SessionId newId, SessionChangeSet changes, long size)
+    {
+        var tombstoneExpiresAt = changes.Now + Options.TombstoneLifetime;
+        var outcome = await Wrap("cycle", id, (store, key, ct) => store.CycleAsync(key, newId.StoreKey, changes, tombstoneExpiresAt, ct)).ConfigureAwait(false);
+        ThrowUnlessApplied(outcome, id, changes);
+        _metrics.PayloadSize(size);
+        SessionLog.Cycled(_logger, id.LogId, newId.LogId);
+    }
+
+    /// <summary>Ends the stored session, leaving a tombstone. A session that is already gone is fine; one cycled or flushed by another request throws.</summary>
+    public async Task EndAsync(SessionId id)
+    {
+        var now = Now;
+        var outcome = await Wrap("end", id, (store, key, ct) => store.EndAsync(key, now, now + Options.TombstoneLifetime, ct)).ConfigureAwait(false);
+        if (outcome == SessionWriteOutcome.Superseded)
+        {
+            ThrowUnlessApplied(outcome, id, null);
+        }
+
+        SessionLog.Deleted(_logger, id.LogId);
+    }
+
+    /// <summary>Deletes a session outright (a session this request created and must take back).</summary>
     public async Task DeleteAsync(SessionId id)
     {
         await Wrap("delete", id, (store, key, ct) => store.DeleteAsync(key, ct)).ConfigureAwait(false);
         SessionLog.Deleted(_logger, id.LogId);
+    }
+
+    /// <summary>A request that loaded a tombstone: logged and counted once.</summary>
+    public void ReportSuperseded(SessionId id)
+    {
+        _metrics.Conflict("superseded");
+        SessionLog.Superseded(_logger, id.LogId);
+    }
+
+    private void ThrowUnlessApplied(SessionWriteOutcome outcome, SessionId id, SessionChangeSet? changes)
+    {
+        switch (outcome)
+        {
+            case SessionWriteOutcome.Applied:
+                return;
+            case SessionWriteOutcome.Conflict:
+                var keys = changes?.ExpectedValues.Keys.ToArray() ?? [];
+                _metrics.Conflict("conflict");
+                SessionLog.Conflict(_logger, id.LogId, string.Join(", ", keys));
+                throw new SessionConflictException(keys);
+            default:
+                var how = outcome == SessionWriteOutcome.Superseded ? "cycled or flushed by another request" : "deleted, revoked or expired";
+                _metrics.Conflict("interrupted");
+                SessionLog.Interrupted(_logger, id.LogId, how);
+                throw new SessionInterruptedException(
+                    $"The session was {how} while this request was running; nothing was saved and the cookie is left as it is. " +
+                    "Retry with the browser's current cookie.");
+        }
     }
 
     public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken)

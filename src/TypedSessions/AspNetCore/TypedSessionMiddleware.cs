@@ -48,8 +48,13 @@ internal sealed class TypedSessionMiddleware
         else
         {
             SessionId? cookieId = null;
-            var cookieValue = context.Request.Cookies[options.Cookie.EffectiveName];
-            if (cookieValue is not null && !SessionId.TryParse(cookieValue, out cookieId))
+            var name = options.Cookie.EffectiveName;
+            var read = SessionCookieReader.Read(context.Request.Headers.Cookie, name);
+            if (read.Ambiguous > 0)
+            {
+                SessionLog.AmbiguousCookie(_logger, read.Ambiguous, name);
+            }
+            else if (read.Value is { } cookieValue && !SessionId.TryParse(cookieValue, out cookieId))
             {
                 SessionLog.MalformedCookie(_logger);
             }
@@ -86,7 +91,14 @@ internal sealed class TypedSessionMiddleware
             }
             catch (SessionUnavailableException) when (!context.Response.HasStarted && (body.CommitFailed || options.FailurePolicy == StoreFailurePolicy.ServiceUnavailable))
             {
+                session.Abandon();
                 await WriteUnavailableAsync(context, body).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex) when (!context.Response.HasStarted && (IsRace(ex) || (body.CommitFailed && ex is SessionTooLargeException)))
+            {
+                session.Abandon();
+                await WriteCommitRefusedAsync(context, ex, body).ConfigureAwait(false);
                 return;
             }
             catch
@@ -102,11 +114,19 @@ internal sealed class TypedSessionMiddleware
                 await session.CommitAsync().ConfigureAwait(false);
                 await body.FinishAsync().ConfigureAwait(false);
             }
-            catch (SessionUnavailableException ex)
+            catch (Exception ex) when (ex is SessionUnavailableException || IsRace(ex) || ex is SessionTooLargeException)
             {
                 if (!context.Response.HasStarted)
                 {
-                    await WriteUnavailableAsync(context, body).ConfigureAwait(false);
+                    if (ex is SessionUnavailableException)
+                    {
+                        await WriteUnavailableAsync(context, body).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await WriteCommitRefusedAsync(context, ex, body).ConfigureAwait(false);
+                    }
+
                     return;
                 }
 
@@ -118,6 +138,37 @@ internal sealed class TypedSessionMiddleware
         {
             context.Features.Set(body.Inner);
         }
+    }
+
+    // Another request got there first: the session was cycled, flushed, revoked or expired, or a key read and written changed.
+    private static bool IsRace(Exception ex) => ex is SessionInterruptedException or SessionConflictException;
+
+    // 409 for a race (Retry-After 0: the client may retry at once, with the cookie it holds now), 413 for a session
+    // found too large at commit. The endpoint's buffered body is dropped and no session cookie is set.
+    private static async Task WriteCommitRefusedAsync(HttpContext context, Exception ex, SessionCommittingResponseBody body)
+    {
+        context.Features.Set(body.Inner);
+        var response = context.Response;
+        response.Clear();
+        if (ex is SessionTooLargeException)
+        {
+            response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        }
+        else
+        {
+            response.StatusCode = StatusCodes.Status409Conflict;
+            response.Headers.RetryAfter = "0";
+        }
+
+        response.Headers.CacheControl = "no-store";
+        response.ContentType = "text/plain; charset=utf-8";
+        var message = ex switch
+        {
+            SessionTooLargeException => "The session would exceed its size limit. Nothing was saved.",
+            SessionConflictException => "Another request changed the same session data at the same time. Nothing was saved; retry the request.",
+            _ => "The session changed while this request was running (another request signed in, signed out or renewed it). Nothing was saved; retry with the current cookie.",
+        };
+        await response.WriteAsync(message, context.RequestAborted).ConfigureAwait(false);
     }
 
     private async Task WriteUnavailableAsync(HttpContext context, SessionCommittingResponseBody? body = null)

@@ -47,6 +47,20 @@ public sealed class TypedSessionOptions
     /// <summary>Longest any single store call may take before it counts as failed. Default 5 seconds.</summary>
     public TimeSpan StoreTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Conflict detection for read-modify-write (default <see cref="SessionConcurrencyMode.DetectConflicts"/>): see
+    /// <see cref="SessionConcurrencyMode"/>. Stores without atomic merge (<c>IDistributedCache</c>) check it without
+    /// atomicity; the cookie store has nothing to check against.
+    /// </summary>
+    public SessionConcurrencyMode Concurrency { get; set; } = SessionConcurrencyMode.DetectConflicts;
+
+    /// <summary>
+    /// How long a cycled or flushed session's old key is remembered as a tombstone (default 60 seconds), so that a
+    /// request still carrying the old id — a browser's parallel request during login or logout — is answered as
+    /// interrupted (409, no cookie) instead of as a new visitor whose fresh cookie would replace the current one.
+    /// </summary>
+    public TimeSpan TombstoneLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The <c>Retry-After</c> sent with a 503. Default 5 seconds.</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(5);
 

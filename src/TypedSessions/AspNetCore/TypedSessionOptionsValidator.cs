@@ -44,6 +44,16 @@ internal sealed class TypedSessionOptionsValidator : IValidateOptions<TypedSessi
             errors.Add("TypedSessions:RetryAfter and TypedSessions:CleanupInterval must not be negative.");
         }
 
+        if (options.TombstoneLifetime <= TimeSpan.Zero)
+        {
+            errors.Add($"TypedSessions:TombstoneLifetime must be positive (was {options.TombstoneLifetime}); without tombstones a request racing a login would be answered as a new visitor.");
+        }
+
+        if (!Enum.IsDefined(options.Concurrency))
+        {
+            errors.Add($"TypedSessions:Concurrency must be DetectConflicts or LastWriterWins (was {options.Concurrency}).");
+        }
+
         var cookie = options.Cookie;
         if (string.IsNullOrEmpty(cookie.Name) || cookie.Name.Any(c => c <= ' ' || c >= 127 || "()<>@,;:\\\"/[]?={}".Contains(c)))
         {

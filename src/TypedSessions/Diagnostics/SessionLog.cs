@@ -29,8 +29,8 @@ internal static partial class SessionLog
     [LoggerMessage(8, LogLevel.Debug, "Session {SessionHash} saved ({SetCount} set, {RemovedCount} removed, cleared: {Cleared}).", EventName = "SessionSaved")]
     public static partial void Saved(ILogger logger, string sessionHash, int setCount, int removedCount, bool cleared);
 
-    [LoggerMessage(9, LogLevel.Warning, "Session {SessionHash} was deleted by another request before this one saved; its changes were dropped, not re-created.", EventName = "SessionVanished")]
-    public static partial void Vanished(ILogger logger, string sessionHash);
+    [LoggerMessage(9, LogLevel.Warning, "Session {SessionHash} was {How} before this request committed; nothing was saved or re-created and no cookie is set (409).", EventName = "SessionInterrupted")]
+    public static partial void Interrupted(ILogger logger, string sessionHash, string how);
 
     [LoggerMessage(10, LogLevel.Debug, "Session {SessionHash} deleted.", EventName = "SessionDeleted")]
     public static partial void Deleted(ILogger logger, string sessionHash);
@@ -52,4 +52,16 @@ internal static partial class SessionLog
 
     [LoggerMessage(16, LogLevel.Warning, "Ignored the session cookie: it holds {Reason}. The request gets a fresh session.", EventName = "CookieRejected")]
     public static partial void CookieRejected(ILogger logger, string reason);
+
+    [LoggerMessage(17, LogLevel.Information, "The request carried session {SessionHash}, which was cycled or flushed moments ago (tombstone); the session is empty and read-only for this request and no cookie is set.", EventName = "SessionSuperseded")]
+    public static partial void Superseded(ILogger logger, string sessionHash);
+
+    [LoggerMessage(18, LogLevel.Information, "Session {SessionHash}: the value '{Key}' was changed by another request after this one read it; nothing was saved (409).", EventName = "SessionConflict")]
+    public static partial void Conflict(ILogger logger, string sessionHash, string key);
+
+    [LoggerMessage(19, LogLevel.Warning, "Ignored the session cookie: {Count} cookies named {CookieName} with different values (possibly planted); the request is treated as having no session.", EventName = "AmbiguousCookie")]
+    public static partial void AmbiguousCookie(ILogger logger, int count, string cookieName);
+
+    [LoggerMessage(20, LogLevel.Debug, "Session {SessionHash} cycled to {NewSessionHash}; the old key is a tombstone.", EventName = "SessionCycled")]
+    public static partial void Cycled(ILogger logger, string sessionHash, string newSessionHash);
 }

@@ -22,7 +22,7 @@ internal sealed class SessionMetrics
     {
         var meter = meterFactory.Create(Name);
         _operations = meter.CreateCounter<long>("typedsessions.store.operations", "{operation}", "Store calls, by operation (load, create, save, delete, cleanup) and outcome.");
-        _conflicts = meter.CreateCounter<long>("typedsessions.conflicts", "{save}", "Saves that found their session deleted by another request.");
+        _conflicts = meter.CreateCounter<long>("typedsessions.conflicts", "{commit}", "Commits refused because another request got there first, by reason: conflict (a read-modify-write key changed), interrupted (the session was cycled, flushed, revoked or expired), superseded (the request carried a tombstoned id).");
         _cleanupDeleted = meter.CreateCounter<long>("typedsessions.cleanup.deleted", "{session}", "Expired sessions deleted by cleanup.");
         _unavailable = meter.CreateCounter<long>("typedsessions.unavailable", "{request}", "Requests answered 503 because the store failed.");
         _duration = meter.CreateHistogram<double>("typedsessions.store.duration", "s", "Duration of store calls.");
@@ -36,7 +36,7 @@ internal sealed class SessionMetrics
         _duration.Record(seconds, op);
     }
 
-    public void Conflict() => _conflicts.Add(1);
+    public void Conflict(string reason) => _conflicts.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void CleanupDeleted(long count) => _cleanupDeleted.Add(count);
 

@@ -16,6 +16,10 @@ public static class SessionEnvelope
 
     private const int ElementCount = 9;
 
+    // A tombstone (SessionRecord.Tombstone) is [format, expiresAt]: readers of format 1 before tombstones existed
+    // reject it as malformed, which the pipeline treats as "absent" — the behaviour before tombstones.
+    private const int TombstoneElementCount = 2;
+
     // MessagePack str is UTF-8; invalid bytes are corruption, not something to replace silently.
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -27,6 +31,15 @@ public static class SessionEnvelope
         ArgumentNullException.ThrowIfNull(record);
         var buffer = new ArrayBufferWriter<byte>(64 + (int)Math.Min(record.PayloadSize + (record.Values.Count * 8), int.MaxValue / 2));
         var writer = new MessagePackWriter(buffer);
+        if (record.IsTombstone)
+        {
+            writer.WriteArrayHeader(TombstoneElementCount);
+            writer.Write(CurrentFormatVersion);
+            writer.Write(record.Lifetime.ExpiresAt.ToUnixTimeMilliseconds());
+            writer.Flush();
+            return buffer.WrittenSpan.ToArray();
+        }
+
         writer.WriteArrayHeader(ElementCount);
         writer.Write(CurrentFormatVersion);
         writer.Write(record.CreatedAt.ToUnixTimeMilliseconds());
@@ -104,6 +117,17 @@ public static class SessionEnvelope
         if (format != CurrentFormatVersion)
         {
             throw new SessionDataException($"Session envelope format {format} is not supported (this library reads format {CurrentFormatVersion}).");
+        }
+
+        if (count == TombstoneElementCount)
+        {
+            var end = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
+            if (!reader.End)
+            {
+                throw new SessionDataException("Session envelope has trailing bytes.");
+            }
+
+            return SessionRecord.Tombstone(end, end);
         }
 
         if (count != ElementCount)

@@ -46,6 +46,12 @@ public sealed class SessionRecord
     /// <summary>The user the session is bound to (for "log out everywhere"), or <see langword="null"/>.</summary>
     public string? UserKey { get; }
 
+    /// <summary>
+    /// Whether this is a tombstone (<see cref="Tombstone"/>): the mark a cycled or flushed session leaves under its
+    /// old key. It has no values, no user and no pointer to another key; it ends at <see cref="SessionLifetime.ExpiresAt"/>.
+    /// </summary>
+    public bool IsTombstone { get; private init; }
+
     /// <summary>Total bytes of keys (UTF-8) and values: what the size limit measures.</summary>
     public long PayloadSize
     {
@@ -61,9 +67,57 @@ public sealed class SessionRecord
         }
     }
 
+    /// <summary>The tombstone a cycled or flushed session leaves under its old key (see <see cref="ISessionStore"/>).</summary>
+    /// <param name="now">The instant the session was cycled or flushed.</param>
+    /// <param name="expiresAt">When the tombstone ends.</param>
+    /// <returns>A record with no values that never slides and ends at <paramref name="expiresAt"/>.</returns>
+    public static SessionRecord Tombstone(DateTimeOffset now, DateTimeOffset expiresAt)
+        => new(null, now, new SessionLifetime(SessionExpiryMode.Absolute, expiresAt, expiresAt, null), 0) { IsTombstone = true };
+
+    /// <summary>
+    /// The rule of <see cref="ISessionStore.SaveAsync"/> for a store that reads the whole record inside its atomic
+    /// section: decides the outcome for what is stored now and, when it is <see cref="SessionWriteOutcome.Applied"/>,
+    /// the record to write (<see cref="Apply"/>).
+    /// </summary>
+    /// <param name="stored">What the key holds now (expired or not, a tombstone or not), or <see langword="null"/>.</param>
+    /// <param name="changes">The changes.</param>
+    /// <param name="updated">The record to write when the outcome is <see cref="SessionWriteOutcome.Applied"/>.</param>
+    /// <returns>The outcome.</returns>
+    public static SessionWriteOutcome TryApply(SessionRecord? stored, SessionChangeSet changes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionRecord? updated)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        updated = null;
+        if (stored is null || stored.Lifetime.IsExpired(changes.Now))
+        {
+            return SessionWriteOutcome.NotFound;
+        }
+
+        if (stored.IsTombstone)
+        {
+            return SessionWriteOutcome.Superseded;
+        }
+
+        if (changes.FindConflict(stored.Values) is not null)
+        {
+            return SessionWriteOutcome.Conflict;
+        }
+
+        updated = stored.Apply(changes);
+        return SessionWriteOutcome.Applied;
+    }
+
+    /// <summary>The rule of <see cref="ISessionStore.EndAsync"/>: what ending the session stored as <paramref name="stored"/> at <paramref name="now"/> reports.</summary>
+    /// <param name="stored">What the key holds now, or <see langword="null"/>.</param>
+    /// <param name="now">The current instant.</param>
+    /// <returns><see cref="SessionWriteOutcome.Applied"/> when a live session is to be replaced by a tombstone.</returns>
+    public static SessionWriteOutcome EndOutcome(SessionRecord? stored, DateTimeOffset now)
+        => stored is null || stored.Lifetime.IsExpired(now) ? SessionWriteOutcome.NotFound
+            : stored.IsTombstone ? SessionWriteOutcome.Superseded
+            : SessionWriteOutcome.Applied;
+
     /// <summary>Returns a copy with another lifetime.</summary>
     /// <param name="lifetime">The new lifetime.</param>
-    public SessionRecord WithLifetime(SessionLifetime lifetime) => new(Values, CreatedAt, lifetime, Version, UserKey);
+    public SessionRecord WithLifetime(SessionLifetime lifetime) => new(Values, CreatedAt, lifetime, Version, UserKey) { IsTombstone = IsTombstone };
 
     /// <summary>
     /// Applies a change set on top of this record: the per-key merge every store performs
@@ -74,6 +128,11 @@ public sealed class SessionRecord
     public SessionRecord Apply(SessionChangeSet changes)
     {
         ArgumentNullException.ThrowIfNull(changes);
+        if (IsTombstone)
+        {
+            throw new InvalidOperationException("A tombstone cannot be changed; see TryApply.");
+        }
+
         var values = changes.ClearAll
             ? new Dictionary<string, byte[]>(StringComparer.Ordinal)
             : new Dictionary<string, byte[]>(Values, StringComparer.Ordinal);

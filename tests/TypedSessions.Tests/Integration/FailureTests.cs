@@ -238,7 +238,11 @@ public sealed class FailureTests
 
         public ValueTask<bool> CreateAsync(string key, Storage.SessionRecord record, CancellationToken cancellationToken = default) => _inner.CreateAsync(key, record, cancellationToken);
 
-        public ValueTask<bool> SaveAsync(string key, Storage.SessionChangeSet changes, CancellationToken cancellationToken = default) => _inner.SaveAsync(key, changes, cancellationToken);
+        public ValueTask<Storage.SessionWriteOutcome> SaveAsync(string key, Storage.SessionChangeSet changes, CancellationToken cancellationToken = default) => _inner.SaveAsync(key, changes, cancellationToken);
+
+        public ValueTask<Storage.SessionWriteOutcome> CycleAsync(string key, string newKey, Storage.SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => _inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);
+
+        public ValueTask<Storage.SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => _inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken);
 
         public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => _inner.TouchAsync(key, now, threshold, cancellationToken);
 

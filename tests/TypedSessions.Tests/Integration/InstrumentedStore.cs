@@ -43,8 +43,14 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
     public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
         => Run("create", () => Inner.CreateAsync(key, record, cancellationToken));
 
-    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
         => Run("save", () => Inner.SaveAsync(key, changes, cancellationToken));
+
+    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+        => Run("cycle", () => Inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken));
+
+    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+        => Run("end", () => Inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken));
 
     public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)
         => Run("touch", () => Inner.TouchAsync(key, now, threshold, cancellationToken));

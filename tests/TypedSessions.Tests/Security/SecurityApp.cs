@@ -67,10 +67,23 @@ internal sealed class KeyRecordingStore(ISessionStore inner) : ISessionStore
         return inner.CreateAsync(key, record, cancellationToken);
     }
 
-    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         Record("save", key);
         return inner.SaveAsync(key, changes, cancellationToken);
+    }
+
+    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        Record("cycle", key);
+        Record("cycle", newKey);
+        return inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);
+    }
+
+    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        Record("end", key);
+        return inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken);
     }
 
     public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default)

@@ -82,7 +82,13 @@ public sealed class CookieSessionStore : ISessionStore
     public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default) => throw ClientSideOnly();
 
     /// <inheritdoc/>
-    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default) => throw ClientSideOnly();
+    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default) => throw ClientSideOnly();
+
+    /// <inheritdoc/>
+    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => throw ClientSideOnly();
+
+    /// <inheritdoc/>
+    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => throw ClientSideOnly();
 
     /// <inheritdoc/>
     public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => throw ClientSideOnly();

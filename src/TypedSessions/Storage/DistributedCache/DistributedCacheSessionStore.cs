@@ -88,19 +88,51 @@ public sealed class DistributedCacheSessionStore : ISessionStore
     }
 
     /// <inheritdoc/>
-    /// <remarks>Read, merge, write: whole-session last writer wins (see the class remarks).</remarks>
-    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    /// <remarks>Read, merge, write: not atomic (an <c>IDistributedCache</c> has no transaction), so concurrent saves are whole-session last-writer-wins and the conflict check can miss a write that lands between the read and the write.</remarks>
+    public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var cacheKey = CacheKeyFor(key);
-        var existing = await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false);
-        if (existing is null || existing.Lifetime.IsExpired(changes.Now))
+        var outcome = SessionRecord.TryApply(await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false), changes, out var updated);
+        if (outcome == SessionWriteOutcome.Applied)
         {
-            return false;
+            await WriteAsync(cacheKey, updated!, changes.Now, cancellationToken).ConfigureAwait(false);
         }
 
-        await WriteAsync(cacheKey, existing.Apply(changes), changes.Now, cancellationToken).ConfigureAwait(false);
-        return true;
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Not atomic: read the old entry, write the new one, then the tombstone. A write another request makes to the old
+    /// key between the read and the tombstone is lost (docs/stores.md).
+    /// </remarks>
+    public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var cacheKey = CacheKeyFor(key);
+        var newCacheKey = CacheKeyFor(newKey);
+        var outcome = SessionRecord.TryApply(await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false), changes, out var moved);
+        if (outcome == SessionWriteOutcome.Applied)
+        {
+            await WriteAsync(newCacheKey, moved!, changes.Now, cancellationToken).ConfigureAwait(false);
+            await WriteAsync(cacheKey, SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt), changes.Now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        var cacheKey = CacheKeyFor(key);
+        var outcome = SessionRecord.EndOutcome(await ReadOrNullIfCorruptAsync(cacheKey, cancellationToken).ConfigureAwait(false), now);
+        if (outcome == SessionWriteOutcome.Applied)
+        {
+            await WriteAsync(cacheKey, SessionRecord.Tombstone(now, tombstoneExpiresAt), now, cancellationToken).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>

@@ -82,19 +82,58 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
         {
-            var existing = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
-            if (existing is null || existing.Lifetime.IsExpired(changes.Now))
+            var outcome = SessionRecord.TryApply(await ReadAsync(key, cancellationToken).ConfigureAwait(false), changes, out var updated);
+            if (outcome == SessionWriteOutcome.Applied)
             {
-                return false;
+                await WriteAsync(key, updated!, cancellationToken).ConfigureAwait(false);
             }
 
-            await WriteAsync(key, existing.Apply(changes), cancellationToken).ConfigureAwait(false);
-            return true;
+            return outcome;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Under the locks of both keys: the new file is written first, then the old one is replaced by the tombstone, so a
+    /// crash in between leaves the old session as it was (the new file is reachable by nobody and expires).
+    /// </remarks>
+    public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        ThrowIfNotKey(key);
+        ThrowIfNotKey(newKey);
+        var (first, second) = StripeOf(key) <= StripeOf(newKey) ? (key, newKey) : (newKey, key);
+        using (await LockAsync(first, cancellationToken).ConfigureAwait(false))
+        using (await LockAsync(second, cancellationToken, alreadyHeld: first).ConfigureAwait(false))
+        {
+            var outcome = SessionRecord.TryApply(await ReadAsync(key, cancellationToken).ConfigureAwait(false), changes, out var moved);
+            if (outcome == SessionWriteOutcome.Applied)
+            {
+                await WriteAsync(newKey, moved!, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(key, SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt), cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
+        }
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            var outcome = SessionRecord.EndOutcome(await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false), now);
+            if (outcome == SessionWriteOutcome.Applied)
+            {
+                await WriteAsync(key, SessionRecord.Tombstone(now, tombstoneExpiresAt), cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcome;
         }
     }
 
@@ -250,7 +289,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
                 {
                     expired++;
                 }
-                else
+                else if (!record.IsTombstone)
                 {
                     sizes.Add(bytes.Length);
                 }
@@ -321,10 +360,19 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
         }
     }
 
-    private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken)
+    private static int StripeOf(string key) => (int)(Convert.ToUInt32(key[..8], 16) % StripeCount);
+
+    // alreadyHeld: a key whose lock the caller holds; when it shares the stripe there is nothing more to take.
+    // Two keys are always locked in stripe order (CycleAsync), so no two cycles deadlock.
+    private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken, string? alreadyHeld = null)
     {
         ThrowIfNotKey(key);
-        var stripe = (int)(Convert.ToUInt32(key[..8], 16) % StripeCount);
+        var stripe = StripeOf(key);
+        if (alreadyHeld is not null && StripeOf(alreadyHeld) == stripe)
+        {
+            return NoLock.Instance;
+        }
+
         var gate = _stripes[stripe];
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -349,6 +397,15 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
         {
             gate.Release();
             throw;
+        }
+    }
+
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
         }
     }
 

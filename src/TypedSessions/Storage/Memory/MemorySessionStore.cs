@@ -57,17 +57,63 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
     }
 
     /// <inheritdoc/>
-    public ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         lock (StripeFor(key))
         {
-            if (!_records.TryGetValue(key, out var existing) || existing.Lifetime.IsExpired(changes.Now))
+            _records.TryGetValue(key, out var existing);
+            var outcome = SessionRecord.TryApply(existing, changes, out var updated);
+            if (outcome == SessionWriteOutcome.Applied)
             {
-                return ValueTask.FromResult(false);
+                _records[key] = updated!;
             }
 
-            _records[key] = existing.Apply(changes);
-            return ValueTask.FromResult(true);
+            return ValueTask.FromResult(outcome);
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+
+        // Both stripes, always in the same order, so two cycles never wait on each other crosswise.
+        var (first, second) = (StripeFor(key), StripeFor(newKey));
+        if (Array.IndexOf(_stripes, first) > Array.IndexOf(_stripes, second))
+        {
+            (first, second) = (second, first);
+        }
+
+        lock (first)
+        {
+            lock (second)
+            {
+                _records.TryGetValue(key, out var existing);
+                var outcome = SessionRecord.TryApply(existing, changes, out var moved);
+                if (outcome == SessionWriteOutcome.Applied)
+                {
+                    _records[newKey] = moved!;
+                    _records[key] = SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt);
+                }
+
+                return ValueTask.FromResult(outcome);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        lock (StripeFor(key))
+        {
+            _records.TryGetValue(key, out var existing);
+            var outcome = SessionRecord.EndOutcome(existing, now);
+            if (outcome == SessionWriteOutcome.Applied)
+            {
+                _records[key] = SessionRecord.Tombstone(now, tombstoneExpiresAt);
+            }
+
+            return ValueTask.FromResult(outcome);
         }
     }
 
@@ -122,7 +168,7 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
     }
 
     /// <inheritdoc/>
-    /// <remarks>Scans every record held; a session's size is its encoded record (the envelope a persistent store would write).</remarks>
+    /// <remarks>Scans every record held; a session's size is its encoded record (the envelope a persistent store would write). Live tombstones are not sessions and are not counted.</remarks>
     public ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         var sizes = new List<long>(_records.Count);
@@ -134,7 +180,7 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
             {
                 expired++;
             }
-            else
+            else if (!record.IsTombstone)
             {
                 sizes.Add(SessionEnvelope.Serialize(record).Length);
             }
