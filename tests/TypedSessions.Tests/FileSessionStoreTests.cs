@@ -226,7 +226,7 @@ public sealed class FileSessionStoreTests : SessionStoreTestBase, IDisposable
             var store = i % 2 == 0 ? _store : other;
             return await store.SaveAsync(key, Set(T0, ("k" + i, (byte)i)));
         }));
-        Assert.All(await Task.WhenAll(saves), Assert.True);
+        Assert.All(await Task.WhenAll(saves), r => Assert.Equal(SessionWriteOutcome.Applied, r));
 
         foreach (var store in new[] { _store, other })
         {

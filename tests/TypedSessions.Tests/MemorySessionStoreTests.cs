@@ -70,7 +70,7 @@ public class MemorySessionStoreTests : SessionStoreTestBase
         for (var i = 0; i < count; i++)
         {
             var saved = store.SaveAsync(key, Set(T0, (prefix + "-" + i, 1)));
-            if (!saved.IsCompletedSuccessfully || !saved.Result)
+            if (!saved.IsCompletedSuccessfully || saved.Result != SessionWriteOutcome.Applied)
             {
                 failures++;
             }

@@ -367,7 +367,7 @@ public abstract class SessionStoreTestBase
             .ToArray();
         var results = await Task.WhenAll(saves);
 
-        Assert.All(results, Assert.True);
+        Assert.All(results, r => Assert.Equal(SessionWriteOutcome.Applied, r));
         var record = await LoadAsync(key, T0.AddSeconds(1));
         Assert.NotNull(record);
         Assert.Equal(101, record.Values.Count);

@@ -56,7 +56,7 @@ public sealed class LifecycleTests
         Assert.Contains("expires=Thu, 01 Jan 1970", header, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("; secure", header, StringComparison.Ordinal);
         Assert.Equal("no-store", response.Headers.CacheControl?.ToString());
-        Assert.Equal(1, app.Store.Calls("delete"));
+        Assert.Equal(1, app.Store.Calls("end"));
         Assert.Null(client.Cookie);
 
         client.Cookie = oldCookie;

@@ -28,7 +28,7 @@ public sealed class ObservabilityTests
         Assert.Contains(entries, e => e.Id.Name == "SessionCreated");
         Assert.Contains(entries, e => e.Id.Name == "SessionLoaded");
         Assert.Contains(entries, e => e.Id.Name == "SessionDeleted");
-        Assert.Contains(entries, e => e.Id.Name == "SessionNotFound");
+        Assert.Contains(entries, e => e.Id.Name == "SessionSuperseded");
         Assert.Contains(entries, e => e.Id.Name == "StoreFailed");
         foreach (var raw in cookies)
         {

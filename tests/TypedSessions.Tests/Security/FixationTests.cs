@@ -81,10 +81,17 @@ public sealed class FixationTests
         await client.PostAsync("/logout");
         Assert.Null(client.Cookie);
 
+        // Moments later (a parallel request of the same browser): the tombstone answers 409, grants nothing, sets no cookie.
         client.Cookie = loggedOut;
         Assert.Equal("anonymous", await client.GetStringAsync("/whoami"));
-        var replay = await client.PostAsync("/set?key=cart&value=1");
+        var racing = await client.PostAsync("/set?key=cart&value=1");
+        Assert.Equal(HttpStatusCode.Conflict, racing.StatusCode);
+        Assert.Null(SessionClient.SetCookie(racing));
+        Assert.Null(await LoadAsync(app, loggedOut));
 
+        // Once the tombstone has ended the old id is simply unknown: a new visitor with a new id, never the old one.
+        app.Time.Advance(TimeSpan.FromSeconds(61));
+        var replay = await client.PostAsync("/set?key=cart&value=1");
         Assert.NotNull(SessionClient.SetCookie(replay));
         Assert.NotEqual(loggedOut, client.Cookie);
         Assert.Null(await LoadAsync(app, loggedOut));
@@ -102,8 +109,13 @@ public sealed class FixationTests
 
         using var thief = app.CreateClient();
         thief.Cookie = before;
-        await thief.PostAsync("/set?key=user&value=mallory");
+        var racing = await thief.PostAsync("/set?key=user&value=mallory");
+        Assert.Equal(HttpStatusCode.Conflict, racing.StatusCode);
+        Assert.Null(SessionClient.SetCookie(racing));
+        Assert.Equal("anonymous", await thief.GetStringAsync("/whoami"));
 
+        app.Time.Advance(TimeSpan.FromSeconds(61));
+        await thief.PostAsync("/set?key=user&value=mallory");
         Assert.NotEqual(before, thief.Cookie);
         Assert.NotEqual(after, thief.Cookie);
         Assert.Null(await LoadAsync(app, before));

@@ -28,7 +28,7 @@ public sealed partial class StoreKeyTests
         Assert.Contains(recording.Keys, k => k.Operation == "create");
         Assert.Contains(recording.Keys, k => k.Operation == "load");
         Assert.Contains(recording.Keys, k => k.Operation == "save");
-        Assert.Contains(recording.Keys, k => k.Operation == "delete");
+        Assert.Contains(recording.Keys, k => k.Operation == "end");
         foreach (var (operation, key) in recording.Keys)
         {
             Assert.Matches(StoreKeyPattern(), key);
