@@ -4,7 +4,7 @@ using TypedSessions.Storage;
 namespace TypedSessions.Tests.Integration;
 
 /// <summary>Wraps a real store: counts calls per operation and can make an operation fail or hang.</summary>
-internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
+internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionUserIndex
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 
@@ -60,6 +60,11 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore
 
     public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
         => Run("cleanup", () => Inner.DeleteExpiredAsync(now, progress, cancellationToken));
+
+    public ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+        => Inner is ISessionUserIndex index
+            ? Run("revoke", () => index.RevokeUserAsync(userKey, cancellationToken))
+            : throw new NotSupportedException("The wrapped store has no user index.");
 
     private ValueTask<T> Run<T>(string operation, Func<ValueTask<T>> call)
     {
