@@ -13,11 +13,15 @@ namespace TypedSessions.Redis;
 /// <c>@v</c> version, <c>@u</c> user key; instants and windows in Unix milliseconds).
 /// </summary>
 /// <remarks>
-/// <para>Every operation is one round trip touching one key, so the store works on Redis Cluster:
-/// load (and touch when due), create, save and touch are Lua scripts that run atomically on the
-/// server; delete is <c>DEL</c>. A save applies the change set (clear, removals, sets, lifetime, user
-/// key) and sets the TTL in one script, so concurrent saves of different keys never lose each other's
-/// writes.</para>
+/// <para>Every operation but <see cref="CycleAsync"/> is one round trip touching one key: load (and touch
+/// when due), create, save, end and touch are Lua scripts that run atomically on the server; delete is
+/// <c>DEL</c>. A save checks the expected values and applies the change set (clear, removals, sets,
+/// lifetime, user key) and sets the TTL in one script, so concurrent saves of different keys never lose
+/// each other's writes. A cycle is one script on the old key, the new key and the user's index, so it needs
+/// a single Redis server (not Redis Cluster, where those keys are in different hash slots).</para>
+/// <para>A tombstone (left by <see cref="CycleAsync"/> and <see cref="EndAsync"/>) is a hash holding only
+/// <c>@t</c> (when it was made) and <c>@e</c> (its end), with the key's TTL at that end; the scripts
+/// never load, touch, save, cycle, revoke or create over it while it lasts.</para>
 /// <para>The key's TTL follows the session's expiry: it is set to <c>ExpiresAt - now</c> with the
 /// <c>now</c> of the call, so Redis drops sessions by itself (<see cref="SessionStoreCapabilities.NativeExpiry"/>);
 /// the scripts still compare the stored expiry with <c>now</c>, so an expired session is absent even
@@ -27,12 +31,13 @@ namespace TypedSessions.Redis;
 /// also adds the session's store key to a sorted set <c>{prefix}user:{userKey}</c>, scored by the
 /// session's absolute expiry (<c>+inf</c> when the binding save does not carry it). The index is its own
 /// key, updated by its own single-key script in the same pipeline as, and just before, the session's
-/// script, so every command still touches one key (Redis Cluster-safe); it is not atomic with the
-/// session write. The index script drops members whose score has passed and sets the set's TTL to its
-/// latest score (none while a member has no cap). Entries are hints: a revoke deletes a listed session
-/// only if its hash still names that user (a script on the session's key), so stale entries (sessions
-/// re-bound, unbound, cycled away or expired) are harmless, and it removes exactly the members it read,
-/// so a binding made while a revoke runs survives it.</para>
+/// script of a create or save, so those commands touch one key each; it is not atomic with the session
+/// write. A cycle moves the session's entry to its new key inside the cycle script. The index scripts
+/// drop members whose score has passed and set the set's TTL to its latest score (none while a member
+/// has no cap). Entries are hints: a revoke deletes a listed session only if its hash still names that
+/// user (a script on the session's key; a tombstone names nobody), so stale entries (sessions re-bound,
+/// unbound, ended or expired) are harmless, and it removes exactly the members it read, so a binding
+/// made while a revoke runs survives it.</para>
 /// </remarks>
 public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IAsyncDisposable, IDisposable
 {
@@ -42,6 +47,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private const string ValuePrefix = "v:";
 
     private const string UserIndexInfix = "user:";
+
+    // The cycle script's ARGV[16] (0-based 15): whether ARGV[17] names the moved session's user.
+    private const int CycleUserFlag = 15;
+
+    // The cycle script's answer when the moved session is bound to another user than the call named.
+    private const long CycleOtherUser = 4;
+
+    private const int MaxCycleAttempts = 5;
 
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
@@ -112,6 +125,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         var parts = (RedisResult[])result!;
+        if ((long)parts[0] == 2)
+        {
+            return SessionLoadResult.Superseded;
+        }
+
         return new SessionLoadResult(Parse((RedisResult[])parts[1]!), (long)parts[0] == 1);
     }
 
@@ -169,38 +187,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var lifetime = changes.Lifetime;
-        var args = new List<RedisValue>(11 + changes.RemovedKeys.Count + (2 * changes.SetValues.Count))
-        {
-            Ms(changes.Now),
-            changes.ClearAll ? "1" : "0",
-            changes.RemovedKeys.Count,
-            changes.SetValues.Count,
-            lifetime.HasValue ? "1" : "0",
-            lifetime is { } l1 ? Ms(l1.ExpiresAt) : RedisValue.EmptyString,
-            lifetime is { AbsoluteExpiresAt: { } absolute } ? Ms(absolute) : RedisValue.EmptyString,
-            lifetime is { IdleTimeout: { } idle } ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
-            lifetime is { } l2 ? (int)l2.Mode : RedisValue.EmptyString,
-            !changes.UserKeyChanged ? "0" : changes.UserKey is null ? "2" : "1",
-            changes.UserKey ?? string.Empty,
-        };
-        foreach (var name in changes.RemovedKeys)
-        {
-            args.Add(ValuePrefix + name);
-        }
-
-        foreach (var (name, value) in changes.SetValues)
-        {
-            args.Add(ValuePrefix + name);
-            args.Add(value);
-        }
-
-        var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, lifetime?.AbsoluteExpiresAt) : null;
+        var args = ChangeSetArguments(changes, []);
+        var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, changes.Lifetime?.AbsoluteExpiresAt) : null;
         var call = database.ScriptEvaluateAsync(RedisScripts.Save, [redisKey], [.. args]);
         if (index is not null)
         {
@@ -208,9 +201,58 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             await Task.WhenAll(index, call).ConfigureAwait(false);
         }
 
-        var result = await call.ConfigureAwait(false);
+        return Outcome((long)await call.ConfigureAwait(false));
+    }
 
-        return (long)result == 1;
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One script on both keys (and on the index of the user the moved session is bound to): it checks the session
+    /// stored now (live, not a tombstone, expected values), renames its hash to the new key, applies the change set
+    /// there as <see cref="SaveAsync"/> does, leaves a tombstone under the old key and, in the user's index, replaces
+    /// the old store key by the new one. The script needs that index key up front: when the change set does not say
+    /// whom the session is bound to, the first call assumes nobody and, for a bound session, the script writes nothing
+    /// and names the stored user, so a second call does the cycle. Not for Redis Cluster: the keys are in different
+    /// hash slots.
+    /// </remarks>
+    public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var redisKey = RedisKeyFor(key);
+        var newRedisKey = RedisKeyFor(newKey);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var user = changes.UserKeyChanged ? changes.UserKey : null;
+        var args = ChangeSetArguments(changes, [Ms(tombstoneExpiresAt), key, newKey, RedisValue.Null, RedisValue.Null]);
+        for (var attempt = 1; ; attempt++)
+        {
+            args[CycleUserFlag] = user is null ? "0" : "1";
+            args[CycleUserFlag + 1] = user ?? string.Empty;
+            RedisKey[] keys = user is null ? [redisKey, newRedisKey] : [redisKey, newRedisKey, UserIndexKeyFor(user)];
+            var result = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.Cycle, keys, [.. args]).ConfigureAwait(false))!;
+            var code = (long)result[0];
+            if (code != CycleOtherUser)
+            {
+                return Outcome(code);
+            }
+
+            // The session is bound to another user than assumed (re-bound meanwhile, or not named by the change set).
+            if (attempt == MaxCycleAttempts)
+            {
+                throw new SessionStoreException($"The session's user binding changed under each of {MaxCycleAttempts} cycle attempts.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            user = result.Length > 1 ? (string?)result[1] : null;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One script: the hash of a live session is replaced by a tombstone hash whose TTL ends at <paramref name="tombstoneExpiresAt"/>.</remarks>
+    public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(RedisScripts.End, [redisKey], [Ms(now), Ms(tombstoneExpiresAt)]).ConfigureAwait(false);
+        return Outcome((long)result);
     }
 
     /// <inheritdoc/>
@@ -282,7 +324,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// <see cref="RedisSessionStoreOptions.CleanupBatchSize"/> keys a page) and, per page, sends one
     /// pipelined read-only script per session that returns its stored expiry and the bytes of its keys and
     /// values (the <c>v:</c> fields without their prefix; metadata fields are not counted). Hashes without a
-    /// readable expiry are not counted. Expired sessions are normally gone already (Redis drops them by
+    /// readable expiry are not counted, nor are live tombstones. Expired sessions are normally gone already (Redis drops them by
     /// TTL), so <see cref="SessionStoreStatistics.Expired"/> is usually 0.
     /// </remarks>
     public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -301,7 +343,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             foreach (var call in calls)
             {
                 var result = await call.ConfigureAwait(false);
-                if (result.IsNull || (RedisResult[]?)result is not [var expiry, var size]
+                if (result.IsNull || (RedisResult[]?)result is not [var expiry, var size, var tombstone]
                     || !long.TryParse((string?)expiry, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expiresAt))
                 {
                     continue;
@@ -311,7 +353,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 {
                     expired++;
                 }
-                else
+                else if ((long)tombstone == 0)
                 {
                     sizes.Add((long)size);
                 }
@@ -414,6 +456,61 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
         _connectGate.Dispose();
     }
+
+    // The change set as the save and cycle scripts read it (RedisScripts.ChangeSet): a 12-value header, the caller's
+    // own header values, then removed fields, set field/value pairs and expectations.
+    private static List<RedisValue> ChangeSetArguments(SessionChangeSet changes, ReadOnlySpan<RedisValue> extra)
+    {
+        var lifetime = changes.Lifetime;
+        var args = new List<RedisValue>(12 + extra.Length + changes.RemovedKeys.Count + (2 * changes.SetValues.Count) + (3 * changes.ExpectedValues.Count))
+        {
+            Ms(changes.Now),
+            changes.ClearAll ? "1" : "0",
+            changes.RemovedKeys.Count,
+            changes.SetValues.Count,
+            lifetime.HasValue ? "1" : "0",
+            lifetime is { } l1 ? Ms(l1.ExpiresAt) : RedisValue.EmptyString,
+            lifetime is { AbsoluteExpiresAt: { } absolute } ? Ms(absolute) : RedisValue.EmptyString,
+            lifetime is { IdleTimeout: { } idle } ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
+            lifetime is { } l2 ? (int)l2.Mode : RedisValue.EmptyString,
+            !changes.UserKeyChanged ? "0" : changes.UserKey is null ? "2" : "1",
+            changes.UserKey ?? string.Empty,
+            changes.ExpectedValues.Count,
+        };
+        foreach (var value in extra)
+        {
+            args.Add(value);
+        }
+
+        foreach (var name in changes.RemovedKeys)
+        {
+            args.Add(ValuePrefix + name);
+        }
+
+        foreach (var (name, value) in changes.SetValues)
+        {
+            args.Add(ValuePrefix + name);
+            args.Add(value);
+        }
+
+        foreach (var (name, expected) in changes.ExpectedValues)
+        {
+            args.Add(ValuePrefix + name);
+            args.Add(expected is null ? "0" : "1");
+            args.Add(expected is null ? RedisValue.EmptyString : (RedisValue)expected);
+        }
+
+        return args;
+    }
+
+    private static SessionWriteOutcome Outcome(long code) => code switch
+    {
+        0 => SessionWriteOutcome.Applied,
+        1 => SessionWriteOutcome.NotFound,
+        2 => SessionWriteOutcome.Superseded,
+        3 => SessionWriteOutcome.Conflict,
+        _ => throw new SessionStoreException($"A Redis session script returned an unknown outcome ({code})."),
+    };
 
     private Task<RedisResult> IndexAsync(IDatabase database, string userKey, string key, DateTimeOffset now, DateTimeOffset? cap)
         => database.ScriptEvaluateAsync(RedisScripts.Index, [UserIndexKeyFor(userKey)], [Ms(now), cap is { } c ? Ms(c).ToString(CultureInfo.InvariantCulture) : "inf", key]);
