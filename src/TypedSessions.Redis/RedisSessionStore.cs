@@ -13,11 +13,15 @@ namespace TypedSessions.Redis;
 /// <c>@v</c> version, <c>@u</c> user key; instants and windows in Unix milliseconds).
 /// </summary>
 /// <remarks>
-/// <para>Every operation is one round trip touching one key, so the store works on Redis Cluster:
-/// load (and touch when due), create, save and touch are Lua scripts that run atomically on the
-/// server; delete is <c>DEL</c>. A save applies the change set (clear, removals, sets, lifetime, user
-/// key) and sets the TTL in one script, so concurrent saves of different keys never lose each other's
-/// writes.</para>
+/// <para>Every operation but <see cref="CycleAsync"/> is one round trip touching one key: load (and touch
+/// when due), create, save, end and touch are Lua scripts that run atomically on the server; delete is
+/// <c>DEL</c>. A save checks the expected values and applies the change set (clear, removals, sets,
+/// lifetime, user key) and sets the TTL in one script, so concurrent saves of different keys never lose
+/// each other's writes. A cycle is one script on the old key, the new key and the user's index, so it needs
+/// a single Redis server (not Redis Cluster, where those keys are in different hash slots).</para>
+/// <para>A tombstone (left by <see cref="CycleAsync"/> and <see cref="EndAsync"/>) is a hash holding only
+/// <c>@t</c> (when it was made) and <c>@e</c> (its end), with the key's TTL at that end; the scripts
+/// never load, touch, save, cycle, revoke or create over it while it lasts.</para>
 /// <para>The key's TTL follows the session's expiry: it is set to <c>ExpiresAt - now</c> with the
 /// <c>now</c> of the call, so Redis drops sessions by itself (<see cref="SessionStoreCapabilities.NativeExpiry"/>);
 /// the scripts still compare the stored expiry with <c>now</c>, so an expired session is absent even
@@ -27,12 +31,13 @@ namespace TypedSessions.Redis;
 /// also adds the session's store key to a sorted set <c>{prefix}user:{userKey}</c>, scored by the
 /// session's absolute expiry (<c>+inf</c> when the binding save does not carry it). The index is its own
 /// key, updated by its own single-key script in the same pipeline as, and just before, the session's
-/// script, so every command still touches one key (Redis Cluster-safe); it is not atomic with the
-/// session write. The index script drops members whose score has passed and sets the set's TTL to its
-/// latest score (none while a member has no cap). Entries are hints: a revoke deletes a listed session
-/// only if its hash still names that user (a script on the session's key), so stale entries (sessions
-/// re-bound, unbound, cycled away or expired) are harmless, and it removes exactly the members it read,
-/// so a binding made while a revoke runs survives it.</para>
+/// script of a create or save, so those commands touch one key each; it is not atomic with the session
+/// write. A cycle moves the session's entry to its new key inside the cycle script. The index scripts
+/// drop members whose score has passed and set the set's TTL to its latest score (none while a member
+/// has no cap). Entries are hints: a revoke deletes a listed session only if its hash still names that
+/// user (a script on the session's key; a tombstone names nobody), so stale entries (sessions re-bound,
+/// unbound, ended or expired) are harmless, and it removes exactly the members it read, so a binding
+/// made while a revoke runs survives it.</para>
 /// </remarks>
 public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IAsyncDisposable, IDisposable
 {
@@ -41,172 +46,15 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
     private const string ValuePrefix = "v:";
 
-    // Shared Lua: fmt() writes an integral number without an exponent; touch() is SessionLifetime.Touch.
-    private const string Common = """
-        local function fmt(n) return string.format('%.0f', n) end
-        local function touch(now, exp, idle, cap, threshold)
-          if idle == nil or exp <= now then return nil end
-          local proposed = now + idle
-          if cap ~= nil and proposed > cap then proposed = cap end
-          local gain = proposed - exp
-          if gain <= 0 or gain < idle * threshold then return nil end
-          return proposed
-        end
-
-        """;
-
-    // KEYS[1] session; ARGV[1] now; ARGV[2] touch threshold, '' for none.
-    // Returns nil when absent or expired, else { touched (0/1), flat field/value list }. A hash whose
-    // expiry field is unreadable is returned as it is, for the client to report as corrupt.
-    // The metadata comes from the one HGETALL: a load that is not due for a touch is a single command.
-    private const string LoadScript = Common + """
-        local key = KEYS[1]
-        local fields = redis.call('HGETALL', key)
-        if #fields == 0 then return nil end
-        local now = tonumber(ARGV[1])
-        local exp, idle, cap, at
-        for i = 1, #fields, 2 do
-          local f = fields[i]
-          if f == '@e' then exp = tonumber(fields[i + 1]); at = i + 1
-          elseif f == '@i' then idle = tonumber(fields[i + 1])
-          elseif f == '@a' then cap = tonumber(fields[i + 1]) end
-        end
-        if exp == nil then return { 0, fields } end
-        if exp <= now then return nil end
-        if ARGV[2] == '' then return { 0, fields } end
-        local proposed = touch(now, exp, idle, cap, tonumber(ARGV[2]))
-        if proposed == nil then return { 0, fields } end
-        redis.call('HSET', key, '@e', fmt(proposed))
-        redis.call('PEXPIRE', key, fmt(proposed - now))
-        fields[at] = fmt(proposed)
-        return { 1, fields }
-        """;
-
-    // KEYS[1] session; ARGV[1] now; ARGV[2] threshold. Returns 1 when the expiry moved.
-    private const string TouchScript = Common + """
-        local key = KEYS[1]
-        local now = tonumber(ARGV[1])
-        local m = redis.call('HMGET', key, '@e', '@i', '@a')
-        local exp = tonumber(m[1])
-        if exp == nil then return 0 end
-        local proposed = touch(now, exp, tonumber(m[2]), tonumber(m[3]), tonumber(ARGV[2]))
-        if proposed == nil then return 0 end
-        redis.call('HSET', key, '@e', fmt(proposed))
-        redis.call('PEXPIRE', key, fmt(proposed - now))
-        return 1
-        """;
-
-    // KEYS[1] session; ARGV[1] now (the record's creation); ARGV[2] its expiry; ARGV[3..] field, value pairs.
-    // Returns 0 when a live session holds the key (nothing written), else 1.
-    private const string CreateScript = Common + """
-        local key = KEYS[1]
-        local now = tonumber(ARGV[1])
-        local exp = tonumber(redis.call('HGET', key, '@e'))
-        if exp ~= nil and exp > now then return 0 end
-        redis.call('DEL', key)
-        for i = 3, #ARGV, 1000 do
-          redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, #ARGV)))
-        end
-        local ttl = tonumber(ARGV[2]) - now
-        if ttl > 0 then redis.call('PEXPIRE', key, fmt(ttl)) else redis.call('DEL', key) end
-        return 1
-        """;
-
-    // KEYS[1] session. ARGV: [1] now, [2] clear (1/0), [3] removal count R, [4] set count S,
-    // [5] lifetime given (1/0), [6] expires, [7] absolute ('' none), [8] idle ms ('' none), [9] mode,
-    // [10] user key: 0 keep, 1 set to [11], 2 remove; then R removed fields, then S field/value pairs.
-    // Returns 0 when the session is absent or expired (nothing written), else 1.
-    private const string SaveScript = Common + """
-        local key = KEYS[1]
-        local now = tonumber(ARGV[1])
-        local m = redis.call('HMGET', key, '@e', '@i', '@a', '@v')
-        local exp = tonumber(m[1])
-        if exp == nil or exp <= now then return 0 end
-        if ARGV[2] == '1' then
-          local names = redis.call('HKEYS', key)
-          local old = {}
-          for _, f in ipairs(names) do
-            if string.byte(f, 1) ~= 64 then old[#old + 1] = f end
-          end
-          for i = 1, #old, 1000 do
-            redis.call('HDEL', key, unpack(old, i, math.min(i + 999, #old)))
-          end
-        end
-        local removed = tonumber(ARGV[3])
-        local sets = tonumber(ARGV[4])
-        local drop, put = {}, {}
-        for i = 12, 11 + removed do drop[#drop + 1] = ARGV[i] end
-        for i = 12 + removed, 11 + removed + 2 * sets do put[#put + 1] = ARGV[i] end
-        local newExp = exp
-        if ARGV[5] == '1' then
-          newExp = tonumber(ARGV[6])
-          put[#put + 1] = '@e'; put[#put + 1] = ARGV[6]
-          put[#put + 1] = '@m'; put[#put + 1] = ARGV[9]
-          if ARGV[7] == '' then drop[#drop + 1] = '@a' else put[#put + 1] = '@a'; put[#put + 1] = ARGV[7] end
-          if ARGV[8] == '' then drop[#drop + 1] = '@i' else put[#put + 1] = '@i'; put[#put + 1] = ARGV[8] end
-        else
-          local proposed = touch(now, exp, tonumber(m[2]), tonumber(m[3]), 0)
-          if proposed ~= nil then
-            newExp = proposed
-            put[#put + 1] = '@e'; put[#put + 1] = fmt(proposed)
-          end
-        end
-        put[#put + 1] = '@v'; put[#put + 1] = fmt((tonumber(m[4]) or 0) + 1)
-        if ARGV[10] == '1' then put[#put + 1] = '@u'; put[#put + 1] = ARGV[11] elseif ARGV[10] == '2' then drop[#drop + 1] = '@u' end
-        for i = 1, #drop, 1000 do
-          redis.call('HDEL', key, unpack(drop, i, math.min(i + 999, #drop)))
-        end
-        for i = 1, #put, 1000 do
-          redis.call('HSET', key, unpack(put, i, math.min(i + 999, #put)))
-        end
-        if newExp > now then redis.call('PEXPIRE', key, fmt(newExp - now)) else redis.call('DEL', key) end
-        return 1
-        """;
-
-    // KEYS[1] session; ARGV[1] now. Deletes the key when its stored expiry has passed.
-    private const string DeleteIfExpiredScript = """
-        local exp = tonumber(redis.call('HGET', KEYS[1], '@e'))
-        if exp ~= nil and exp <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
-    // KEYS[1] the user's index; ARGV[1] now; ARGV[2] score ('inf' or ms); ARGV[3] the session's store key.
-    private const string IndexScript = """
-        local idx = KEYS[1]
-        local now = tonumber(ARGV[1])
-        redis.call('ZADD', idx, ARGV[2], ARGV[3])
-        redis.call('ZREMRANGEBYSCORE', idx, '-inf', '(' .. ARGV[1])
-        local top = redis.call('ZRANGE', idx, -1, -1, 'WITHSCORES')
-        if #top == 0 then return 0 end
-        local last = tonumber(top[2])
-        if last == math.huge then
-          redis.call('PERSIST', idx)
-        elseif last > now then
-          redis.call('PEXPIRE', idx, string.format('%.0f', last - now))
-        end
-        return 1
-        """;
-
-    // KEYS[1] session; ARGV[1] user key. Deletes the session when it is bound to that user.
-    private const string RevokeScript = """
-        if redis.call('HGET', KEYS[1], '@u') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
-
-    // KEYS[1] session. Returns nil when the key is gone, else { stored expiry ('' when unreadable), bytes of keys and values }.
-    private const string SizeScript = """
-        local fields = redis.call('HGETALL', KEYS[1])
-        if #fields == 0 then return nil end
-        local exp, size = '', 0
-        for i = 1, #fields, 2 do
-          local f = fields[i]
-          if f == '@e' then exp = fields[i + 1]
-          elseif string.sub(f, 1, 2) == 'v:' then size = size + #f - 2 + #fields[i + 1] end
-        end
-        return { exp, size }
-        """;
-
     private const string UserIndexInfix = "user:";
+
+    // The cycle script's ARGV[16] (0-based 15): whether ARGV[17] names the moved session's user.
+    private const int CycleUserFlag = 15;
+
+    // The cycle script's answer when the moved session is bound to another user than the call named.
+    private const long CycleOtherUser = 4;
+
+    private const int MaxCycleAttempts = 5;
 
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
@@ -270,13 +118,18 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var threshold = request.TouchThreshold is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
-        var result = await database.ScriptEvaluateAsync(LoadScript, [redisKey], [Ms(request.Now), threshold]).ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(RedisScripts.Load, [redisKey], [Ms(request.Now), threshold]).ConfigureAwait(false);
         if (result.IsNull)
         {
             return SessionLoadResult.NotFound;
         }
 
         var parts = (RedisResult[])result!;
+        if ((long)parts[0] == 2)
+        {
+            return SessionLoadResult.Superseded;
+        }
+
         return new SessionLoadResult(Parse((RedisResult[])parts[1]!), (long)parts[0] == 1);
     }
 
@@ -321,7 +174,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         var index = record.UserKey is { } bound ? IndexAsync(database, bound, key, record.CreatedAt, lifetime.AbsoluteExpiresAt) : null;
-        var call = database.ScriptEvaluateAsync(CreateScript, [redisKey], [.. args]);
+        var call = database.ScriptEvaluateAsync(RedisScripts.Create, [redisKey], [.. args]);
         if (index is not null)
         {
             // Both observed: a failure of either is the operation's failure.
@@ -334,48 +187,72 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var lifetime = changes.Lifetime;
-        var args = new List<RedisValue>(11 + changes.RemovedKeys.Count + (2 * changes.SetValues.Count))
-        {
-            Ms(changes.Now),
-            changes.ClearAll ? "1" : "0",
-            changes.RemovedKeys.Count,
-            changes.SetValues.Count,
-            lifetime.HasValue ? "1" : "0",
-            lifetime is { } l1 ? Ms(l1.ExpiresAt) : RedisValue.EmptyString,
-            lifetime is { AbsoluteExpiresAt: { } absolute } ? Ms(absolute) : RedisValue.EmptyString,
-            lifetime is { IdleTimeout: { } idle } ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
-            lifetime is { } l2 ? (int)l2.Mode : RedisValue.EmptyString,
-            !changes.UserKeyChanged ? "0" : changes.UserKey is null ? "2" : "1",
-            changes.UserKey ?? string.Empty,
-        };
-        foreach (var name in changes.RemovedKeys)
-        {
-            args.Add(ValuePrefix + name);
-        }
-
-        foreach (var (name, value) in changes.SetValues)
-        {
-            args.Add(ValuePrefix + name);
-            args.Add(value);
-        }
-
-        var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, lifetime?.AbsoluteExpiresAt) : null;
-        var call = database.ScriptEvaluateAsync(SaveScript, [redisKey], [.. args]);
+        var args = ChangeSetArguments(changes, []);
+        var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, changes.Lifetime?.AbsoluteExpiresAt) : null;
+        var call = database.ScriptEvaluateAsync(RedisScripts.Save, [redisKey], [.. args]);
         if (index is not null)
         {
             // Both observed: a failure of either is the operation's failure.
             await Task.WhenAll(index, call).ConfigureAwait(false);
         }
 
-        var result = await call.ConfigureAwait(false);
+        return Outcome((long)await call.ConfigureAwait(false));
+    }
 
-        return (long)result == 1;
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One script on both keys (and on the index of the user the moved session is bound to): it checks the session
+    /// stored now (live, not a tombstone, expected values), renames its hash to the new key, applies the change set
+    /// there as <see cref="SaveAsync"/> does, leaves a tombstone under the old key and, in the user's index, replaces
+    /// the old store key by the new one. The script needs that index key up front: when the change set does not say
+    /// whom the session is bound to, the first call assumes nobody and, for a bound session, the script writes nothing
+    /// and names the stored user, so a second call does the cycle. Not for Redis Cluster: the keys are in different
+    /// hash slots.
+    /// </remarks>
+    public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var redisKey = RedisKeyFor(key);
+        var newRedisKey = RedisKeyFor(newKey);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var user = changes.UserKeyChanged ? changes.UserKey : null;
+        var args = ChangeSetArguments(changes, [Ms(tombstoneExpiresAt), key, newKey, RedisValue.Null, RedisValue.Null]);
+        for (var attempt = 1; ; attempt++)
+        {
+            args[CycleUserFlag] = user is null ? "0" : "1";
+            args[CycleUserFlag + 1] = user ?? string.Empty;
+            RedisKey[] keys = user is null ? [redisKey, newRedisKey] : [redisKey, newRedisKey, UserIndexKeyFor(user)];
+            var result = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.Cycle, keys, [.. args]).ConfigureAwait(false))!;
+            var code = (long)result[0];
+            if (code != CycleOtherUser)
+            {
+                return Outcome(code);
+            }
+
+            // The session is bound to another user than assumed (re-bound meanwhile, or not named by the change set).
+            if (attempt == MaxCycleAttempts)
+            {
+                throw new SessionStoreException($"The session's user binding changed under each of {MaxCycleAttempts} cycle attempts.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            user = result.Length > 1 ? (string?)result[1] : null;
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One script: the hash of a live session is replaced by a tombstone hash whose TTL ends at <paramref name="tombstoneExpiresAt"/>.</remarks>
+    public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        var redisKey = RedisKeyFor(key);
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(RedisScripts.End, [redisKey], [Ms(now), Ms(tombstoneExpiresAt)]).ConfigureAwait(false);
+        return Outcome((long)result);
     }
 
     /// <inheritdoc/>
@@ -383,7 +260,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     {
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var result = await database.ScriptEvaluateAsync(TouchScript, [redisKey], [Ms(now), threshold.ToString("R", CultureInfo.InvariantCulture)]).ConfigureAwait(false);
+        var result = await database.ScriptEvaluateAsync(RedisScripts.Touch, [redisKey], [Ms(now), threshold.ToString("R", CultureInfo.InvariantCulture)]).ConfigureAwait(false);
         return (long)result == 1;
     }
 
@@ -447,7 +324,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// <see cref="RedisSessionStoreOptions.CleanupBatchSize"/> keys a page) and, per page, sends one
     /// pipelined read-only script per session that returns its stored expiry and the bytes of its keys and
     /// values (the <c>v:</c> fields without their prefix; metadata fields are not counted). Hashes without a
-    /// readable expiry are not counted. Expired sessions are normally gone already (Redis drops them by
+    /// readable expiry are not counted, nor are live tombstones. Expired sessions are normally gone already (Redis drops them by
     /// TTL), so <see cref="SessionStoreStatistics.Expired"/> is usually 0.
     /// </remarks>
     public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
@@ -462,11 +339,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
         async Task MeasureAsync()
         {
-            var calls = page.Select(k => database.ScriptEvaluateAsync(SizeScript, [k])).ToList();
+            var calls = page.Select(k => database.ScriptEvaluateAsync(RedisScripts.Size, [k])).ToList();
             foreach (var call in calls)
             {
                 var result = await call.ConfigureAwait(false);
-                if (result.IsNull || (RedisResult[]?)result is not [var expiry, var size]
+                if (result.IsNull || (RedisResult[]?)result is not [var expiry, var size, var tombstone]
                     || !long.TryParse((string?)expiry, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expiresAt))
                 {
                     continue;
@@ -476,7 +353,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 {
                     expired++;
                 }
-                else
+                else if ((long)tombstone == 0)
                 {
                     sizes.Add((long)size);
                 }
@@ -544,7 +421,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 continue;
             }
 
-            calls.Add(database.ScriptEvaluateAsync(RevokeScript, [_prefix + key], [userKey]));
+            calls.Add(database.ScriptEvaluateAsync(RedisScripts.Revoke, [_prefix + key], [userKey]));
         }
 
         long deleted = 0;
@@ -580,12 +457,67 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         _connectGate.Dispose();
     }
 
+    // The change set as the save and cycle scripts read it (RedisScripts.ChangeSet): a 12-value header, the caller's
+    // own header values, then removed fields, set field/value pairs and expectations.
+    private static List<RedisValue> ChangeSetArguments(SessionChangeSet changes, ReadOnlySpan<RedisValue> extra)
+    {
+        var lifetime = changes.Lifetime;
+        var args = new List<RedisValue>(12 + extra.Length + changes.RemovedKeys.Count + (2 * changes.SetValues.Count) + (3 * changes.ExpectedValues.Count))
+        {
+            Ms(changes.Now),
+            changes.ClearAll ? "1" : "0",
+            changes.RemovedKeys.Count,
+            changes.SetValues.Count,
+            lifetime.HasValue ? "1" : "0",
+            lifetime is { } l1 ? Ms(l1.ExpiresAt) : RedisValue.EmptyString,
+            lifetime is { AbsoluteExpiresAt: { } absolute } ? Ms(absolute) : RedisValue.EmptyString,
+            lifetime is { IdleTimeout: { } idle } ? (long)idle.TotalMilliseconds : RedisValue.EmptyString,
+            lifetime is { } l2 ? (int)l2.Mode : RedisValue.EmptyString,
+            !changes.UserKeyChanged ? "0" : changes.UserKey is null ? "2" : "1",
+            changes.UserKey ?? string.Empty,
+            changes.ExpectedValues.Count,
+        };
+        foreach (var value in extra)
+        {
+            args.Add(value);
+        }
+
+        foreach (var name in changes.RemovedKeys)
+        {
+            args.Add(ValuePrefix + name);
+        }
+
+        foreach (var (name, value) in changes.SetValues)
+        {
+            args.Add(ValuePrefix + name);
+            args.Add(value);
+        }
+
+        foreach (var (name, expected) in changes.ExpectedValues)
+        {
+            args.Add(ValuePrefix + name);
+            args.Add(expected is null ? "0" : "1");
+            args.Add(expected is null ? RedisValue.EmptyString : (RedisValue)expected);
+        }
+
+        return args;
+    }
+
+    private static SessionWriteOutcome Outcome(long code) => code switch
+    {
+        0 => SessionWriteOutcome.Applied,
+        1 => SessionWriteOutcome.NotFound,
+        2 => SessionWriteOutcome.Superseded,
+        3 => SessionWriteOutcome.Conflict,
+        _ => throw new SessionStoreException($"A Redis session script returned an unknown outcome ({code})."),
+    };
+
     private Task<RedisResult> IndexAsync(IDatabase database, string userKey, string key, DateTimeOffset now, DateTimeOffset? cap)
-        => database.ScriptEvaluateAsync(IndexScript, [UserIndexKeyFor(userKey)], [Ms(now), cap is { } c ? Ms(c).ToString(CultureInfo.InvariantCulture) : "inf", key]);
+        => database.ScriptEvaluateAsync(RedisScripts.Index, [UserIndexKeyFor(userKey)], [Ms(now), cap is { } c ? Ms(c).ToString(CultureInfo.InvariantCulture) : "inf", key]);
 
     private static async Task<long> DeleteIfExpiredAsync(IDatabase database, List<RedisKey> keys, long nowMs)
     {
-        var calls = keys.Select(k => database.ScriptEvaluateAsync(DeleteIfExpiredScript, [k], [nowMs])).ToList();
+        var calls = keys.Select(k => database.ScriptEvaluateAsync(RedisScripts.DeleteIfExpired, [k], [nowMs])).ToList();
         long deleted = 0;
         foreach (var call in calls)
         {

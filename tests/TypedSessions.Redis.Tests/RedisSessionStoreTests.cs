@@ -68,6 +68,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
             ("load", async () => await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))),
             ("save", async () => Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["a"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } }))),
             ("touch", async () => await store.TouchAsync(key, _t0 + TimeSpan.FromMinutes(19), 0.25)),
+            ("end", async () => Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(key, _t0, _t0 + TimeSpan.FromMinutes(1)))),
             ("delete", async () => Assert.True(await store.DeleteAsync(key))),
         };
 
@@ -210,6 +211,99 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         Assert.Equal(2, await store.RevokeUserAsync("alice"));
         Assert.False(await db.KeyExistsAsync(index));
         Assert.False(await db.KeyExistsAsync(_prefix + bound));
+    }
+
+    [Fact]
+    public async Task End_and_cycle_leave_a_tombstone_hash_of_marker_and_expiry_with_a_ttl_to_its_end()
+    {
+        var store = await TestRedis.CreateStoreAsync(_prefix);
+        var db = (await TestRedis.ConnectionAsync()).GetDatabase();
+        var ended = Key();
+        await store.CreateAsync(ended, Record(("a", [1])));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(ended, _t0, _t0 + TimeSpan.FromMinutes(1)));
+        await AssertTombstoneAsync(ended);
+
+        var cycled = Key();
+        var newKey = Key();
+        await store.CreateAsync(cycled, Record(("a", [1])));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(cycled, newKey, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+        await AssertTombstoneAsync(cycled);
+
+        // The moved session keeps its layout and gets its own TTL (the idle window from the cycle's now).
+        var fields = (await db.HashGetAllAsync(_prefix + newKey)).Select(e => (string)e.Name!).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "@a", "@c", "@e", "@i", "@m", "@v", "v:a" }, fields);
+        Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + newKey))!.Value, TimeSpan.FromMinutes(19), TimeSpan.FromMinutes(20));
+
+        // A tombstone whose end has passed by the caller's clock is not left at all.
+        var gone = Key();
+        await store.CreateAsync(gone, Record());
+        Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(gone, _t0, _t0));
+        Assert.False(await db.KeyExistsAsync(_prefix + gone));
+
+        async Task AssertTombstoneAsync(string key)
+        {
+            var tombstone = (await db.HashGetAllAsync(_prefix + key)).ToDictionary(e => (string)e.Name!, e => (string?)e.Value);
+            Assert.Equal(new[] { "@e", "@t" }, tombstone.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(_t0.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), tombstone["@t"]);
+            Assert.Equal((_t0 + TimeSpan.FromMinutes(1)).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture), tombstone["@e"]);
+            Assert.InRange((await db.KeyTimeToLiveAsync(_prefix + key))!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromMinutes(1));
+        }
+    }
+
+    [Fact]
+    public async Task A_cycle_moves_the_user_index_entry_to_the_new_key_whether_or_not_the_change_set_names_the_user()
+    {
+        var store = await TestRedis.CreateStoreAsync(_prefix);
+        var db = (await TestRedis.ConnectionAsync()).GetDatabase();
+        var cap = (_t0 + TimeSpan.FromHours(8)).ToUnixTimeMilliseconds();
+        var alice = store.UserIndexKeyFor("alice");
+        var first = Key();
+        var record = Record(("a", [1]));
+        Assert.True(await store.CreateAsync(first, new SessionRecord(record.Values, record.CreatedAt, record.Lifetime, 1, "alice")));
+
+        // The change set does not name the user: the store finds the stored binding and moves alice's entry.
+        var second = Key();
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(first, second, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Null(await db.SortedSetScoreAsync(alice, first));
+        Assert.Equal(cap, await db.SortedSetScoreAsync(alice, second));
+
+        // The change set re-binds to bob: bob's index gets the new key, scored by the stored cap.
+        var third = Key();
+        var bindBob = new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "bob" };
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(second, third, bindBob, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(cap, await db.SortedSetScoreAsync(store.UserIndexKeyFor("bob"), third));
+        Assert.Equal("bob", (string?)await db.HashGetAsync(_prefix + third, "@u"));
+
+        // Unbinding in the cycle touches no index; the new session is bound to nobody.
+        var fourth = Key();
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(third, fourth, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = null }, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.False(await db.HashExistsAsync(_prefix + fourth, "@u"));
+        Assert.Equal(0, await store.RevokeUserAsync("bob"));
+        Assert.Equal(0, await store.RevokeUserAsync("alice"));
+        Assert.NotNull((await store.LoadAsync(fourth, new(_t0, null))).Record);
+    }
+
+    [Fact]
+    public async Task A_cycle_is_one_script_unless_a_bound_session_is_cycled_without_naming_its_user()
+    {
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestRedis.Endpoint);
+        var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
+        var record = Record(("a", [1]));
+        async Task<int> CycleCommandsAsync(string? boundTo, SessionChangeSet changes)
+        {
+            var key = Key();
+            await store.CreateAsync(key, new SessionRecord(record.Values, record.CreatedAt, record.Lifetime, 1, boundTo));
+            await store.CycleAsync(Key(), Key(), changes, _t0 + TimeSpan.FromMinutes(1)); // warm up: SCRIPT LOAD
+            var profiler = new ProfilingSession();
+            connection.RegisterProfiler(() => profiler);
+            Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(key, Key(), changes, _t0 + TimeSpan.FromMinutes(1)));
+            return profiler.FinishProfiling().Count(c => c.Command is not "SCRIPT");
+        }
+
+        Assert.Equal(1, await CycleCommandsAsync(null, new SessionChangeSet { Now = _t0 }));
+        Assert.Equal(1, await CycleCommandsAsync(null, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "alice" }));
+        Assert.Equal(1, await CycleCommandsAsync("alice", new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "bob" }));
+        Assert.Equal(2, await CycleCommandsAsync("alice", new SessionChangeSet { Now = _t0 }));
     }
 
     private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));

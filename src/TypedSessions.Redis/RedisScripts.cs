@@ -1,0 +1,271 @@
+namespace TypedSessions.Redis;
+
+/// <summary>The Lua scripts of <see cref="RedisSessionStore"/>; each runs atomically on the server.</summary>
+/// <remarks>
+/// A tombstone (<see cref="TypedSessions.Storage.ISessionStore"/>) is a hash holding only <c>@t</c> (the instant it was
+/// made) and <c>@e</c> (its end), with the key's TTL at that end: <c>@t</c> is a metadata name (<c>@</c>), so no
+/// value field (<c>v:</c>) can clash with it, and no live session hash has it. Write outcomes are returned as the
+/// numbers of <see cref="TypedSessions.Storage.SessionWriteOutcome"/>: 0 applied, 1 not found, 2 superseded, 3 conflict.
+/// </remarks>
+internal static class RedisScripts
+{
+    // Shared Lua: fmt() writes an integral number without an exponent; touch() is SessionLifetime.Touch.
+    internal const string Common = """
+        local function fmt(n) return string.format('%.0f', n) end
+        local function touch(now, exp, idle, cap, threshold)
+          if idle == nil or exp <= now then return nil end
+          local proposed = now + idle
+          if cap ~= nil and proposed > cap then proposed = cap end
+          local gain = proposed - exp
+          if gain <= 0 or gain < idle * threshold then return nil end
+          return proposed
+        end
+
+        """;
+
+    // The change set of a save or a cycle, in ARGV: [1] now, [2] clear (1/0), [3] removal count R, [4] set count S,
+    // [5] lifetime given (1/0), [6] expires, [7] absolute ('' none), [8] idle ms ('' none), [9] mode,
+    // [10] user key: 0 keep, 1 set to [11], 2 remove; [12] expectation count E; then, from ARGV[base], R removed
+    // fields, S field/value pairs and E expectations (field, '1' present with the value that follows / '0' absent, value).
+    // check() is SessionRecord.TryApply's decision (0 apply, 1 not found, 2 tombstone, 3 conflict) with the metadata
+    // it read; apply() is SessionRecord.Apply on the hash, TTL included (a lifetime already over deletes the key).
+    private const string ChangeSet = """
+        local function check(key, now, base)
+          local m = redis.call('HMGET', key, '@e', '@i', '@a', '@v', '@t', '@u')
+          local exp = tonumber(m[1])
+          if exp == nil or exp <= now then return 1, m end
+          if m[5] then return 2, m end
+          local first = base + tonumber(ARGV[3]) + 2 * tonumber(ARGV[4])
+          for i = first, first + 3 * tonumber(ARGV[12]) - 1, 3 do
+            local stored = redis.call('HGET', key, ARGV[i])
+            if ARGV[i + 1] == '0' then
+              if stored then return 3, m end
+            elseif stored ~= ARGV[i + 2] then
+              return 3, m
+            end
+          end
+          return 0, m
+        end
+        local function apply(key, now, m, base)
+          local exp = tonumber(m[1])
+          if ARGV[2] == '1' then
+            local names = redis.call('HKEYS', key)
+            local old = {}
+            for _, f in ipairs(names) do
+              if string.byte(f, 1) ~= 64 then old[#old + 1] = f end
+            end
+            for i = 1, #old, 1000 do
+              redis.call('HDEL', key, unpack(old, i, math.min(i + 999, #old)))
+            end
+          end
+          local removed = tonumber(ARGV[3])
+          local sets = tonumber(ARGV[4])
+          local drop, put = {}, {}
+          for i = base, base + removed - 1 do drop[#drop + 1] = ARGV[i] end
+          for i = base + removed, base + removed + 2 * sets - 1 do put[#put + 1] = ARGV[i] end
+          local newExp = exp
+          if ARGV[5] == '1' then
+            newExp = tonumber(ARGV[6])
+            put[#put + 1] = '@e'; put[#put + 1] = ARGV[6]
+            put[#put + 1] = '@m'; put[#put + 1] = ARGV[9]
+            if ARGV[7] == '' then drop[#drop + 1] = '@a' else put[#put + 1] = '@a'; put[#put + 1] = ARGV[7] end
+            if ARGV[8] == '' then drop[#drop + 1] = '@i' else put[#put + 1] = '@i'; put[#put + 1] = ARGV[8] end
+          else
+            local proposed = touch(now, exp, tonumber(m[2]), tonumber(m[3]), 0)
+            if proposed ~= nil then
+              newExp = proposed
+              put[#put + 1] = '@e'; put[#put + 1] = fmt(proposed)
+            end
+          end
+          put[#put + 1] = '@v'; put[#put + 1] = fmt((tonumber(m[4]) or 0) + 1)
+          if ARGV[10] == '1' then put[#put + 1] = '@u'; put[#put + 1] = ARGV[11] elseif ARGV[10] == '2' then drop[#drop + 1] = '@u' end
+          for i = 1, #drop, 1000 do
+            redis.call('HDEL', key, unpack(drop, i, math.min(i + 999, #drop)))
+          end
+          for i = 1, #put, 1000 do
+            redis.call('HSET', key, unpack(put, i, math.min(i + 999, #put)))
+          end
+          if newExp > now then redis.call('PEXPIRE', key, fmt(newExp - now)) else redis.call('DEL', key) end
+        end
+
+        """;
+
+    // bury() replaces whatever the key holds by a tombstone ending at ends (none when that has passed).
+    private const string Tombstone = """
+        local function bury(key, now, ends)
+          redis.call('DEL', key)
+          if ends > now then
+            redis.call('HSET', key, '@t', fmt(now), '@e', fmt(ends))
+            redis.call('PEXPIRE', key, fmt(ends - now))
+          end
+        end
+
+        """;
+
+    // index() adds a member to a user's index, drops members whose score has passed and sets the set's TTL to its
+    // latest score (none while a member has no cap).
+    private const string UserIndex = """
+        local function index(idx, now, score, member)
+          redis.call('ZADD', idx, score, member)
+          redis.call('ZREMRANGEBYSCORE', idx, '-inf', '(' .. fmt(now))
+          local top = redis.call('ZRANGE', idx, -1, -1, 'WITHSCORES')
+          if #top == 0 then return 0 end
+          local last = tonumber(top[2])
+          if last == math.huge then
+            redis.call('PERSIST', idx)
+          elseif last > now then
+            redis.call('PEXPIRE', idx, fmt(last - now))
+          end
+          return 1
+        end
+
+        """;
+
+    // KEYS[1] session; ARGV[1] now; ARGV[2] touch threshold, '' for none.
+    // Returns nil when absent or expired, { 2 } for a live tombstone, else { touched (0/1), flat field/value list }.
+    // A hash whose expiry field is unreadable is returned as it is, for the client to report as corrupt.
+    // The metadata comes from the one HGETALL: a load that is not due for a touch is a single command.
+    internal const string Load = Common + """
+        local key = KEYS[1]
+        local fields = redis.call('HGETALL', key)
+        if #fields == 0 then return nil end
+        local now = tonumber(ARGV[1])
+        local exp, idle, cap, at, tomb
+        for i = 1, #fields, 2 do
+          local f = fields[i]
+          if f == '@e' then exp = tonumber(fields[i + 1]); at = i + 1
+          elseif f == '@i' then idle = tonumber(fields[i + 1])
+          elseif f == '@a' then cap = tonumber(fields[i + 1])
+          elseif f == '@t' then tomb = true end
+        end
+        if exp == nil then return { 0, fields } end
+        if exp <= now then return nil end
+        if tomb then return { 2 } end
+        if ARGV[2] == '' then return { 0, fields } end
+        local proposed = touch(now, exp, idle, cap, tonumber(ARGV[2]))
+        if proposed == nil then return { 0, fields } end
+        redis.call('HSET', key, '@e', fmt(proposed))
+        redis.call('PEXPIRE', key, fmt(proposed - now))
+        fields[at] = fmt(proposed)
+        return { 1, fields }
+        """;
+
+    // KEYS[1] session; ARGV[1] now; ARGV[2] threshold. Returns 1 when the expiry moved (never for a tombstone).
+    internal const string Touch = Common + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local m = redis.call('HMGET', key, '@e', '@i', '@a', '@t')
+        local exp = tonumber(m[1])
+        if exp == nil or m[4] then return 0 end
+        local proposed = touch(now, exp, tonumber(m[2]), tonumber(m[3]), tonumber(ARGV[2]))
+        if proposed == nil then return 0 end
+        redis.call('HSET', key, '@e', fmt(proposed))
+        redis.call('PEXPIRE', key, fmt(proposed - now))
+        return 1
+        """;
+
+    // KEYS[1] session; ARGV[1] now (the record's creation); ARGV[2] its expiry; ARGV[3..] field, value pairs.
+    // Returns 0 when a live session or tombstone holds the key (nothing written), else 1.
+    internal const string Create = Common + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local exp = tonumber(redis.call('HGET', key, '@e'))
+        if exp ~= nil and exp > now then return 0 end
+        redis.call('DEL', key)
+        for i = 3, #ARGV, 1000 do
+          redis.call('HSET', key, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+        end
+        local ttl = tonumber(ARGV[2]) - now
+        if ttl > 0 then redis.call('PEXPIRE', key, fmt(ttl)) else redis.call('DEL', key) end
+        return 1
+        """;
+
+    // KEYS[1] session; ARGV: the change set, data from ARGV[13]. Returns the outcome (nothing written unless 0).
+    internal const string Save = Common + ChangeSet + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local code, m = check(key, now, 13)
+        if code ~= 0 then return code end
+        apply(key, now, m, 13)
+        return 0
+        """;
+
+    // KEYS[1] the session's key now, KEYS[2] its new key, KEYS[3] the index of the user the moved session is
+    // bound to (present only when ARGV[16] is 1). ARGV: the change set, data from ARGV[18]; [13] the tombstone's end,
+    // [14] the old store key, [15] the new store key, [16] 1 when the caller names the moved session's user in [17]
+    // (0: unbound). Returns { outcome } (nothing written unless 0), or { 4 } / { 4, user } (nothing written) when the
+    // moved session would be bound to another user than the caller named: the caller retries with that user's index.
+    // The old hash, as stored now, is renamed to the new key and the change set applied to it there; the old key
+    // becomes a tombstone; in the user's index the old store key is replaced by the new one.
+    internal const string Cycle = Common + ChangeSet + Tombstone + UserIndex + """
+        local old, new = KEYS[1], KEYS[2]
+        local now = tonumber(ARGV[1])
+        local code, m = check(old, now, 18)
+        if code ~= 0 then return { code } end
+        local user = m[6]
+        if ARGV[10] == '1' then user = ARGV[11] elseif ARGV[10] == '2' then user = false end
+        local named = false
+        if ARGV[16] == '1' then named = ARGV[17] end
+        if user ~= named then
+          if user then return { 4, user } end
+          return { 4 }
+        end
+        redis.call('RENAME', old, new)
+        apply(new, now, m, 18)
+        bury(old, now, tonumber(ARGV[13]))
+        if user then
+          local cap = m[3]
+          if ARGV[5] == '1' then cap = ARGV[7] end
+          if not cap or cap == '' then cap = 'inf' end
+          redis.call('ZREM', KEYS[3], ARGV[14])
+          if redis.call('EXISTS', new) == 1 then index(KEYS[3], now, cap, ARGV[15]) end
+        end
+        return { 0 }
+        """;
+
+    // KEYS[1] session; ARGV[1] now; ARGV[2] the tombstone's end. Replaces a live session by a tombstone.
+    // Returns the outcome: 0 ended, 1 no live session, 2 a tombstone already (left as it is).
+    internal const string End = Common + Tombstone + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local m = redis.call('HMGET', key, '@e', '@t')
+        local exp = tonumber(m[1])
+        if exp == nil or exp <= now then return 1 end
+        if m[2] then return 2 end
+        bury(key, now, tonumber(ARGV[2]))
+        return 0
+        """;
+
+    // KEYS[1] session (or tombstone); ARGV[1] now. Deletes the key when its stored expiry has passed.
+    internal const string DeleteIfExpired = """
+        local exp = tonumber(redis.call('HGET', KEYS[1], '@e'))
+        if exp ~= nil and exp <= tonumber(ARGV[1]) then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    // KEYS[1] the user's index; ARGV[1] now; ARGV[2] score ('inf' or ms); ARGV[3] the session's store key.
+    internal const string Index = Common + UserIndex + """
+        return index(KEYS[1], tonumber(ARGV[1]), ARGV[2], ARGV[3])
+        """;
+
+    // KEYS[1] session; ARGV[1] user key. Deletes the session when it is bound to that user (a tombstone has no user).
+    internal const string Revoke = """
+        if redis.call('HGET', KEYS[1], '@u') == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+        return 0
+        """;
+
+    // KEYS[1] session. Returns nil when the key is gone, else { stored expiry ('' when unreadable), bytes of keys and
+    // values, 1 for a tombstone else 0 }.
+    internal const string Size = """
+        local fields = redis.call('HGETALL', KEYS[1])
+        if #fields == 0 then return nil end
+        local exp, size, tomb = '', 0, 0
+        for i = 1, #fields, 2 do
+          local f = fields[i]
+          if f == '@e' then exp = fields[i + 1]
+          elseif f == '@t' then tomb = 1
+          elseif string.sub(f, 1, 2) == 'v:' then size = size + #f - 2 + #fields[i + 1] end
+        end
+        return { exp, size, tomb }
+        """;
+}
