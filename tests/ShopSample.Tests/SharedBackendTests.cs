@@ -78,7 +78,7 @@ public sealed class SharedBackendTests
         Assert.Equal(JsonValueKind.Null, (await second.SessionAsync()).GetProperty("username").ValueKind);
     }
 
-    private static Dictionary<string, string?> Settings(string store)
+    internal static Dictionary<string, string?> Settings(string store)
     {
         var unique = "shop_" + Guid.NewGuid().ToString("N")[..12];
         return store switch

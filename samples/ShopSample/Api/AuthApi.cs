@@ -49,11 +49,11 @@ internal static class AuthApi
             return ApiJson.Error(StatusCodes.Status401Unauthorized, "Unknown username or wrong password.");
         }
 
-        // Session fixation defence: a new id on every privilege change. The data (cart, theme, counters) is kept.
-        shop.Core.CycleId();
+        // Django's login(): the same user or an anonymous visitor keeps the data (cart, theme, counters) under a new id
+        // (session fixation defence); a session bound to another user is flushed first, so nothing of theirs carries over.
+        shop.Core.SignIn(user.UserId.ToString(CultureInfo.InvariantCulture));
         shop.Username = user.Username;
         shop.UserId = user.UserId;
-        shop.Core.BindUser(user.UserId.ToString(CultureInfo.InvariantCulture));
         return Results.Ok(new LoginResult(user.Username));
     }
 }

@@ -54,6 +54,7 @@ internal static class SoakCommand
         var stable = MemorySampler.IsStable(first, last);
         var peak = sampler.Samples.Max(s => s.RssMiB);
         Console.Error.WriteLine($"[{store}] {result.Acknowledged} acknowledged increments in {result.Elapsed.TotalSeconds:F1} s, {result.RequestsPerSecond:F0} req/s, p50 {result.P50Milliseconds:F1} ms, p99 {result.P99Milliseconds:F1} ms, max {result.MaxMilliseconds:F0} ms");
+        Console.Error.WriteLine($"[{store}] same-key phase: {result.SameKeyAcknowledged} acknowledged increments of one shared counter, {result.Conflicts} 409 answers retried");
         Console.Error.WriteLine($"[{store}] RSS samples (s: MiB): {string.Join(", ", sampler.Samples.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Seconds:F0}: {s.RssMiB:F0}")))}");
         Console.Error.WriteLine($"[{store}] RSS mean first {window:F0} s: {first:F1} MiB; last {window:F0} s: {last:F1} MiB; peak {peak:F1} MiB: {(stable ? "stable" : "GROWING")}");
         foreach (var (kind, count) in result.Errors.Concat(warm?.Errors ?? new Dictionary<string, long>()))

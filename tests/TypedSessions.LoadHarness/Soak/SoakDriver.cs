@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace TypedSessions.LoadHarness.Soak;
@@ -18,6 +19,8 @@ internal sealed record SoakOptions(int Clients, TimeSpan Duration, TimeSpan Requ
 internal sealed record CounterMismatch(string Session, string Counter, long Acknowledged, long? Stored);
 
 /// <summary>The outcome of a soak run: correctness first, then throughput and latency.</summary>
+/// <param name="SameKeyAcknowledged">Acknowledged increments of the one counter every client shares (part of <paramref name="Acknowledged"/>).</param>
+/// <param name="Conflicts">409 answers that were retried (conflict detection at work; not errors).</param>
 internal sealed record SoakResult(
     long Acknowledged,
     IReadOnlyDictionary<string, long> Errors,
@@ -25,7 +28,9 @@ internal sealed record SoakResult(
     TimeSpan Elapsed,
     double P50Milliseconds,
     double P99Milliseconds,
-    double MaxMilliseconds)
+    double MaxMilliseconds,
+    long SameKeyAcknowledged = 0,
+    long Conflicts = 0)
 {
     public long ErrorCount => Errors.Values.Sum();
 
@@ -37,7 +42,9 @@ internal sealed record SoakResult(
 /// <summary>
 /// The soak driver against the ShopSample counter API. One shared session is created first; then each client
 /// <c>i</c> loops until the duration ends: it increments <c>c{i}</c> on the shared session (all clients on one
-/// session, each on its own key: the per-key merge under contention) and <c>own</c> on a session of its own.
+/// session, each on its own key: the per-key merge under contention), then <c>all</c> on the shared session (every
+/// client on the same key: read-modify-write under contention, where conflict detection answers 409 and the client
+/// retries, as the sample's pages do), and <c>own</c> on a session of its own.
 /// Every client makes at least one round. Every 2xx answer is an acknowledged increment; anything else, a timeout or an exception is an error, counted
 /// by kind. At the end every counter is read back (<c>GET /api/session</c>) and must equal its acknowledged
 /// count exactly: fewer is a lost update, more an increment the client was never told about.
@@ -47,6 +54,11 @@ internal static class SoakDriver
 {
     private const string SetupCounter = "setup";
     private const string OwnCounter = "own";
+    private const string SameKeyCounter = "all";
+    private const string ConflictError = "HTTP 409";
+
+    // A 409 (another request changed the key first) is retried this many times, with a short random backoff.
+    private const int MaxConflictRetries = 200;
 
     public static async Task<SoakResult> RunAsync(HttpClient http, SoakOptions options, CancellationToken cancellationToken = default)
     {
@@ -56,6 +68,7 @@ internal static class SoakDriver
         hard.CancelAfter(options.Duration + options.Grace);
         var errors = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var latencies = new ConcurrentBag<List<double>>();
+        var conflicts = new StrongBox<long>();
 
         // The shared session: created by one increment of "setup" (so it must read back as exactly 1).
         var setup = await SendAsync(http, options, null, SetupCounter, hard.Token);
@@ -77,14 +90,16 @@ internal static class SoakDriver
             // At least one round per client, however late its task starts.
             do
             {
-                var shared = await SendAsync(http, options, sharedCookie, client.Key, hard.Token);
+                var shared = await SendRetryingAsync(http, options, sharedCookie, client.Key, conflicts, hard.Token);
                 Record(shared, times, errors, ref client.SharedAcknowledged);
-                if (shared.NewCookie is not null && shared.NewCookie != sharedCookie)
+                var same = await SendRetryingAsync(http, options, sharedCookie, SameKeyCounter, conflicts, hard.Token);
+                Record(same, times, errors, ref client.SameKeyAcknowledged);
+                if (shared.NewCookie is { } changed && changed != sharedCookie || same.NewCookie is { } changedToo && changedToo != sharedCookie)
                 {
                     errors.AddOrUpdate("shared session: cookie changed", 1, (_, n) => n + 1);
                 }
 
-                var own = await SendAsync(http, options, client.OwnCookie, OwnCounter, hard.Token);
+                var own = await SendRetryingAsync(http, options, client.OwnCookie, OwnCounter, conflicts, hard.Token);
                 if (own.Ok && own.NewCookie is not null)
                 {
                     if (client.OwnCookie is not null && client.OwnCookie != own.NewCookie)
@@ -106,6 +121,7 @@ internal static class SoakDriver
         var mismatches = new List<CounterMismatch>();
         var expectedShared = clients.ToDictionary(c => c.Key, c => c.SharedAcknowledged, StringComparer.Ordinal);
         expectedShared[SetupCounter] = 1;
+        expectedShared[SameKeyCounter] = clients.Sum(c => c.SameKeyAcknowledged);
         await CompareAsync(http, options, "shared", sharedCookie, expectedShared, mismatches, errors, hard.Token);
         foreach (var client in clients)
         {
@@ -122,13 +138,15 @@ internal static class SoakDriver
         var all = latencies.SelectMany(l => l).ToArray();
         Array.Sort(all);
         return new SoakResult(
-            clients.Sum(c => c.SharedAcknowledged + c.OwnAcknowledged) + 1,
+            clients.Sum(c => c.SharedAcknowledged + c.SameKeyAcknowledged + c.OwnAcknowledged) + 1,
             new SortedDictionary<string, long>(errors, StringComparer.Ordinal),
             mismatches,
             elapsed,
             Percentile(all, 0.50),
             Percentile(all, 0.99),
-            all.Length == 0 ? 0 : all[^1]);
+            all.Length == 0 ? 0 : all[^1],
+            clients.Sum(c => c.SameKeyAcknowledged),
+            Interlocked.Read(ref conflicts.Value));
     }
 
     private static void Record(Outcome outcome, List<double> times, ConcurrentDictionary<string, long> errors, ref long acknowledged)
@@ -181,6 +199,34 @@ internal static class SoakDriver
         foreach (var (counter, value) in stored.Where(p => !expected.ContainsKey(p.Key)))
         {
             mismatches.Add(new CounterMismatch(session, counter, 0, value));
+        }
+    }
+
+    // Retries a 409 (the increment was not applied: another request changed the counter first) after a short random backoff.
+    private static async Task<Outcome> SendRetryingAsync(HttpClient http, SoakOptions options, string? cookie, string counter, StrongBox<long> conflicts, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var outcome = await SendAsync(http, options, cookie, counter, cancellationToken);
+            if (outcome.Error != ConflictError)
+            {
+                return outcome;
+            }
+
+            if (attempt == MaxConflictRetries)
+            {
+                return outcome with { Error = $"HTTP 409 after {MaxConflictRetries} retries" };
+            }
+
+            Interlocked.Increment(ref conflicts.Value);
+            try
+            {
+                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(20, attempt * 2)), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return outcome with { Error = "hard deadline" };
+            }
         }
     }
 
@@ -249,6 +295,8 @@ internal static class SoakDriver
         public string? OwnCookie { get; set; }
 
         public long SharedAcknowledged;
+
+        public long SameKeyAcknowledged;
 
         public long OwnAcknowledged;
     }
