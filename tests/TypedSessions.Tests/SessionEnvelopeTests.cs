@@ -9,6 +9,23 @@ public class SessionEnvelopeTests
     private static readonly DateTimeOffset Created = new(2025, 3, 4, 5, 6, 7, 891, TimeSpan.Zero);
 
     [Fact]
+    public void A_tombstone_round_trips_as_two_elements_with_its_end_and_nothing_else()
+    {
+        var end = Created.AddMinutes(1);
+        var bytes = SessionEnvelope.Serialize(SessionRecord.Tombstone(Created, end));
+
+        Assert.Equal(new byte[] { 0x92, 0x01, 0xd3 }, bytes[..3]);
+        var decoded = SessionEnvelope.Deserialize(bytes);
+        Assert.True(decoded.IsTombstone);
+        Assert.Equal(end, decoded.Lifetime.ExpiresAt);
+        Assert.Empty(decoded.Values);
+        Assert.Null(decoded.UserKey);
+        Assert.Null(decoded.Lifetime.Touch(Created.AddSeconds(1), 0));
+        Assert.Throws<SessionDataException>(() => SessionEnvelope.Deserialize(bytes.Append((byte)0xc0).ToArray()));
+        Assert.Throws<InvalidOperationException>(() => decoded.Apply(new SessionChangeSet { Now = Created }));
+    }
+
+    [Fact]
     public void Round_trips_values_times_version_and_user_key()
     {
         var values = new Dictionary<string, byte[]>(StringComparer.Ordinal)
