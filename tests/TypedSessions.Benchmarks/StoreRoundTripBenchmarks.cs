@@ -80,6 +80,22 @@ public class StoreRoundTripBenchmarks
         });
     }
 
+    /// <summary>The same read-modify-write with conflict detection (the default): the save carries the value it read and the store compares it.</summary>
+    [Benchmark(Description = "TypedSessions load + save one key, conflict-checked")]
+    public async Task<SessionWriteOutcome> LoadAndCheckedSave()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var loaded = await _store.LoadAsync(_key, new SessionLoadRequest(now, 0.25));
+        var read = loaded.Record!.Values["uid"];
+        var next = MessagePackSerializer.Deserialize<int>(read, _options) + 1;
+        return await _store.SaveAsync(_key, new SessionChangeSet
+        {
+            Now = now,
+            SetValues = new Dictionary<string, byte[]> { ["uid"] = MessagePackSerializer.Serialize(next, _options) },
+            ExpectedValues = new Dictionary<string, byte[]?> { ["uid"] = read },
+        });
+    }
+
     [Benchmark(Description = "built-in (RedisCache) load + save one key")]
     public async Task<int> BuiltInLoadAndSave()
     {
