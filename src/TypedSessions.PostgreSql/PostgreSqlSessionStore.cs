@@ -13,12 +13,19 @@ namespace TypedSessions.PostgreSql;
 /// indexed columns.
 /// </summary>
 /// <remarks>
-/// <para>Every operation is one statement, so one round trip: a save is a single <c>UPDATE</c> whose
-/// new value arrays are computed from the row's current arrays inside the statement, under the row
-/// lock the <c>UPDATE</c> takes. Concurrent saves to one session queue on that lock and each merges
-/// into what the previous one wrote (READ COMMITTED re-evaluates the row), so writers of different
-/// keys never lose each other's changes. A load that is due a touch is a data-modifying CTE that
-/// slides the expiry and returns the row in the same statement.</para>
+/// <para>Every operation is one statement, so one round trip. A save, a cycle and an end first lock the row
+/// (<c>SELECT ... FOR UPDATE</c> in a CTE: under READ COMMITTED it waits for a concurrent writer and returns the row
+/// as that writer left it) and judge it there: gone or expired, a tombstone, or an expected value that differs
+/// (the conflict check compares the stored <c>bytea</c>, or its absence, with each expected value). Only then do
+/// the data-modifying CTEs of the same statement write: a save's <c>UPDATE</c> computes the new value arrays from
+/// the row's current arrays, a cycle's <c>INSERT</c> writes the merged row under the new key and its <c>UPDATE</c>
+/// turns the old row into a tombstone, an end's <c>UPDATE</c> does the latter alone. The statement returns which
+/// <see cref="SessionWriteOutcome"/> it was. Concurrent saves to one session queue on the row lock and each merges
+/// into what the previous one wrote, so writers of different keys never lose each other's changes. A load that is
+/// due a touch is a data-modifying CTE that slides the expiry and returns the row in the same statement.</para>
+/// <para>A tombstone is a row with <c>tombstone = true</c>, empty arrays, no user and no idle window, whose
+/// <c>expires_at</c> is its end. Tables created before tombstones existed get the column from
+/// <see cref="EnsureSchemaAsync"/> (or <see cref="GetSchemaScript"/>).</para>
 /// <para>The schema is created on first use (guarded by an advisory lock so that several app
 /// instances can start at once), or explicitly with <see cref="EnsureSchemaAsync"/>.</para>
 /// </remarks>
@@ -30,6 +37,10 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     private const string EmptyArray = "'{}'::bytea[]";
 
     private const string Columns = "created_at, expires_at, absolute_expires_at, idle_timeout_ms, expiry_mode, version, user_key, value_keys, value_data";
+
+    // What the save, cycle and end statements return besides a SessionWriteOutcome.
+    private const int NewKeyTaken = 10;
+    private const int Unexplained = 11;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
@@ -45,6 +56,8 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     private readonly string _loadSql;
     private readonly string _createSql;
     private readonly string _saveSql;
+    private readonly string _cycleSql;
+    private readonly string _endSql;
     private readonly string _touchSql;
 
     /// <summary>Creates the store.</summary>
@@ -77,57 +90,96 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         _createSchema = value.CreateSchemaOnFirstUse;
         _limits = value.Limits;
 
-        // A touch is due when it moves the expiry forward by at least threshold x idle window
-        // (SessionLifetime.Touch); the cap is the absolute expiry.
-        const string Proposed = "LEAST(@now + s.idle_timeout_ms * interval '1 millisecond', COALESCE(s.absolute_expires_at, 'infinity'::timestamptz))";
         _loadSql = $"""
             WITH touched AS (
-                UPDATE {_table} AS s SET expires_at = {Proposed}
-                WHERE s.key = @key AND s.expires_at > @now AND @threshold IS NOT NULL AND s.idle_timeout_ms IS NOT NULL
-                  AND {Proposed} > s.expires_at
-                  AND {Proposed} - s.expires_at >= (s.idle_timeout_ms * @threshold) * interval '1 millisecond'
-                RETURNING {Prefixed("s")}, true AS touched)
+                UPDATE {_table} AS s SET expires_at = {Proposed("s")}
+                WHERE s.key = @key AND s.expires_at > @now AND NOT s.tombstone AND @threshold IS NOT NULL AND s.idle_timeout_ms IS NOT NULL
+                  AND {TouchDue("s")}
+                RETURNING {Prefixed("s")}, true AS touched, false AS tombstone)
             SELECT * FROM touched
             UNION ALL
-            SELECT {Columns}, false FROM {_table} WHERE key = @key AND expires_at > @now AND NOT EXISTS (SELECT 1 FROM touched);
+            SELECT {Columns}, false, tombstone FROM {_table} WHERE key = @key AND expires_at > @now AND NOT EXISTS (SELECT 1 FROM touched);
             """;
         _touchSql = $"""
-            UPDATE {_table} AS s SET expires_at = {Proposed}
-            WHERE s.key = @key AND s.expires_at > @now AND s.idle_timeout_ms IS NOT NULL
-              AND {Proposed} > s.expires_at
-              AND {Proposed} - s.expires_at >= (s.idle_timeout_ms * @threshold) * interval '1 millisecond';
+            UPDATE {_table} AS s SET expires_at = {Proposed("s")}
+            WHERE s.key = @key AND s.expires_at > @now AND NOT s.tombstone AND s.idle_timeout_ms IS NOT NULL
+              AND {TouchDue("s")};
             """;
+
+        // An expired row (an expired tombstone too) may be replaced; a live one (a live tombstone too) never.
         _createSql = $"""
-            INSERT INTO {_table} AS s (key, {Columns})
-            VALUES (@key, @created_at, @expires_at, @absolute_expires_at, @idle_timeout_ms, @expiry_mode, @version, @user_key, @value_keys, @value_data)
-            ON CONFLICT (key) DO UPDATE SET created_at = excluded.created_at, expires_at = excluded.expires_at,
-                absolute_expires_at = excluded.absolute_expires_at, idle_timeout_ms = excluded.idle_timeout_ms,
-                expiry_mode = excluded.expiry_mode, version = excluded.version, user_key = excluded.user_key,
-                value_keys = excluded.value_keys, value_data = excluded.value_data
+            INSERT INTO {_table} AS s (key, {Columns}, tombstone)
+            VALUES (@key, @created_at, @expires_at, @absolute_expires_at, @idle_timeout_ms, @expiry_mode, @version, @user_key, @value_keys, @value_data, false)
+            ON CONFLICT (key) DO UPDATE SET {ReplaceWithExcluded}
             WHERE s.expires_at <= @now;
             """;
 
-        // The merge (SessionRecord.Apply): stored entries survive unless cleared, removed or overwritten,
-        // then the new entries follow. Computed from s.* under the UPDATE's row lock.
+        // The row locked, as the last committed writer left it (FOR UPDATE re-reads it, or drops it when that writer
+        // deleted it or it is expired now), with the conflict check computed from it. The CTEs after it write only
+        // when it allows; the final SELECT says what happened. A save reads the row's columns in its UPDATE; a cycle
+        // takes them from here.
+        string Locked(string columns) => $"""
+            WITH cur AS MATERIALIZED (
+                SELECT s.key, {columns}s.tombstone, {Conflict("s")} AS conflict
+                FROM {_table} AS s WHERE s.key = @key AND s.expires_at > @now
+                FOR UPDATE)
+            """;
+
+        // The merge (SessionRecord.Apply), computed from s.* under the row lock.
         _saveSql = $"""
-            UPDATE {_table} AS s SET
-                (value_keys, value_data) = (
-                    SELECT COALESCE(array_agg(m.k ORDER BY m.o), {EmptyArray}), COALESCE(array_agg(m.v ORDER BY m.o), {EmptyArray})
-                    FROM (
-                        SELECT old.k, old.v, old.o FROM unnest(s.value_keys, s.value_data) WITH ORDINALITY AS old(k, v, o)
-                        WHERE NOT @clear AND old.k <> ALL(@removed) AND old.k <> ALL(@set_keys)
-                        UNION ALL
-                        SELECT new.k, new.v, 4294967296 + new.o FROM unnest(@set_keys, @set_data) WITH ORDINALITY AS new(k, v, o)
-                    ) AS m),
-                version = s.version + 1,
-                expires_at = CASE WHEN @has_lifetime THEN @expires_at
-                                  WHEN s.idle_timeout_ms IS NULL THEN s.expires_at
-                                  ELSE GREATEST(s.expires_at, {Proposed}) END,
-                absolute_expires_at = CASE WHEN @has_lifetime THEN @absolute_expires_at ELSE s.absolute_expires_at END,
-                idle_timeout_ms = CASE WHEN @has_lifetime THEN @idle_timeout_ms ELSE s.idle_timeout_ms END,
-                expiry_mode = CASE WHEN @has_lifetime THEN @expiry_mode ELSE s.expiry_mode END,
-                user_key = CASE WHEN @user_key_changed THEN @user_key ELSE s.user_key END
-            WHERE s.key = @key AND s.expires_at > @now;
+            {Locked(string.Empty)},
+            saved AS (
+                UPDATE {_table} AS s SET
+                    (value_keys, value_data) = ({MergedArrays("s")}),
+                    version = s.version + 1,
+                    expires_at = {ExpiresAfterWrite("s")},
+                    absolute_expires_at = CASE WHEN @has_lifetime THEN @absolute_expires_at ELSE s.absolute_expires_at END,
+                    idle_timeout_ms = CASE WHEN @has_lifetime THEN @idle_timeout_ms ELSE s.idle_timeout_ms END,
+                    expiry_mode = CASE WHEN @has_lifetime THEN @expiry_mode ELSE s.expiry_mode END,
+                    user_key = CASE WHEN @user_key_changed THEN @user_key ELSE s.user_key END
+                FROM cur
+                WHERE s.key = cur.key AND NOT cur.tombstone AND NOT cur.conflict
+                RETURNING s.key)
+            {Outcome("saved", null)}
+            """;
+
+        // The same merge from the locked row, inserted under the new key; the old row becomes the tombstone only when
+        // the insert happened (a live row under the new key refuses both, and the statement reports it).
+        _cycleSql = $"""
+            {Locked(Prefixed("s") + ", ")},
+            moved AS (
+                INSERT INTO {_table} AS s (key, {Columns}, tombstone)
+                SELECT @new_key, c.created_at, {ExpiresAfterWrite("c")},
+                       CASE WHEN @has_lifetime THEN @absolute_expires_at ELSE c.absolute_expires_at END,
+                       CASE WHEN @has_lifetime THEN @idle_timeout_ms ELSE c.idle_timeout_ms END,
+                       CASE WHEN @has_lifetime THEN @expiry_mode ELSE c.expiry_mode END,
+                       c.version + 1,
+                       CASE WHEN @user_key_changed THEN @user_key ELSE c.user_key END,
+                       m.value_keys, m.value_data, false
+                FROM cur AS c CROSS JOIN LATERAL ({MergedArrays("c")}) AS m(value_keys, value_data)
+                WHERE NOT c.tombstone AND NOT c.conflict
+                ON CONFLICT (key) DO UPDATE SET {ReplaceWithExcluded}
+                WHERE s.expires_at <= @now
+                RETURNING s.key),
+            ended AS (
+                UPDATE {_table} AS s SET {TombstoneSet}
+                FROM cur
+                WHERE s.key = cur.key AND EXISTS (SELECT 1 FROM moved)
+                RETURNING s.key)
+            {Outcome("ended", "moved")}
+            """;
+
+        _endSql = $"""
+            WITH cur AS MATERIALIZED (
+                SELECT s.key, s.tombstone, false AS conflict
+                FROM {_table} AS s WHERE s.key = @key AND s.expires_at > @now
+                FOR UPDATE),
+            ended AS (
+                UPDATE {_table} AS s SET {TombstoneSet}
+                FROM cur
+                WHERE s.key = cur.key AND NOT cur.tombstone
+                RETURNING s.key)
+            {Outcome("ended", null)}
             """;
     }
 
@@ -137,7 +189,23 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     /// <summary>The schema-qualified, quoted table name.</summary>
     public string TableName => _table;
 
-    /// <summary>The SQL that creates the table and its indexes (idempotent), for migration tools and DBAs.</summary>
+    // SessionRecord.Tombstone: no values, no user, no idle window (so that nothing slides it); it ends at @tombstone_expires_at.
+    private static string TombstoneSet => $"""
+        created_at = @now, expires_at = @tombstone_expires_at, absolute_expires_at = @tombstone_expires_at, idle_timeout_ms = NULL,
+        expiry_mode = {(short)SessionExpiryMode.Absolute}, version = 0, user_key = NULL, value_keys = {EmptyArray}, value_data = {EmptyArray}, tombstone = true
+        """;
+
+    private static string ReplaceWithExcluded => """
+        created_at = excluded.created_at, expires_at = excluded.expires_at,
+        absolute_expires_at = excluded.absolute_expires_at, idle_timeout_ms = excluded.idle_timeout_ms,
+        expiry_mode = excluded.expiry_mode, version = excluded.version, user_key = excluded.user_key,
+        value_keys = excluded.value_keys, value_data = excluded.value_data, tombstone = excluded.tombstone
+        """;
+
+    /// <summary>
+    /// The SQL that creates the table and its indexes, and adds the <c>tombstone</c> column to a table created by an
+    /// earlier version (idempotent), for migration tools and DBAs.
+    /// </summary>
     /// <returns>The script.</returns>
     public string GetSchemaScript()
     {
@@ -152,17 +220,28 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
                 version bigint NOT NULL,
                 user_key text NULL,
                 value_keys bytea[] NOT NULL,
-                value_data bytea[] NOT NULL
+                value_data bytea[] NOT NULL,
+                tombstone boolean NOT NULL DEFAULT false
             );
             CREATE INDEX IF NOT EXISTS {Quote("ix_" + _tableName + "_expires_at")} ON {_table} (expires_at);
             CREATE INDEX IF NOT EXISTS {Quote("ix_" + _tableName + "_user_key")} ON {_table} (user_key) WHERE user_key IS NOT NULL;
+            DO $typedsessions$
+            BEGIN
+                -- A table created before tombstones existed. Checked first because ALTER TABLE locks the table
+                -- exclusively even when the column exists, queueing every session query behind any long one.
+                IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '{_table}'::regclass AND attname = 'tombstone' AND NOT attisdropped) THEN
+                    ALTER TABLE {_table} ADD COLUMN IF NOT EXISTS tombstone boolean NOT NULL DEFAULT false;
+                END IF;
+            END
+            $typedsessions$;
             """;
     }
 
     /// <summary>
-    /// Creates the table and indexes if missing (idempotent; safe to run from several instances at once).
-    /// Runs by itself on first use unless <see cref="PostgreSqlSessionStoreOptions.CreateSchemaOnFirstUse"/>
-    /// is off; call it from a migration step or at startup to do it explicitly.
+    /// Creates the table and indexes if missing, and upgrades a table created by an earlier version of this store
+    /// (idempotent; safe to run from several instances at once). Runs by itself on first use unless
+    /// <see cref="PostgreSqlSessionStoreOptions.CreateSchemaOnFirstUse"/> is off; call it from a migration step or at
+    /// startup to do it explicitly.
     /// </summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
@@ -216,6 +295,11 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
             return SessionLoadResult.NotFound;
         }
 
+        if (reader.GetBoolean(10))
+        {
+            return SessionLoadResult.Superseded;
+        }
+
         var record = ReadRecord(reader);
         return new SessionLoadResult(record, reader.GetBoolean(9));
     }
@@ -247,31 +331,47 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    /// <remarks>One statement: the locked read of the row, the conflict check, and the merging <c>UPDATE</c> when they allow it.</remarks>
+    public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         await using var command = await CommandAsync(_saveSql, cancellationToken).ConfigureAwait(false);
         command.Parameters.Add(KeyParameter(key));
-        command.Parameters.Add(Timestamp("now", changes.Now));
-        command.Parameters.Add(new NpgsqlParameter<bool>("clear", changes.ClearAll));
-        command.Parameters.Add(ByteaArray("removed", changes.RemovedKeys.Select(Encoding.UTF8.GetBytes).ToArray()));
-        var keys = new byte[changes.SetValues.Count][];
-        var data = new byte[changes.SetValues.Count][];
-        var i = 0;
-        foreach (var (name, value) in changes.SetValues)
+        AddChanges(command, changes);
+        return await ExecuteOutcomeAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One statement: the locked read of the old row and the conflict check, then an <c>INSERT</c> of the merged row
+    /// under <paramref name="newKey"/> and an <c>UPDATE</c> of the old row to a tombstone. All of it commits, or nothing.
+    /// </remarks>
+    /// <exception cref="SessionStoreException">A live session is stored under <paramref name="newKey"/> (nothing written).</exception>
+    public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (string.Equals(key, newKey, StringComparison.Ordinal))
         {
-            keys[i] = Encoding.UTF8.GetBytes(name);
-            data[i] = value;
-            i++;
+            throw new ArgumentException("A cycle needs a new key.", nameof(newKey));
         }
 
-        command.Parameters.Add(ByteaArray("set_keys", keys));
-        command.Parameters.Add(ByteaArray("set_data", data));
-        command.Parameters.Add(new NpgsqlParameter<bool>("has_lifetime", changes.Lifetime.HasValue));
-        AddLifetime(command, changes.Lifetime ?? default);
-        command.Parameters.Add(new NpgsqlParameter<bool>("user_key_changed", changes.UserKeyChanged));
-        command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = (object?)changes.UserKey ?? DBNull.Value });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        await using var command = await CommandAsync(_cycleSql, cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(KeyParameter(key));
+        command.Parameters.Add(KeyParameter(newKey, "new_key"));
+        AddChanges(command, changes);
+        command.Parameters.Add(Timestamp("tombstone_expires_at", tombstoneExpiresAt));
+        return await ExecuteOutcomeAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement: the locked read of the row and, when it is a live session, the <c>UPDATE</c> to a tombstone.</remarks>
+    public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        await using var command = await CommandAsync(_endSql, cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(KeyParameter(key));
+        command.Parameters.Add(Timestamp("now", now));
+        command.Parameters.Add(Timestamp("tombstone_expires_at", tombstoneExpiresAt));
+        return await ExecuteOutcomeAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -348,18 +448,18 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     /// <remarks>
     /// One aggregate query: counts with <c>FILTER</c>, percentiles with <c>percentile_cont</c>. A session's
     /// size is its keys and values (<c>octet_length</c> of the <c>value_keys</c> and <c>value_data</c>
-    /// elements), without the metadata columns.
+    /// elements), without the metadata columns. A live tombstone is neither a live nor an expired session.
     /// </remarks>
     public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         await using var command = await CommandAsync(
             $"""
-            SELECT count(*) FILTER (WHERE live), count(*) FILTER (WHERE NOT live),
+            SELECT count(*) FILTER (WHERE live), count(*) FILTER (WHERE expired),
                    COALESCE(sum(size) FILTER (WHERE live), 0)::bigint, COALESCE(min(size) FILTER (WHERE live), 0)::bigint,
                    COALESCE(percentile_cont(ARRAY[0.5, 0.9, 0.99]) WITHIN GROUP (ORDER BY size) FILTER (WHERE live), ARRAY[0, 0, 0]::float8[]),
                    COALESCE(max(size) FILTER (WHERE live), 0)::bigint
             FROM (
-                SELECT expires_at > @now AS live,
+                SELECT expires_at > @now AND NOT tombstone AS live, expires_at <= @now AS expired,
                        (SELECT COALESCE(sum(octet_length(k)), 0) FROM unnest(value_keys) AS k)
                        + (SELECT COALESCE(sum(octet_length(v)), 0) FROM unnest(value_data) AS v) AS size
                 FROM {_table}) AS s;
@@ -473,6 +573,101 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         return new SessionRecord(values, createdAt, new SessionLifetime((SessionExpiryMode)mode, expiresAt, absolute, idle), version, userKey);
     }
 
+    private static void AddChanges(NpgsqlCommand command, SessionChangeSet changes)
+    {
+        command.Parameters.Add(Timestamp("now", changes.Now));
+        command.Parameters.Add(new NpgsqlParameter<bool>("clear", changes.ClearAll));
+        command.Parameters.Add(ByteaArray("removed", changes.RemovedKeys.Select(Encoding.UTF8.GetBytes).ToArray()));
+        var keys = new byte[changes.SetValues.Count][];
+        var data = new byte[changes.SetValues.Count][];
+        var i = 0;
+        foreach (var (name, value) in changes.SetValues)
+        {
+            keys[i] = Encoding.UTF8.GetBytes(name);
+            data[i] = value;
+            i++;
+        }
+
+        command.Parameters.Add(ByteaArray("set_keys", keys));
+        command.Parameters.Add(ByteaArray("set_data", data));
+        command.Parameters.Add(new NpgsqlParameter<bool>("has_lifetime", changes.Lifetime.HasValue));
+        AddLifetime(command, changes.Lifetime ?? default);
+        command.Parameters.Add(new NpgsqlParameter<bool>("user_key_changed", changes.UserKeyChanged));
+        command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = (object?)changes.UserKey ?? DBNull.Value });
+
+        // An expected absence is a null element; the check compares with IS DISTINCT FROM.
+        var expectedKeys = new byte[changes.ExpectedValues.Count][];
+        var expectedData = new byte[]?[changes.ExpectedValues.Count];
+        i = 0;
+        foreach (var (name, value) in changes.ExpectedValues)
+        {
+            expectedKeys[i] = Encoding.UTF8.GetBytes(name);
+            expectedData[i] = value;
+            i++;
+        }
+
+        command.Parameters.Add(ByteaArray("expected_keys", expectedKeys));
+        command.Parameters.Add(new NpgsqlParameter("expected_data", NpgsqlDbType.Array | NpgsqlDbType.Bytea) { Value = expectedData });
+    }
+
+    private static async Task<SessionWriteOutcome> ExecuteOutcomeAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var code = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        return code switch
+        {
+            (int)SessionWriteOutcome.Applied or (int)SessionWriteOutcome.NotFound or (int)SessionWriteOutcome.Superseded or (int)SessionWriteOutcome.Conflict
+                => (SessionWriteOutcome)code,
+            NewKeyTaken => throw new SessionStoreException("A live session already exists under the new key of a cycle; nothing was written."),
+            _ => throw new SessionStoreException($"The session write returned an unexpected result ({code}); nothing was written."),
+        };
+    }
+
+    // A touch is due when it moves the expiry forward by at least threshold x idle window
+    // (SessionLifetime.Touch); the cap is the absolute expiry.
+    private static string Proposed(string alias)
+        => $"LEAST(@now + {alias}.idle_timeout_ms * interval '1 millisecond', COALESCE({alias}.absolute_expires_at, 'infinity'::timestamptz))";
+
+    private static string TouchDue(string alias)
+        => $"{Proposed(alias)} > {alias}.expires_at AND {Proposed(alias)} - {alias}.expires_at >= ({alias}.idle_timeout_ms * @threshold) * interval '1 millisecond'";
+
+    // A write replaces the lifetime when the change set carries one, else slides the idle window as a touch would.
+    private static string ExpiresAfterWrite(string alias)
+        => $"CASE WHEN @has_lifetime THEN @expires_at WHEN {alias}.idle_timeout_ms IS NULL THEN {alias}.expires_at ELSE GREATEST({alias}.expires_at, {Proposed(alias)}) END";
+
+    // The merged arrays (SessionRecord.Apply): stored entries survive unless cleared, removed or overwritten, then the
+    // new entries follow.
+    private static string MergedArrays(string alias) => $"""
+        SELECT COALESCE(array_agg(m.k ORDER BY m.o), {EmptyArray}), COALESCE(array_agg(m.v ORDER BY m.o), {EmptyArray})
+        FROM (
+            SELECT old.k, old.v, old.o FROM unnest({alias}.value_keys, {alias}.value_data) WITH ORDINALITY AS old(k, v, o)
+            WHERE NOT @clear AND old.k <> ALL(@removed) AND old.k <> ALL(@set_keys)
+            UNION ALL
+            SELECT new.k, new.v, 4294967296 + new.o FROM unnest(@set_keys, @set_data) WITH ORDINALITY AS new(k, v, o)
+        ) AS m
+        """;
+
+    // SessionChangeSet.FindConflict: an expected key whose stored value (null when absent) is another one.
+    private static string Conflict(string alias) => $"""
+        EXISTS (
+            SELECT 1 FROM unnest(@expected_keys, @expected_data) AS e(k, v)
+            WHERE (SELECT o.v FROM unnest({alias}.value_keys, {alias}.value_data) AS o(k, v) WHERE o.k = e.k LIMIT 1) IS DISTINCT FROM e.v)
+        """;
+
+    // The outcome of a statement over the locked row "cur": the writing CTE returned a row (Applied), or why it did not.
+    private static string Outcome(string written, string? needed)
+    {
+        var refused = needed is null ? string.Empty : $"WHEN NOT EXISTS (SELECT 1 FROM {needed}) THEN {NewKeyTaken}";
+        return $"""
+            SELECT CASE WHEN EXISTS (SELECT 1 FROM {written}) THEN {(int)SessionWriteOutcome.Applied}
+                        WHEN c.key IS NULL THEN {(int)SessionWriteOutcome.NotFound}
+                        WHEN c.tombstone THEN {(int)SessionWriteOutcome.Superseded}
+                        WHEN c.conflict THEN {(int)SessionWriteOutcome.Conflict}
+                        {refused}
+                        ELSE {Unexplained} END
+            FROM (VALUES (1)) AS one(x) LEFT JOIN cur AS c ON true;
+            """;
+    }
+
     private static void AddLifetime(NpgsqlCommand command, SessionLifetime lifetime)
     {
         command.Parameters.Add(Timestamp("expires_at", lifetime.ExpiresAt));
@@ -487,14 +682,14 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         command.Parameters.Add(new NpgsqlParameter<short>("expiry_mode", (short)lifetime.Mode));
     }
 
-    private static NpgsqlParameter<byte[]> KeyParameter(string key)
+    private static NpgsqlParameter<byte[]> KeyParameter(string key, string name = "key")
     {
         if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
         {
             throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
         }
 
-        return new NpgsqlParameter<byte[]>("key", Convert.FromHexString(key));
+        return new NpgsqlParameter<byte[]>(name, Convert.FromHexString(key));
     }
 
     private static NpgsqlParameter<DateTimeOffset> Timestamp(string name, DateTimeOffset value) => new(name, value.ToUniversalTime());

@@ -8,13 +8,19 @@ namespace TypedSessions.Sqlite;
 /// <summary>
 /// Sessions in a SQLite database (the embedded default): one row per session keyed by the hashed id,
 /// the record as a MessagePack envelope, and the expiry in an indexed column. The schema is created on
-/// first use, in WAL mode. A save is one <c>BEGIN IMMEDIATE</c> transaction (read, merge per key, write),
-/// so concurrent writers to different keys never lose each other's changes.
+/// first use, in WAL mode. A save is one <c>BEGIN IMMEDIATE</c> transaction (read, check expected values, merge
+/// per key, write), so concurrent writers to different keys never lose each other's changes; a cycle and an end
+/// are one such transaction too. A tombstone is a row whose <c>data</c> is the tombstone envelope
+/// (<see cref="SessionEnvelope"/>), with <c>user_key</c> null and <c>expires_at</c> at the tombstone's end.
 /// </summary>
 public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Sqlite";
+
+    // The tombstone envelope is [1, expiresAtMs]: fixarray(2) = 0x92, then at most 1 + 9 bytes. Every other envelope
+    // starts with fixarray(9) = 0x99, so the first byte of a short blob tells a tombstone without decoding.
+    private const int MaxTombstoneEnvelopeBytes = 11;
 
     private readonly string _connectionString;
     private readonly string _table;
@@ -132,40 +138,88 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-
-        // An expired row under the same key may be replaced; a live one never.
-        command.CommandText = $"""
-            INSERT INTO {_table} (key, expires_at, version, user_key, data) VALUES ($key, $expires, $version, $user, $data)
-            ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, version = excluded.version, user_key = excluded.user_key, data = excluded.data
-            WHERE {_table}.expires_at <= $now;
-            """;
-        AddRecordParameters(command, key, record);
-        command.Parameters.AddWithValue("$now", record.CreatedAt.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return await InsertAsync(connection, key, record, record.CreatedAt, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async ValueTask<bool> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+    public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-
-        // The provider waits for another process's lock synchronously and without looking at the token: a
-        // save whose caller already gave up (and answered 503) must not apply once the lock is released.
-        cancellationToken.ThrowIfCancellationRequested();
-        var existing = await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false);
-        if (existing is null)
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var outcome = SessionRecord.TryApply(await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false), changes, out var updated);
+        if (outcome != SessionWriteOutcome.Applied)
         {
-            return false;
+            return outcome;
         }
 
-        await WriteAsync(connection, key, existing.Apply(changes), cancellationToken).ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return true;
+        await WriteAsync(connection, key, updated!, cancellationToken).ConfigureAwait(false);
+        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return SessionWriteOutcome.Applied;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One <c>BEGIN IMMEDIATE</c> transaction: reads the record stored now, applies the change set
+    /// (<see cref="SessionRecord.TryApply"/>), inserts it under <paramref name="newKey"/> and replaces the old row by the
+    /// tombstone. Nothing is committed unless all of it is, nor when the caller gave up while the transaction waited for
+    /// another process's lock.
+    /// </remarks>
+    /// <exception cref="SessionStoreException">A live session is stored under <paramref name="newKey"/> (nothing written).</exception>
+    public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (string.Equals(key, newKey, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A cycle needs a new key.", nameof(newKey));
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var outcome = SessionRecord.TryApply(await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false), changes, out var moved);
+        if (outcome != SessionWriteOutcome.Applied)
+        {
+            return outcome;
+        }
+
+        if (!await InsertAsync(connection, newKey, moved!, changes.Now, cancellationToken).ConfigureAwait(false))
+        {
+            throw new SessionStoreException("A live session already exists under the new key of a cycle; nothing was written.");
+        }
+
+        await WriteAsync(connection, key, SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return SessionWriteOutcome.Applied;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One <c>BEGIN IMMEDIATE</c> transaction. A row that cannot be decoded is not a live session: nothing is written.</remarks>
+    public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        SessionRecord? stored;
+        try
+        {
+            stored = await ReadAsync(connection, key, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SessionDataException)
+        {
+            stored = null;
+        }
+
+        var outcome = SessionRecord.EndOutcome(stored, now);
+        if (outcome != SessionWriteOutcome.Applied)
+        {
+            return outcome;
+        }
+
+        await WriteAsync(connection, key, SessionRecord.Tombstone(now, tombstoneExpiresAt), cancellationToken).ConfigureAwait(false);
+        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        return SessionWriteOutcome.Applied;
     }
 
     /// <inheritdoc/>
@@ -175,7 +229,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         var existing = await ReadAsync(connection, key, now, cancellationToken).ConfigureAwait(false);
-        if (existing?.Lifetime.Touch(now, threshold) is not { } touched)
+        if (existing is null || existing.IsTombstone || existing.Lifetime.Touch(now, threshold) is not { } touched)
         {
             return false;
         }
@@ -253,7 +307,9 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
     /// <remarks>
     /// One aggregate for the counts (the expiry index answers the expired count), then the lengths of the
     /// live rows' <c>data</c> (the encoded record; SQLite reads a blob's length from the row header) for
-    /// the percentiles, summarized in memory (8 bytes a session).
+    /// the percentiles, summarized in memory (8 bytes a session). A live tombstone is neither live nor
+    /// expired: its <c>data</c> is at most 11 bytes and starts with <c>0x92</c>, which only such short blobs are
+    /// checked for.
     /// </remarks>
     public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -274,7 +330,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         var sizes = new List<long>((int)Math.Min(int.MaxValue, Math.Max(0, total - expired)));
         await using (var lengths = connection.CreateCommand())
         {
-            lengths.CommandText = $"SELECT length(data) FROM {_table} WHERE expires_at > $now;";
+            lengths.CommandText = $"SELECT length(data) FROM {_table} WHERE expires_at > $now AND NOT {IsTombstoneSql};";
             lengths.Parameters.AddWithValue("$now", nowMs);
             await using var reader = await lengths.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -333,6 +389,45 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
         var data = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return data is byte[] bytes ? SessionEnvelope.Deserialize(bytes, _limits) : null;
+    }
+
+    private static string IsTombstoneSql => $"(length(data) <= {MaxTombstoneEnvelopeBytes} AND substr(data, 1, 1) = x'92')";
+
+    // BEGIN IMMEDIATE. The provider waits for another process's lock synchronously and without looking at the token:
+    // a write whose caller already gave up (and answered 503) must not apply once the lock is released.
+    private static async Task<SqliteTransaction> BeginWriteAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return transaction;
+        }
+        catch
+        {
+            await transaction.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task CommitAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // An expired row under the same key may be replaced; a live one (a tombstone included) never.
+    private async Task<bool> InsertAsync(SqliteConnection connection, string key, SessionRecord record, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            INSERT INTO {_table} (key, expires_at, version, user_key, data) VALUES ($key, $expires, $version, $user, $data)
+            ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, version = excluded.version, user_key = excluded.user_key, data = excluded.data
+            WHERE {_table}.expires_at <= $now;
+            """;
+        AddRecordParameters(command, key, record);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
     private async Task WriteAsync(SqliteConnection connection, string key, SessionRecord record, CancellationToken cancellationToken)

@@ -96,6 +96,13 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
         Assert.Equal(1, commands.Take());
         Assert.True(await store.TouchAsync(key, _t0 + TimeSpan.FromMinutes(20), 0.25));
         Assert.Equal(1, commands.Take());
+        Assert.Equal(SessionWriteOutcome.Conflict, await store.SaveAsync(key, Expecting(_t0, ("b", [9]), ("b", [3]))));
+        Assert.Equal(1, commands.Take());
+        var newKey = Key();
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(key, newKey, Expecting(_t0, ("b", [2]), ("b", [3])), _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, commands.Take());
+        Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(newKey, _t0, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, commands.Take());
         Assert.True(await store.DeleteAsync(key));
         Assert.Equal(1, commands.Take());
     }
@@ -158,6 +165,206 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
         Assert.True(first is null or NpgsqlException, $"unexpected {first}");
 
         Assert.NotNull((await store.LoadAsync(key, new(_t0, null))).Record);
+    }
+
+    [Fact]
+    public async Task A_table_created_by_the_previous_schema_is_upgraded_in_place_and_its_sessions_still_load()
+    {
+        // The schema of the store before tombstones, and a session it wrote.
+        await ExecuteAsync($"""
+            CREATE TABLE "{_table}" (
+                key bytea NOT NULL PRIMARY KEY, created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,
+                absolute_expires_at timestamptz NULL, idle_timeout_ms bigint NULL, expiry_mode smallint NOT NULL,
+                version bigint NOT NULL, user_key text NULL, value_keys bytea[] NOT NULL, value_data bytea[] NOT NULL);
+            CREATE INDEX "ix_{_table}_expires_at" ON "{_table}" (expires_at);
+            CREATE INDEX "ix_{_table}_user_key" ON "{_table}" (user_key) WHERE user_key IS NOT NULL;
+            """);
+        var key = Key();
+        await ExecuteAsync(
+            $"""
+            INSERT INTO "{_table}" VALUES (decode(@k, 'hex'), @t, @t + interval '20 minutes', @t + interval '8 hours', 1200000, 0, 3, 'alice',
+                ARRAY[convert_to('cart', 'UTF8')], ARRAY['\x0102'::bytea]);
+            """,
+            ("k", key), ("t", _t0));
+
+        await using var store = TestPostgres.CreateStore(_table);
+        var loaded = (await store.LoadAsync(key, new(_t0, null))).Record!;
+
+        Assert.Equal(Record(("cart", [1, 2])).Lifetime, loaded.Lifetime);
+        Assert.Equal([1, 2], loaded.Values["cart"]);
+        Assert.Equal(3, loaded.Version);
+        Assert.Equal("alice", loaded.UserKey);
+        Assert.Equal("boolean NO false", await TestPostgres.ScalarAsync(
+            "SELECT data_type || ' ' || is_nullable || ' ' || column_default FROM information_schema.columns WHERE table_name = @t AND column_name = 'tombstone';", ("t", _table)));
+
+        var newKey = Key();
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["n"] = [1] } }));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(key, newKey, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.True((await store.LoadAsync(key, new(_t0, null))).IsSuperseded);
+        Assert.Equal(["cart", "n"], (await store.LoadAsync(newKey, new(_t0, null))).Record!.Values.Keys.Order());
+
+        // Running the upgrade again changes nothing.
+        await using var again = TestPostgres.CreateStore(_table, createSchema: false);
+        await again.EnsureSchemaAsync();
+        Assert.True((await again.LoadAsync(key, new(_t0, null))).IsSuperseded);
+    }
+
+    [Fact]
+    public async Task With_schema_creation_off_a_previous_table_is_upgraded_by_the_explicit_migration_call()
+    {
+        await ExecuteAsync($"""
+            CREATE TABLE "{_table}" (
+                key bytea NOT NULL PRIMARY KEY, created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,
+                absolute_expires_at timestamptz NULL, idle_timeout_ms bigint NULL, expiry_mode smallint NOT NULL,
+                version bigint NOT NULL, user_key text NULL, value_keys bytea[] NOT NULL, value_data bytea[] NOT NULL);
+            """);
+        await using var store = TestPostgres.CreateStore(_table, createSchema: false);
+        var missing = await Assert.ThrowsAsync<PostgresException>(async () => await store.LoadAsync(Key(), new(_t0, null)));
+        Assert.Equal(PostgresErrorCodes.UndefinedColumn, missing.SqlState);
+
+        await store.EnsureSchemaAsync();
+
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record(("a", [1]))));
+        Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(key, _t0, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.True((await store.LoadAsync(key, new(_t0, null))).IsSuperseded);
+    }
+
+    // Once the column exists, a starting instance must not queue for an exclusive table lock behind a long query
+    // (which would queue every session query behind it in turn).
+    [Fact]
+    public async Task The_schema_step_on_an_upgraded_table_does_not_wait_behind_a_long_reader()
+    {
+        await using (var first = TestPostgres.CreateStore(_table))
+        {
+            await first.EnsureSchemaAsync();
+        }
+
+        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var reader = await dataSource.OpenConnectionAsync();
+        await using var transaction = await reader.BeginTransactionAsync();
+        await using (var lockCommand = new NpgsqlCommand($"LOCK TABLE \"{_table}\" IN ACCESS SHARE MODE;", reader, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync();
+        }
+
+        await using var starting = TestPostgres.CreateStore(_table);
+        await starting.EnsureSchemaAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Null((await starting.LoadAsync(Key(), new(_t0, null))).Record);
+        await transaction.RollbackAsync();
+    }
+
+    // A write that waited for another transaction's row lock judges the row that transaction committed: its expected
+    // value, its other keys, its deletion.
+    [Fact]
+    public async Task Writes_that_wait_for_a_row_lock_judge_and_merge_the_row_its_holder_committed()
+    {
+        await using var store = TestPostgres.CreateStore(_table);
+        var key = Key();
+        await store.CreateAsync(key, Record(("n", [1]), ("other", [5])));
+
+        // n changed meanwhile: the save expecting n = 1 conflicts and writes nothing.
+        var conflicting = await WhileRowIsChangedAsync(key, "n", [2], () => store.SaveAsync(key, Expecting(_t0, ("n", [1]), ("n", [3]))));
+        Assert.Equal(SessionWriteOutcome.Conflict, conflicting);
+        Assert.Equal([2], (await store.LoadAsync(key, new(_t0, null))).Record!.Values["n"]);
+
+        // Only another key changed: the save applies on top of it.
+        var merging = await WhileRowIsChangedAsync(key, "other", [6], () => store.SaveAsync(key, Expecting(_t0, ("n", [2]), ("n", [4]))));
+        Assert.Equal(SessionWriteOutcome.Applied, merging);
+        var merged = (await store.LoadAsync(key, new(_t0, null))).Record!;
+        Assert.Equal([4], merged.Values["n"]);
+        Assert.Equal([6], merged.Values["other"]);
+
+        // A cycle moves the row its lock holder committed.
+        var newKey = Key();
+        var cycled = await WhileRowIsChangedAsync(key, "other", [7], () => store.CycleAsync(key, newKey, Expecting(_t0, ("n", [4]), ("user", [1])), _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(SessionWriteOutcome.Applied, cycled);
+        var moved = (await store.LoadAsync(newKey, new(_t0, null))).Record!;
+        Assert.Equal([7], moved.Values["other"]);
+        Assert.Equal([1], moved.Values["user"]);
+        Assert.True((await store.LoadAsync(key, new(_t0, null))).IsSuperseded);
+
+        // An end that waited for a delete finds nothing to end and leaves no tombstone.
+        var ended = await WhileRowIsChangedAsync(newKey, null, null, () => store.EndAsync(newKey, _t0, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(SessionWriteOutcome.NotFound, ended);
+        Assert.False((await store.LoadAsync(newKey, new(_t0, null))).IsSuperseded);
+        Assert.Equal(1L, await TestPostgres.ScalarAsync($"SELECT count(*) FROM \"{_table}\";"));
+    }
+
+    [Fact]
+    public async Task A_tombstone_row_has_no_values_no_user_and_no_idle_window()
+    {
+        await using var store = TestPostgres.CreateStore(_table);
+        var key = Key();
+        await store.CreateAsync(key, new SessionRecord(
+            new Dictionary<string, byte[]> { ["secret"] = [1] }, _t0, Record().Lifetime, 1, "alice"));
+        var end = _t0 + TimeSpan.FromMinutes(1);
+
+        Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(key, _t0, end));
+
+        Assert.Equal(
+            "t 0 0 t t",
+            await TestPostgres.ScalarAsync(
+                $"""
+                SELECT concat_ws(' ', tombstone, cardinality(value_keys), cardinality(value_data), user_key IS NULL, idle_timeout_ms IS NULL)
+                FROM "{_table}" WHERE key = decode(@k, 'hex') AND expires_at = @end;
+                """,
+                ("k", key), ("end", end)));
+        Assert.False(await store.TouchAsync(key, _t0 + TimeSpan.FromSeconds(30), 0));
+        Assert.Equal(0, await store.RevokeUserAsync("alice"));
+        Assert.Equal(1, await store.DeleteExpiredAsync(end));
+    }
+
+    private async Task<SessionWriteOutcome> WhileRowIsChangedAsync(string key, string? name, byte[]? value, Func<ValueTask<SessionWriteOutcome>> write)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var sql = name is null
+            ? $"DELETE FROM \"{_table}\" WHERE key = decode(@k, 'hex');"
+            : $"""
+                UPDATE "{_table}" SET value_data = (
+                    SELECT array_agg(CASE WHEN o.k = convert_to(@name, 'UTF8') THEN @value ELSE o.v END ORDER BY o.i)
+                    FROM unnest(value_keys, value_data) WITH ORDINALITY AS o(k, v, i))
+                WHERE key = decode(@k, 'hex');
+                """;
+        await using (var change = new NpgsqlCommand(sql, connection, transaction))
+        {
+            change.Parameters.AddWithValue("k", key);
+            if (name is not null)
+            {
+                change.Parameters.AddWithValue("name", name);
+                change.Parameters.AddWithValue("value", value!);
+            }
+
+            Assert.Equal(1, await change.ExecuteNonQueryAsync());
+        }
+
+        var pending = Task.Run(async () => await write());
+        await Task.Delay(300);
+        Assert.False(pending.IsCompleted, "The write did not wait for the row lock.");
+        await transaction.CommitAsync();
+        return await pending.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    private static SessionChangeSet Expecting(DateTimeOffset now, (string Key, byte[]? Value) expected, params (string Key, byte[] Value)[] values)
+        => new()
+        {
+            Now = now,
+            SetValues = values.ToDictionary(v => v.Key, v => v.Value),
+            ExpectedValues = new Dictionary<string, byte[]?> { [expected.Key] = expected.Value },
+        };
+
+    private static async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        await command.ExecuteNonQueryAsync();
     }
 
     private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));

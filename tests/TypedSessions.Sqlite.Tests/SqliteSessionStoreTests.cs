@@ -94,8 +94,8 @@ public sealed class SqliteSessionStoreTests : IDisposable
 
         await Task.WhenAll(Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
         {
-            var ok = await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [(byte)i] } });
-            Assert.True(ok);
+            var outcome = await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [(byte)i] } });
+            Assert.Equal(SessionWriteOutcome.Applied, outcome);
         })));
 
         var loaded = (await store.LoadAsync(key, new(T0, null))).Record!;
@@ -160,6 +160,86 @@ public sealed class SqliteSessionStoreTests : IDisposable
         })));
 
         Assert.Equal(40, (await b.LoadAsync(key, new(T0, null))).Record!.Values.Count);
+    }
+
+    // Another process holds the write lock; the provider waits for it synchronously, without looking at the token.
+    // The caller gives up meanwhile (its request answered 503): once the lock is released, nothing may be committed.
+    [Theory]
+    [InlineData("save")]
+    [InlineData("cycle")]
+    [InlineData("end")]
+    public async Task A_write_whose_caller_gave_up_while_another_process_held_the_lock_is_rolled_back(string operation)
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        var newKey = Key();
+        await store.CreateAsync(key, Record(("a", [1])));
+        await using var holder = new SqliteConnection(new SqliteConnectionStringBuilder(_db.ConnectionString) { Pooling = false }.ToString());
+        await holder.OpenAsync();
+        await Execute(holder, "BEGIN IMMEDIATE;");
+        using var giveUp = new CancellationTokenSource();
+        var changes = new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["a"] = [2] } };
+
+        var write = Task.Run(async () => operation switch
+        {
+            "save" => await store.SaveAsync(key, changes, giveUp.Token),
+            "cycle" => await store.CycleAsync(key, newKey, changes, T0 + TimeSpan.FromMinutes(1), giveUp.Token),
+            _ => await store.EndAsync(key, T0, T0 + TimeSpan.FromMinutes(1), giveUp.Token),
+        });
+        await Task.Delay(500);
+        Assert.False(write.IsCompleted, "The write did not wait for the other connection's lock.");
+        await giveUp.CancelAsync();
+        await Execute(holder, "ROLLBACK;");
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
+        var stored = await store.LoadAsync(key, new(T0, null));
+        Assert.False(stored.IsSuperseded);
+        Assert.Equal([1], stored.Record!.Values["a"]);
+        Assert.Equal(1, stored.Record.Version);
+        var moved = await store.LoadAsync(newKey, new(T0, null));
+        Assert.Null(moved.Record);
+        Assert.False(moved.IsSuperseded);
+        Assert.Equal("0", await Scalar(holder, $"SELECT CAST(COUNT(*) AS TEXT) FROM typedsessions WHERE key = '{newKey}';"));
+    }
+
+    [Fact]
+    public async Task A_cycle_leaves_a_short_tombstone_row_bound_to_nobody_that_statistics_skip()
+    {
+        using var store = _db.CreateStore();
+        var key = Key();
+        var newKey = Key();
+        await store.CreateAsync(key, new SessionRecord(
+            new Dictionary<string, byte[]> { ["a"] = [1] }, T0, SessionLifetime.Compute(SessionExpiryMode.Default, T0, T0, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8)), 1, "alice"));
+        var end = T0 + TimeSpan.FromMinutes(1);
+
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(key, newKey, new SessionChangeSet { Now = T0 }, end));
+
+        await using var connection = new SqliteConnection(_db.ConnectionString);
+        await connection.OpenAsync();
+        await using (var command = connection.CreateCommand())
+        {
+            command.CommandText = "SELECT expires_at, user_key IS NULL, hex(data) FROM typedsessions WHERE key = $k;";
+            command.Parameters.AddWithValue("$k", key);
+            await using var reader = await command.ExecuteReaderAsync();
+            Assert.True(await reader.ReadAsync());
+            Assert.Equal(end.ToUnixTimeMilliseconds(), reader.GetInt64(0));
+            Assert.True(reader.GetBoolean(1));
+            Assert.StartsWith("9201", reader.GetString(2), StringComparison.Ordinal);
+            Assert.InRange(reader.GetString(2).Length / 2, 3, 11);
+        }
+
+        Assert.Equal("alice", (await store.LoadAsync(newKey, new(T0, null))).Record!.UserKey);
+        var statistics = await store.GetStatisticsAsync(T0);
+        Assert.Equal(1, statistics.Live);
+        Assert.Equal(0, statistics.Expired);
+        Assert.Equal(1, (await store.GetStatisticsAsync(end)).Expired);
+    }
+
+    private static async Task Execute(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
     }
 
     private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
