@@ -17,6 +17,24 @@ public sealed class KitSelfTests
     }
 
     [Fact]
+    public async Task The_cycle_race_test_fails_a_store_whose_cycle_reads_then_writes()
+    {
+        var kit = new Kit(() => new LossyStore());
+        await kit.InitializeAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(kit.Saves_racing_a_cycle_are_either_moved_with_it_or_told_they_were_superseded);
+    }
+
+    [Fact]
+    public async Task The_read_modify_write_test_fails_a_store_that_checks_expected_values_outside_its_write()
+    {
+        var kit = new Kit(() => new LossyStore());
+        await kit.InitializeAsync();
+
+        await Assert.ThrowsAnyAsync<Exception>(kit.Concurrent_read_modify_write_increments_that_retry_on_conflict_lose_nothing);
+    }
+
+    [Fact]
     public async Task The_save_tests_fail_a_store_that_recreates_missing_sessions()
     {
         var kit = new Kit(() => new RecreatingStore());
@@ -31,6 +49,14 @@ public sealed class KitSelfTests
         var merge = new Kit(() => new MemorySessionStore());
         await merge.InitializeAsync();
         await merge.Concurrent_saves_of_different_keys_all_survive_when_the_store_promises_atomic_merge();
+
+        var cycle = new Kit(() => new MemorySessionStore());
+        await cycle.InitializeAsync();
+        await cycle.Saves_racing_a_cycle_are_either_moved_with_it_or_told_they_were_superseded();
+
+        var increments = new Kit(() => new MemorySessionStore());
+        await increments.InitializeAsync();
+        await increments.Concurrent_read_modify_write_increments_that_retry_on_conflict_lose_nothing();
 
         var missing = new Kit(() => new MemorySessionStore());
         await missing.InitializeAsync();
@@ -58,26 +84,29 @@ public sealed class KitSelfTests
 
         public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
         {
-            if (!_records.TryGetValue(key, out var existing))
+            _records.TryGetValue(key, out var existing);
+            await Task.Delay(1, cancellationToken);
+            var outcome = SessionRecord.TryApply(existing, changes, out var updated);
+            if (outcome == SessionWriteOutcome.Applied)
             {
-                return SessionWriteOutcome.NotFound;
+                _records[key] = updated!;
             }
 
-            await Task.Delay(1, cancellationToken);
-            _records[key] = existing.Apply(changes);
-            return SessionWriteOutcome.Applied;
+            return outcome;
         }
 
-        public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+        public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
         {
-            if (!_records.TryGetValue(key, out var existing))
+            _records.TryGetValue(key, out var existing);
+            await Task.Delay(1, cancellationToken);
+            var outcome = SessionRecord.TryApply(existing, changes, out var moved);
+            if (outcome == SessionWriteOutcome.Applied)
             {
-                return ValueTask.FromResult(SessionWriteOutcome.NotFound);
+                _records[newKey] = moved!;
+                _records[key] = SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt);
             }
 
-            _records[newKey] = existing.Apply(changes);
-            _records[key] = SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt);
-            return ValueTask.FromResult(SessionWriteOutcome.Applied);
+            return outcome;
         }
 
         public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
