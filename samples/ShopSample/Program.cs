@@ -58,6 +58,9 @@ if (app.Services.GetRequiredService<ISessionStore>() is SqliteSessionStore sqlit
     await sqlite.EnsureSchemaAsync();
 }
 
+// A bodiless 404, 405 or other error under /api gets {"error"}; the pages keep their plain answers.
+app.UseStatusCodePages(ApiJson.WriteStatusCodeBodyAsync);
+
 // Static files (wwwroot: the stylesheet, images) are served before the session middleware: they never load a session.
 app.UseStaticFiles();
 app.UseTypedSessions();
@@ -65,7 +68,9 @@ app.UseTypedSessions();
 app.MapGet("/health", () => "ok").WithoutSession();
 app.MapRazorPages();
 
-var api = app.MapGroup("/api").AddEndpointFilter<SessionTooLargeFilter>();
+// Every state-changing API request a browser sends for another site (Sec-Fetch-Site, else Origin) is a 403
+// {"error"} before its handler runs; GETs and clients that send neither header (curl, scripts) are not affected.
+var api = app.MapGroup("/api").RequireSameOrigin().AddEndpointFilter<SessionTooLargeFilter>();
 api.MapSessionApi();
 api.MapAuthApi();
 api.MapCartApi();
