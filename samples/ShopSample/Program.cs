@@ -50,6 +50,9 @@ builder.Services.AddAntiforgery(options =>
 });
 builder.Services.AddSingleton<StoreInfo>();
 
+// Password guessing: a fixed window per client IP over POST /api/login and the /login form (Api/LoginRateLimit.cs).
+builder.Services.AddLoginRateLimit(builder.Configuration);
+
 var app = builder.Build();
 
 // Create the SQLite database (App_Data/sessions.db by default) now rather than on the first request.
@@ -63,6 +66,9 @@ app.UseStatusCodePages(ApiJson.WriteStatusCodeBodyAsync);
 
 // Static files (wwwroot: the stylesheet, images) are served before the session middleware: they never load a session.
 app.UseStaticFiles();
+
+// Before the sessions: a login refused for its rate costs no store I/O.
+app.UseRateLimiter();
 app.UseTypedSessions();
 
 app.MapGet("/health", () => "ok").WithoutSession();
