@@ -30,9 +30,9 @@ namespace TypedSessions;
 /// filter runs, or same-origin requests that carry only <c>Origin</c> are refused.
 /// </para>
 /// <para>
-/// Endpoint filters run for minimal-API route handlers (<c>MapPost</c>, <c>MapGroup</c>, ...), after the
-/// session middleware has loaded the session and after parameter binding, but before the handler: a refused
-/// request changes no session and sets no cookie.
+/// Endpoint filters run for minimal-API route handlers (<c>MapPost</c>, <c>MapGroup</c>, ...), after parameter
+/// binding and before the handler: a refused request changes no session and sets no cookie. Razor Pages and MVC
+/// forms are protected by antiforgery tokens instead.
 /// </para>
 /// </remarks>
 public sealed class SameOriginFilter : IEndpointFilter

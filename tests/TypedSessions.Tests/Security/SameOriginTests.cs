@@ -77,6 +77,7 @@ public sealed class SameOriginTests
     {
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.CacheControl?.NoStore);
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var error = Assert.Single(body.RootElement.EnumerateObject());
         Assert.Equal("error", error.Name);
