@@ -125,6 +125,12 @@ public sealed partial class LoginRateLimitTests
             request.Headers.Add("Origin", "https://evil.example");
             using var response = await app.Browser.SendAsync(request);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+
+            // The form too: refused (here by antiforgery, as the post has no token) and not counted.
+            using var form = new HttpRequestMessage(HttpMethod.Post, "/login") { Content = new FormUrlEncodedContent([new("username", "alice"), new("password", "guess")]) };
+            form.Headers.Add("Sec-Fetch-Site", "cross-site");
+            using var page = await app.Browser.SendAsync(form);
+            Assert.Equal(HttpStatusCode.BadRequest, page.StatusCode);
         }
 
         await app.LoginAsync();
