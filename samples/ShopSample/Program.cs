@@ -50,6 +50,9 @@ builder.Services.AddAntiforgery(options =>
 });
 builder.Services.AddSingleton<StoreInfo>();
 
+// Password guessing: a fixed window per client IP over POST /api/login and the /login form (Api/LoginRateLimit.cs).
+builder.Services.AddLoginRateLimit(builder.Configuration);
+
 var app = builder.Build();
 
 // Create the SQLite database (App_Data/sessions.db by default) now rather than on the first request.
@@ -58,14 +61,22 @@ if (app.Services.GetRequiredService<ISessionStore>() is SqliteSessionStore sqlit
     await sqlite.EnsureSchemaAsync();
 }
 
+// A bodiless 404, 405 or other error under /api gets {"error"}; the pages keep their plain answers.
+app.UseStatusCodePages(ApiJson.WriteStatusCodeBodyAsync);
+
 // Static files (wwwroot: the stylesheet, images) are served before the session middleware: they never load a session.
 app.UseStaticFiles();
+
+// Before the sessions: a login refused for its rate costs no store I/O.
+app.UseRateLimiter();
 app.UseTypedSessions();
 
 app.MapGet("/health", () => "ok").WithoutSession();
 app.MapRazorPages();
 
-var api = app.MapGroup("/api").AddEndpointFilter<SessionTooLargeFilter>();
+// Every state-changing API request a browser sends for another site (Sec-Fetch-Site, else Origin) is a 403
+// {"error"} before its handler runs; GETs and clients that send neither header (curl, scripts) are not affected.
+var api = app.MapGroup("/api").RequireSameOrigin().AddEndpointFilter<SessionTooLargeFilter>();
 api.MapSessionApi();
 api.MapAuthApi();
 api.MapCartApi();

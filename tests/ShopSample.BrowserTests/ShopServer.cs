@@ -69,6 +69,8 @@ public sealed class ShopServer : IAsyncDisposable
             "--contentRoot", contentRoot,
             "--environment", "Production",
             "--TypedSessions:ConnectionString", $"Data Source={Path.Combine(folder, "sessions.db")}",
+            // The tests log in more often than the default login rate limit (10 a minute per address) allows.
+            "--Shop:LoginRateLimit:PermitLimit", "1000",
         })
         {
             start.ArgumentList.Add(argument);

@@ -146,7 +146,6 @@ public sealed class AuthTests
     }
 
     [Theory]
-    [InlineData(null)]
     [InlineData("")]
     [InlineData("{\"username\":\"alice\",")]
     [InlineData("username=alice&password=wonderland")]

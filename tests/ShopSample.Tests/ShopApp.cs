@@ -21,10 +21,12 @@ namespace ShopSample.Tests;
 internal sealed class ShopFactory : WebApplicationFactory<Program>
 {
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
     private bool _cleaned;
 
-    public ShopFactory(bool fakeTime, IReadOnlyDictionary<string, string?>? settings)
+    public ShopFactory(bool fakeTime, IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? services = null)
     {
+        _services = services;
         Folder = Path.Combine(Path.GetTempPath(), "shopsample-tests", Guid.NewGuid().ToString("N"));
         _settings = settings ?? new Dictionary<string, string?>();
         if (fakeTime)
@@ -55,6 +57,8 @@ internal sealed class ShopFactory : WebApplicationFactory<Program>
             {
                 services.AddSingleton<TimeProvider>(Time);
             }
+
+            _services?.Invoke(services);
         });
     }
 
@@ -87,9 +91,9 @@ internal sealed class ShopApp : IDisposable
     private static readonly Uri BaseAddress = new("https://localhost/");
     private readonly CookieContainerHandler _jar = new();
 
-    public ShopApp(bool fakeTime = true, IReadOnlyDictionary<string, string?>? settings = null)
+    public ShopApp(bool fakeTime = true, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        Factory = new ShopFactory(fakeTime, settings);
+        Factory = new ShopFactory(fakeTime, settings, services);
         Browser = Factory.CreateDefaultClient(BaseAddress, _jar);
         Raw = Factory.CreateDefaultClient(BaseAddress);
     }

@@ -11,7 +11,7 @@ internal static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
-        api.MapPost("/login", LoginAsync);
+        api.MapPost("/login", LoginAsync).RequireRateLimiting(LoginRateLimit.PolicyName);
         api.MapPost("/logout", (ShopSession shop) =>
         {
             // Deletes the stored session and the cookie; a later write starts a new session with a new id.

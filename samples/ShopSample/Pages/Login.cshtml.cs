@@ -1,14 +1,20 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
+using ShopSample.Api;
 using ShopSample.Shop;
+using TypedSessions;
 
 namespace ShopSample.Pages;
 
 /// <summary>
 /// <c>/login</c>: the form posts username and password (with an antiforgery token, checked by Razor Pages).
 /// Success cycles the session id (fixation defence), stores the user and binds the session to them.
+/// Posts share the login rate limit with <c>POST /api/login</c>; a post the same-origin rule refuses is a 403
+/// (the rate limit does not count such posts, so they must never reach the password check).
 /// </summary>
+[EnableRateLimiting(LoginRateLimit.PolicyName)]
 internal sealed class LoginModel(ShopSession shop, DemoUserDirectory users) : PageModel
 {
     /// <summary>The username typed, shown again after a failed attempt (the password never is).</summary>
@@ -22,6 +28,11 @@ internal sealed class LoginModel(ShopSession shop, DemoUserDirectory users) : Pa
 
     public IActionResult OnPost(string? username, string? password)
     {
+        if (SameOriginFilter.IsRefused(Request, out var reason))
+        {
+            return new ContentResult { StatusCode = StatusCodes.Status403Forbidden, Content = reason, ContentType = "text/plain; charset=utf-8" };
+        }
+
         var user = users.Find(username ?? "", password ?? "");
         if (user is null)
         {
