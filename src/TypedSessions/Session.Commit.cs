@@ -186,8 +186,9 @@ public sealed partial class Session
             return;
         }
 
-        // A new collection changed in place may establish the session: decide before the cookie is due.
-        if (_state == State.Loaded)
+        // A new collection changed in place may establish the session: decide before the cookie is due (a superseded
+        // session establishes nothing: its commit refuses the change).
+        if (_state == State.Loaded && !_superseded)
         {
             PromoteChangedPending();
         }

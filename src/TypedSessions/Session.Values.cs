@@ -227,6 +227,9 @@ public sealed partial class Session
     private void Put(string key, Entry entry)
     {
         Access();
+
+        // Set checks this in EnsureWritable; a pending collection changed in place reaches here at commit.
+        ThrowIfSuperseded();
         var oldSize = _entries.TryGetValue(key, out var old) ? SessionSize.Of(key, old.Bytes.Length) : 0;
         var newSize = _size - oldSize + SessionSize.Of(key, entry.Bytes.Length);
         var limit = _coordinator.Options.MaxSessionSize;

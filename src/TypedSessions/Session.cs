@@ -219,6 +219,11 @@ public sealed partial class Session
         EnsureClientCookieOpen();
 
         EnsureReadable();
+        ThrowIfSuperseded();
+    }
+
+    private void ThrowIfSuperseded()
+    {
         if (_superseded)
         {
             throw new SessionInterruptedException(

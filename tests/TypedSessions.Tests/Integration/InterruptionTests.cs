@@ -66,6 +66,11 @@ public sealed class InterruptionTests
                     return Results.NoContent();
                 });
                 app.MapGet("/user", (HttpContext c) => c.GetSession().UserKey ?? "(none)");
+                app.MapPost("/pending-add", (HttpContext c) =>
+                {
+                    c.GetSession().GetOrNew<List<int>>("pending").Add(1);
+                    return Results.NoContent();
+                });
                 app.MapPost("/revoke", async (HttpContext c) =>
                 {
                     await c.GetSession().RevokeUserSessionsAsync(c.RequestAborted);
@@ -179,7 +184,7 @@ public sealed class InterruptionTests
         Assert.Equal(HttpStatusCode.OK, read.StatusCode);
         Assert.Equal("(none)", await read.Content.ReadAsStringAsync());
         Assert.Null(SessionClient.SetCookie(read));
-        foreach (var write in new[] { "/set?key=name&value=mallory", "/cycle", "/flush", "/inc/a" })
+        foreach (var write in new[] { "/set?key=name&value=mallory", "/cycle", "/flush", "/inc/a", "/list/add?value=1&peek=false", "/pending-add", "/signin?user=mallory" })
         {
             AssertInterrupted(await straggler.PostAsync(write));
             Assert.Equal(old, straggler.Cookie);
