@@ -8,10 +8,16 @@ internal sealed class BackendCounters
 {
     private long _typedSessions;
     private long _builtIn;
+    private long _conflicts;
 
     public long TypedSessions => Interlocked.Read(ref _typedSessions);
 
     public long BuiltIn => Interlocked.Read(ref _builtIn);
+
+    /// <summary>TypedSessions answers 409 (conflict detection refused a lost read-modify-write, or the session was interrupted).</summary>
+    public long Conflicts => Interlocked.Read(ref _conflicts);
+
+    public void CountConflict() => Interlocked.Increment(ref _conflicts);
 
     public void CountTypedSessions() => Interlocked.Increment(ref _typedSessions);
 

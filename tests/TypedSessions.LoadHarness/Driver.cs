@@ -27,12 +27,16 @@ internal static partial class Driver
                 {
                     var cookie = @case == "none" ? null : await EstablishAsync(http, lib);
                     var callsBefore = await BackendCallsAsync(http, lib);
+                    var conflictsBefore = lib == "ts" ? await ConflictsAsync(http) : 0;
                     var commandsBefore = redis is null ? 0 : await RedisCommandsAsync(redis);
                     var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections);
                     var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)Math.Max(1, run.Requests);
+                    var conflicts = lib == "ts" ? await ConflictsAsync(http) - conflictsBefore : 0;
+                    // The server also counts 409s of requests wrk cut off at the end of the run (not in its non-2xx count).
+                    run = run with { Errors = Math.Max(0, run.Errors - conflicts), Conflicts = conflicts };
                     var commands = redis is null ? double.NaN : (await RedisCommandsAsync(redis) - commandsBefore) / (double)Math.Max(1, run.Requests);
-                    results.Add(new Result(@case, lib, run.RequestsPerSecond, run.P50, run.P99, run.Requests, run.Errors, calls, commands));
-                    Console.Error.WriteLine($"[{backend}] {@case,-9} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {calls:F2} backend calls/req, {commands:F2} redis commands/req, {run.Errors} errors");
+                    results.Add(new Result(@case, lib, run.RequestsPerSecond, run.P50, run.P99, run.Requests, run.Errors, calls, commands, run.Conflicts));
+                    Console.Error.WriteLine($"[{backend}] {@case,-9} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p50 {run.P50:F2} ms, p99 {run.P99:F2} ms, {calls:F2} backend calls/req, {commands:F2} redis commands/req, {run.Errors} errors, {run.Conflicts} 409 conflicts");
                 }
             }
         }
@@ -44,15 +48,15 @@ internal static partial class Driver
     private static string Table(string backend, List<Result> results, bool redis)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | TS/built-in req/s |");
-        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | 409 conflicts (share) | TS/built-in req/s |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var @case in Cases)
         {
             var medians = new Dictionary<string, Result>();
             foreach (var lib in new[] { "ts", "ms" })
             {
                 var runs = results.Where(r => r.Case == @case && r.Library == lib).ToList();
-                medians[lib] = new Result(@case, lib, Median(runs.Select(r => r.RequestsPerSecond)), Median(runs.Select(r => r.P50)), Median(runs.Select(r => r.P99)), runs.Sum(r => r.Requests), runs.Sum(r => r.Errors), Median(runs.Select(r => r.CallsPerRequest)), Median(runs.Select(r => r.CommandsPerRequest)));
+                medians[lib] = new Result(@case, lib, Median(runs.Select(r => r.RequestsPerSecond)), Median(runs.Select(r => r.P50)), Median(runs.Select(r => r.P99)), runs.Sum(r => r.Requests), runs.Sum(r => r.Errors), Median(runs.Select(r => r.CallsPerRequest)), Median(runs.Select(r => r.CommandsPerRequest)), runs.Sum(r => r.Conflicts));
             }
 
             var ratio = medians["ts"].RequestsPerSecond / medians["ms"].RequestsPerSecond;
@@ -60,7 +64,7 @@ internal static partial class Driver
             {
                 var m = medians[lib];
                 var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {(redis ? m.CommandsPerRequest.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {m.Errors} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {(redis ? m.CommandsPerRequest.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {m.Errors} | {(lib == "ts" ? string.Create(CultureInfo.InvariantCulture, $"{m.Conflicts} ({(double)m.Conflicts / Math.Max(1, m.Requests):P3})") : "–")} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} |");
             }
         }
 
@@ -83,6 +87,9 @@ internal static partial class Driver
 
     // TypedSessions: ISessionStore calls (each one Redis round trip: one EVALSHA, or UNLINK).
     // Built-in: IDistributedCache calls (RedisCache: Get = HMGET + EXPIRE, Refresh = HMGET + EXPIRE, Set = HSET + EXPIRE).
+    private static async Task<long> ConflictsAsync(HttpClient http)
+        => long.Parse((await http.GetStringAsync(new Uri("stats", UriKind.Relative))).Split(' ')[2], CultureInfo.InvariantCulture);
+
     private static async Task<long> BackendCallsAsync(HttpClient http, string lib)
     {
         var parts = (await http.GetStringAsync(new Uri("stats", UriKind.Relative))).Split(' ');
@@ -109,7 +116,7 @@ internal static partial class Driver
     private static async Task<WrkRun> WrkAsync(string url, string? cookie, int seconds, int connections)
     {
         var header = cookie is null ? string.Empty : $"-H \"Cookie: {cookie}\" ";
-        var output = await RunAsync("wrk", $"-t2 -c{connections} -d{seconds}s --latency {header}{url}");
+        var output = await RunAsync("wrk", $"-t{Math.Min(2, connections)} -c{connections} -d{seconds}s --latency {header}{url}");
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var requests = long.Parse(TotalRequests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errorsMatch = NonSuccess().Match(output);
@@ -159,7 +166,7 @@ internal static partial class Driver
     [GeneratedRegex(@"cmdstat_([a-z|]+):calls=(\d+)")]
     private static partial Regex CommandStat();
 
-    private sealed record WrkRun(double RequestsPerSecond, double P50, double P99, long Requests, long Errors);
+    private sealed record WrkRun(double RequestsPerSecond, double P50, double P99, long Requests, long Errors, long Conflicts = 0);
 
-    private sealed record Result(string Case, string Library, double RequestsPerSecond, double P50, double P99, long Requests, long Errors, double CallsPerRequest, double CommandsPerRequest);
+    private sealed record Result(string Case, string Library, double RequestsPerSecond, double P50, double P99, long Requests, long Errors, double CallsPerRequest, double CommandsPerRequest, long Conflicts = 0);
 }

@@ -40,9 +40,18 @@ internal static class Server
         });
 
         var app = builder.Build();
-        app.MapGet("/stats", (BackendCounters c) => $"{c.TypedSessions} {c.BuiltIn}");
+        app.MapGet("/stats", (BackendCounters c) => $"{c.TypedSessions} {c.BuiltIn} {c.Conflicts}");
         app.Map("/ts", ts =>
         {
+            // wrk only counts non-2xx answers: the 409s of conflict detection are counted here so the driver can tell them from errors.
+            ts.Use(async (context, next) =>
+            {
+                await next(context);
+                if (context.Response.StatusCode == StatusCodes.Status409Conflict)
+                {
+                    counters.CountConflict();
+                }
+            });
             ts.UseTypedSessions();
             ts.Run(async context =>
             {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load and soak: N concurrent clients for S seconds against samples/ShopSample on SQLite and/or Redis.
-# Each client increments its own counter key on one shared session and a counter on a session of its own;
+# Each client increments its own counter key on one shared session, one counter all clients share on that session
+# (read-modify-write under contention: 409 answers are retried), and a counter on a session of its own;
 # at the end every counter must equal the number of acknowledged increments, with 0 errors, and the app's
 # RSS must be stable over the measured run: mean of its last 10 s at most max(+10 %, +16 MiB) over the
 # mean of its first 10 s. A warm-up run (default 20 s, same clients, same checks) comes first, so start-up

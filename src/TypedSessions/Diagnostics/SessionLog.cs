@@ -56,7 +56,7 @@ internal static partial class SessionLog
     [LoggerMessage(17, LogLevel.Information, "The request carried session {SessionHash}, which was cycled or flushed moments ago (tombstone); the session is empty and read-only for this request and no cookie is set.", EventName = "SessionSuperseded")]
     public static partial void Superseded(ILogger logger, string sessionHash);
 
-    [LoggerMessage(18, LogLevel.Information, "Session {SessionHash}: the value '{Key}' was changed by another request after this one read it; nothing was saved (409).", EventName = "SessionConflict")]
+    [LoggerMessage(18, LogLevel.Debug, "Session {SessionHash}: the value '{Key}' was changed by another request after this one read it; nothing was saved (409).", EventName = "SessionConflict")]
     public static partial void Conflict(ILogger logger, string sessionHash, string key);
 
     [LoggerMessage(19, LogLevel.Warning, "Ignored the session cookie: {Count} cookies named {CookieName} with different values (possibly planted); the request is treated as having no session.", EventName = "AmbiguousCookie")]

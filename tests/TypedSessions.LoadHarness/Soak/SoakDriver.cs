@@ -58,7 +58,7 @@ internal static class SoakDriver
     private const string ConflictError = "HTTP 409";
 
     // A 409 (another request changed the key first) is retried this many times, with a short random backoff.
-    private const int MaxConflictRetries = 200;
+    private const int MaxConflictRetries = 1000;
 
     public static async Task<SoakResult> RunAsync(HttpClient http, SoakOptions options, CancellationToken cancellationToken = default)
     {
@@ -221,7 +221,7 @@ internal static class SoakDriver
             Interlocked.Increment(ref conflicts.Value);
             try
             {
-                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(20, attempt * 2)), cancellationToken);
+                await Task.Delay(Random.Shared.Next(1, 2 + Math.Min(50, attempt * 2)), cancellationToken);
             }
             catch (OperationCanceledException)
             {
