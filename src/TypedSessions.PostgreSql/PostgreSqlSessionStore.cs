@@ -315,18 +315,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         AddLifetime(command, record.Lifetime);
         command.Parameters.Add(new NpgsqlParameter<long>("version", record.Version));
         command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = (object?)record.UserKey ?? DBNull.Value });
-        var keys = new byte[record.Values.Count][];
-        var data = new byte[record.Values.Count][];
-        var i = 0;
-        foreach (var (name, value) in record.Values)
-        {
-            keys[i] = Encoding.UTF8.GetBytes(name);
-            data[i] = value;
-            i++;
-        }
-
-        command.Parameters.Add(ByteaArray("value_keys", keys));
-        command.Parameters.Add(ByteaArray("value_data", data));
+        AddValueArrays(command, "value_keys", "value_data", record.Values);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -573,23 +562,29 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         return new SessionRecord(values, createdAt, new SessionLifetime((SessionExpiryMode)mode, expiresAt, absolute, idle), version, userKey);
     }
 
-    private static void AddChanges(NpgsqlCommand command, SessionChangeSet changes)
+    // Values as two parallel bytea[] parameters: the UTF-8 names and the values.
+    private static void AddValueArrays(NpgsqlCommand command, string keysName, string dataName, IReadOnlyDictionary<string, byte[]> values)
     {
-        command.Parameters.Add(Timestamp("now", changes.Now));
-        command.Parameters.Add(new NpgsqlParameter<bool>("clear", changes.ClearAll));
-        command.Parameters.Add(ByteaArray("removed", changes.RemovedKeys.Select(Encoding.UTF8.GetBytes).ToArray()));
-        var keys = new byte[changes.SetValues.Count][];
-        var data = new byte[changes.SetValues.Count][];
+        var keys = new byte[values.Count][];
+        var data = new byte[values.Count][];
         var i = 0;
-        foreach (var (name, value) in changes.SetValues)
+        foreach (var (name, value) in values)
         {
             keys[i] = Encoding.UTF8.GetBytes(name);
             data[i] = value;
             i++;
         }
 
-        command.Parameters.Add(ByteaArray("set_keys", keys));
-        command.Parameters.Add(ByteaArray("set_data", data));
+        command.Parameters.Add(ByteaArray(keysName, keys));
+        command.Parameters.Add(ByteaArray(dataName, data));
+    }
+
+    private static void AddChanges(NpgsqlCommand command, SessionChangeSet changes)
+    {
+        command.Parameters.Add(Timestamp("now", changes.Now));
+        command.Parameters.Add(new NpgsqlParameter<bool>("clear", changes.ClearAll));
+        command.Parameters.Add(ByteaArray("removed", changes.RemovedKeys.Select(Encoding.UTF8.GetBytes).ToArray()));
+        AddValueArrays(command, "set_keys", "set_data", changes.SetValues);
         command.Parameters.Add(new NpgsqlParameter<bool>("has_lifetime", changes.Lifetime.HasValue));
         AddLifetime(command, changes.Lifetime ?? default);
         command.Parameters.Add(new NpgsqlParameter<bool>("user_key_changed", changes.UserKeyChanged));
@@ -598,7 +593,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         // An expected absence is a null element; the check compares with IS DISTINCT FROM.
         var expectedKeys = new byte[changes.ExpectedValues.Count][];
         var expectedData = new byte[]?[changes.ExpectedValues.Count];
-        i = 0;
+        var i = 0;
         foreach (var (name, value) in changes.ExpectedValues)
         {
             expectedKeys[i] = Encoding.UTF8.GetBytes(name);

@@ -238,6 +238,42 @@ public sealed class InterruptionTests
         }
     }
 
+    /// <summary>
+    /// Login and logout racing on one cookie (and a double-clicked login): exactly one of them is acknowledged, the other
+    /// is 409 without a cookie, and the stored state is the acknowledged one's.
+    /// </summary>
+    [Fact]
+    public async Task A_login_racing_a_logout_or_a_second_login_acknowledges_exactly_one()
+    {
+        await using var app = await StartAsync();
+        for (var round = 0; round < 20; round++)
+        {
+            using var browser = app.CreateClient();
+            await browser.PostAsync("/signin?user=alice");
+            var cookie = browser.Cookie!;
+            var second = round % 2 == 0 ? "/flush" : "/signin?user=alice";
+            using var start = new ManualResetEventSlim();
+            var requests = new[] { "/signin?user=alice", second }.Select(path => Task.Run(async () =>
+            {
+                using var c = app.CreateClient();
+                c.Cookie = cookie;
+                start.Wait();
+                var response = await c.PostAsync(path);
+                return (Path: path, response.StatusCode, Cookie: SessionClient.SetCookie(response) is null ? null : c.Cookie);
+            })).ToList();
+            start.Set();
+            var results = await Task.WhenAll(requests);
+
+            Assert.Single(results, r => r.StatusCode == HttpStatusCode.NoContent);
+            var loser = Assert.Single(results, r => r.StatusCode == HttpStatusCode.Conflict);
+            Assert.Null(loser.Cookie);
+            var winner = results.Single(r => r.StatusCode == HttpStatusCode.NoContent);
+            using var after = app.CreateClient();
+            after.Cookie = winner.Cookie ?? cookie;
+            Assert.Equal(winner.Path == "/flush" ? "(none)" : "alice", await after.GetStringAsync("/user"));
+        }
+    }
+
     /// <summary>100 concurrent read-modify-write increments of one counter: the final value is the number of 2xx answers; the rest are 409 with Retry-After.</summary>
     [Fact]
     public async Task Concurrent_increments_of_one_counter_end_at_the_number_of_2xx_answers()
