@@ -29,6 +29,12 @@ public sealed partial class Session
     // cookie store: not this request's changes).
     internal void Abandon()
     {
+        // Once the session is saved its cookie must go out with whatever answer follows (the stored id may have changed).
+        if (_state == State.Committed)
+        {
+            return;
+        }
+
         _abandoned = true;
         if (_clientSide && !_clientPrepared)
         {

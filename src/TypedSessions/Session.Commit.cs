@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using TypedSessions.Ids;
@@ -12,6 +13,9 @@ public sealed partial class Session
     // Nothing of this request is to reach the response's cookies (the endpoint or the commit failed).
     private bool _abandoned;
 
+    // The commit failed; the request ends as that failure.
+    private ExceptionDispatchInfo? _commitFailure;
+
     // Without an absolute cap the cookie's lifetime follows the sliding expiry, so every slide re-sends it.
     private bool CookieFollowsSlidingExpiry
         => _lifetime is { } l && l.AbsoluteExpiresAt is null && l.Mode != SessionExpiryMode.BrowserClose;
@@ -24,27 +28,47 @@ public sealed partial class Session
     /// is answered only once they are stored. A request that changed nothing stays open for later writes,
     /// which <see cref="CommitAsync"/> saves after the endpoint as before.
     /// </summary>
-    internal Task CommitBeforeResponseAsync()
-    {
-        if (_state != State.Loaded)
-        {
-            return Task.CompletedTask;
-        }
-
-        CaptureInPlaceChanges();
-        return IsModified ? SaveCapturedAsync() : Task.CompletedTask;
-    }
+    internal Task CommitBeforeResponseAsync() => CommitCoreAsync(onlyIfModified: true);
 
     /// <summary>Saves what this request changed: delete (flushed or cycled away), create (new or cycled), or a per-key merge.</summary>
-    internal Task CommitAsync()
+    internal Task CommitAsync() => CommitCoreAsync(onlyIfModified: false);
+
+    // All or nothing: when the save throws, the stored session is as it was (or as other requests left it), Abandon
+    // keeps this request's cookie from being sent, and the failure is final: a later commit of the same request (an
+    // endpoint that caught the exception and writes its own answer) throws it again rather than trying once more.
+    private async Task CommitCoreAsync(bool onlyIfModified)
     {
+        _commitFailure?.Throw();
         if (_state != State.Loaded)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        CaptureInPlaceChanges();
-        return SaveCapturedAsync();
+        try
+        {
+            CaptureInPlaceChanges();
+            if (onlyIfModified && !IsModified)
+            {
+                return;
+            }
+
+            if (_clientSide)
+            {
+                PrepareClientCookie();
+            }
+            else
+            {
+                await SaveToStoreAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            Abandon();
+            _commitFailure = ExceptionDispatchInfo.Capture(ex);
+            throw;
+        }
+
+        _state = State.Committed;
     }
 
     /// <summary>Records values changed in place since they were read (pending collections, tracked values) as set.</summary>
@@ -55,30 +79,6 @@ public sealed partial class Session
         {
             SyncTracked(key, entry);
         }
-    }
-
-    // The save itself, once CaptureInPlaceChanges has run. All or nothing: when it throws, the stored session is as it
-    // was (or as other requests left it), and Abandon keeps this request's cookie from being sent.
-    private async Task SaveCapturedAsync()
-    {
-        if (_clientSide)
-        {
-            PrepareClientCookie();
-            _state = State.Committed;
-            return;
-        }
-
-        try
-        {
-            await SaveToStoreAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            Abandon();
-            throw;
-        }
-
-        _state = State.Committed;
     }
 
     private async Task SaveToStoreAsync()

@@ -61,9 +61,9 @@ public sealed partial class Session
     public bool IsAvailable => _state != State.Unavailable;
 
     /// <summary>
-    /// Whether the request carried the id of a session that another request cycled or flushed moments ago. Such a
-    /// session is empty and read-only: every change throws <see cref="SessionInterruptedException"/> (answered 409) and
-    /// no cookie is set, so the browser's current cookie is kept.
+    /// Whether the request carried the id of a session that another request cycled or flushed moments ago (or two session
+    /// cookies with different values). Such a session is empty and read-only: every change throws
+    /// <see cref="SessionInterruptedException"/> (answered 409) and no cookie is set, so the browser's current cookie is kept.
     /// </summary>
     public bool IsSuperseded
     {
@@ -227,8 +227,9 @@ public sealed partial class Session
         if (_superseded)
         {
             throw new SessionInterruptedException(
-                "The request carried the id of a session that was cycled or flushed moments ago (another request signed in, " +
-                "signed out or renewed it); it cannot be changed and no cookie is set. Retry with the browser's current cookie.");
+                "The request's session cookie is stale or ambiguous: it carried the id of a session that was cycled or flushed " +
+                "moments ago (another request signed in, signed out or renewed it), or two session cookies with different values. " +
+                "The session cannot be changed and no cookie is set. Retry with the browser's current cookie.");
         }
     }
 
@@ -237,6 +238,10 @@ public sealed partial class Session
 
     private static InvalidOperationException DisabledException()
         => new("Sessions are disabled for this endpoint (WithoutSession()).");
+
+    // Two session cookies with different values: treated like a tombstoned id, so that the first write neither
+    // adopts either value nor issues a fresh cookie that would replace the browser's real one.
+    internal void RefuseChanges() => _superseded = true;
 
     internal bool NeedsLoad => _state == State.NotLoaded;
 

@@ -50,16 +50,17 @@ internal sealed class TypedSessionMiddleware
             SessionId? cookieId = null;
             var name = options.Cookie.EffectiveName;
             var read = SessionCookieReader.Read(context.Request.Headers.Cookie, name);
-            if (read.Ambiguous > 0)
-            {
-                SessionLog.AmbiguousCookie(_logger, read.Ambiguous, name);
-            }
-            else if (read.Value is { } cookieValue && !SessionId.TryParse(cookieValue, out cookieId))
+            if (read.Value is { } cookieValue && !SessionId.TryParse(cookieValue, out cookieId))
             {
                 SessionLog.MalformedCookie(_logger);
             }
 
             session = new Session(_coordinator, context, cookieId);
+            if (read.Ambiguous > 0)
+            {
+                SessionLog.AmbiguousCookie(_logger, read.Ambiguous, name);
+                session.RefuseChanges();
+            }
         }
 
         context.Features.Set<ITypedSessionFeature>(new TypedSessionFeature(session));
@@ -143,7 +144,7 @@ internal sealed class TypedSessionMiddleware
     // Another request got there first: the session was cycled, flushed, revoked or expired, or a key read and written changed.
     private static bool IsRace(Exception ex) => ex is SessionInterruptedException or SessionConflictException;
 
-    // 409 for a race (Retry-After 0: the client may retry at once, with the cookie it holds now), 413 for a session
+    // 409 for a race (a conflict with Retry-After 0: the client may retry at once), 413 for a session
     // found too large at commit. The endpoint's buffered body is dropped and no session cookie is set.
     private static async Task WriteCommitRefusedAsync(HttpContext context, Exception ex, SessionCommittingResponseBody body)
     {
@@ -156,8 +157,12 @@ internal sealed class TypedSessionMiddleware
         }
         else
         {
+            // A conflict may be retried at once; an interrupted request only with the cookie the browser holds now.
             response.StatusCode = StatusCodes.Status409Conflict;
-            response.Headers.RetryAfter = "0";
+            if (ex is SessionConflictException)
+            {
+                response.Headers.RetryAfter = "0";
+            }
         }
 
         response.Headers.CacheControl = "no-store";

@@ -66,6 +66,20 @@ public sealed class InterruptionTests
                     return Results.NoContent();
                 });
                 app.MapGet("/user", (HttpContext c) => c.GetSession().UserKey ?? "(none)");
+                app.MapPost("/catch-failed-commit", async (HttpContext c) =>
+                {
+                    c.GetSession().Set("k", "v");
+                    try
+                    {
+                        // More than the held-back body: the session is saved here, and that save fails.
+                        await c.Response.WriteAsync(new string('x', 70_000));
+                    }
+                    catch (SessionUnavailableException)
+                    {
+                        // An endpoint that swallows the failure and answers by itself: the commit must not be tried again.
+                        await c.Response.WriteAsync("caught");
+                    }
+                });
                 app.MapPost("/pending-add", (HttpContext c) =>
                 {
                     c.GetSession().GetOrNew<List<int>>("pending").Add(1);
@@ -377,6 +391,25 @@ public sealed class InterruptionTests
         }
     }
 
+    /// <summary>A commit that failed is final: an endpoint that catches the failure and writes its own answer gets the 503, and the save is not tried again.</summary>
+    [Fact]
+    public async Task A_failed_commit_is_not_retried_when_the_endpoint_catches_it()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?key=a&value=1");
+        app.Store.Reset();
+        app.Store.FailOn = "save";
+
+        var response = await client.PostAsync("/catch-failed-commit");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Null(SessionClient.SetCookie(response));
+        Assert.Equal(1, app.Store.Calls("save"));
+        app.Store.FailOn = null;
+        Assert.Equal("(none)", await client.GetStringAsync("/read?key=k"));
+    }
+
     /// <summary>A failed cycle (store down) leaves the old id valid with its data, and sends no cookie.</summary>
     [Fact]
     public async Task A_cycle_that_fails_in_the_store_changes_nothing()
@@ -550,5 +583,13 @@ public sealed class InterruptionTests
         ambiguous.Headers.Add("Cookie", $"__Host-session={owner.Cookie}; __Host-session={SessionId.New().Value}");
         Assert.Equal("(none)", await (await http.SendAsync(ambiguous)).Content.ReadAsStringAsync());
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "AmbiguousCookie" && e.Level == LogLevel.Warning);
+
+        // A write with the duplicate is refused without a cookie: a fresh one would replace the browser's real cookie.
+        using var write = new HttpRequestMessage(HttpMethod.Post, "https://localhost/set?key=name&value=mallory");
+        write.Headers.Add("Cookie", $"__Host-session={owner.Cookie}; __Host-session={SessionId.New().Value}");
+        var refused = await http.SendAsync(write);
+        AssertInterrupted(refused);
+        Assert.False(refused.Headers.Contains("Retry-After"));
+        Assert.Equal("alice", await owner.GetStringAsync("/read?key=name"));
     }
 }
