@@ -39,6 +39,12 @@ public sealed partial class Session
     private async Task CommitCoreAsync(bool onlyIfModified)
     {
         _commitFailure?.Throw();
+        if (_state == State.Committed && !onlyIfModified && !_clientSide)
+        {
+            ThrowIfChangedSinceSaved();
+            return;
+        }
+
         if (_state != State.Loaded)
         {
             return;
@@ -69,6 +75,20 @@ public sealed partial class Session
         }
 
         _state = State.Committed;
+    }
+
+    // The session was saved before the response started; a value read from it and changed in place afterwards cannot be
+    // kept. Throwing here (after the endpoint) fails the request instead of finishing a 2xx whose change was dropped.
+    private void ThrowIfChangedSinceSaved()
+    {
+        var stamp = ChangeStamp;
+        CaptureInPlaceChanges();
+        if (ChangeStamp != stamp)
+        {
+            throw new InvalidOperationException(
+                "A session value was changed in place after the session had been saved for this request (the response had started); " +
+                "the change is not kept. Change the session before writing to the response body.");
+        }
     }
 
     /// <summary>Records values changed in place since they were read (pending collections, tracked values) as set.</summary>

@@ -80,6 +80,14 @@ public sealed class InterruptionTests
                         await c.Response.WriteAsync("caught");
                     }
                 });
+                app.MapPost("/change-after-save", async (HttpContext c) =>
+                {
+                    var session = c.GetSession();
+                    var list = session.Get<List<int>>("list")!;
+                    session.Set("k", "v");
+                    await c.Response.WriteAsync(new string('x', 70_000)); // saves the session and starts the response
+                    list.Add(99);
+                });
                 app.MapPost("/pending-add", (HttpContext c) =>
                 {
                     c.GetSession().GetOrNew<List<int>>("pending").Add(1);
@@ -408,6 +416,23 @@ public sealed class InterruptionTests
         Assert.Equal(1, app.Store.Calls("save"));
         app.Store.FailOn = null;
         Assert.Equal("(none)", await client.GetStringAsync("/read?key=k"));
+    }
+
+    /// <summary>A value changed in place after the session was saved (the response had started) fails the request rather than finishing a 200 that dropped it.</summary>
+    [Fact]
+    public async Task A_change_after_the_session_was_saved_fails_the_response_instead_of_finishing_it()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        await client.PostAsync("/list/add?value=1&peek=false");
+
+        await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            var response = await client.PostAsync("/change-after-save");
+            await response.Content.ReadAsStringAsync();
+        });
+
+        Assert.Equal("1", await client.GetStringAsync("/list"));
     }
 
     /// <summary>A failed cycle (store down) leaves the old id valid with its data, and sends no cookie.</summary>
