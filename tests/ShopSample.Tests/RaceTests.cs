@@ -157,6 +157,37 @@ public sealed class RaceTests
         Assert.Equal(1, counters.GetProperty("other").GetInt32());
     }
 
+    /// <summary>30 parallel cart adds of different skus on one cookie (a read-modify-write of the cart list): every acknowledged line is in the cart, the rest are 409.</summary>
+    [Theory]
+    [MemberData(nameof(Stores))]
+    public async Task Concurrent_cart_adds_keep_every_acknowledged_line(string store)
+    {
+        using var shop = new KestrelShop(store);
+        string cookie;
+        using (var first = await shop.SendAsync(HttpMethod.Post, "/api/cart", null, Http.Json(new { sku = "seed", qty = 1 })))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            cookie = SessionCookie(first)!;
+        }
+
+        using var start = new ManualResetEventSlim();
+        var adds = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            using var response = await shop.SendAsync(HttpMethod.Post, "/api/cart", cookie, Http.Json(new { sku = "s" + i, qty = 1 }));
+            return (Sku: "s" + i, response.StatusCode);
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(adds);
+
+        Assert.All(results, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"{r.Sku}: {r.StatusCode}"));
+        var cart = (await shop.SessionAsync(cookie)).GetProperty("cart").EnumerateArray().Select(l => l.GetProperty("sku").GetString()).ToList();
+        var acknowledged = results.Where(r => r.StatusCode == HttpStatusCode.OK).Select(r => r.Sku).ToList();
+        Assert.NotEmpty(acknowledged);
+        Assert.All(acknowledged, sku => Assert.Contains(sku, cart));
+        Assert.Equal(acknowledged.Count + 1, cart.Count);
+    }
+
     /// <summary>A login on a session too full to take the username: 413, and the id, the cookie and the data stay as they were.</summary>
     [Theory]
     [MemberData(nameof(Stores))]
