@@ -125,12 +125,12 @@ public sealed partial class Session
             {
                 await _coordinator.SaveAsync(_id, ChangesSinceLoad(now), _size).ConfigureAwait(false);
             }
-            else if (_record is not null || _entries.Count > 0 || _lifetimeChanged || _userKey is not null)
+            else if (_entries.Count > 0 || _lifetimeChanged || _userKey is not null)
             {
                 var lifetime = _lifetime!.Value;
                 var record = new SessionRecord(
                     _entries.ToDictionary(e => e.Key, e => e.Value.Bytes, StringComparer.Ordinal),
-                    _record?.CreatedAt ?? now,
+                    now, // a new session, or one started after a flush in this request
                     lifetime.Touch(now, 0) ?? lifetime,
                     1,
                     _userKey);

@@ -73,23 +73,30 @@ public sealed partial class Session
             _endId = _id;
         }
 
+        ForgetChanges();
         _entries.Clear();
-        _pending?.Clear();
-        _setKeys.Clear();
-        _removedKeys.Clear();
         _readKeys.Clear();
-        _cleared = false;
         _size = 0;
         _id = null;
         _persisted = false;
         _record = null;
         _lifetime = null;
-        _lifetimeChanged = false;
-        _idChanged = false;
         _userKey = null;
-        _userKeyChanged = false;
         _flushed = true;
         Changed();
+    }
+
+    // Forgets what this request changed (which keys, the id, expiry and user changes), not the values in memory.
+    private void ForgetChanges()
+    {
+        _pending?.Clear();
+        _setKeys.Clear();
+        _removedKeys.Clear();
+        _cleared = false;
+        _cycleFrom = null;
+        _idChanged = false;
+        _lifetimeChanged = false;
+        _userKeyChanged = false;
     }
 
     /// <summary>
@@ -148,16 +155,9 @@ public sealed partial class Session
     public void DiscardChanges()
     {
         EnsureWritable();
-        _pending?.Clear();
-        _setKeys.Clear();
-        _removedKeys.Clear();
-        _cleared = false;
-        _cycleFrom = null;
+        ForgetChanges();
         _endId = null;
         _flushed = false;
-        _idChanged = false;
-        _lifetimeChanged = false;
-        _userKeyChanged = false;
         RestoreLoaded();
         IsModified = false;
         ChangeStamp++;
