@@ -1,3 +1,4 @@
+using TypedSessions.Core;
 using TypedSessions.Ids;
 using TypedSessions.Storage;
 
@@ -5,16 +6,8 @@ namespace TypedSessions;
 
 public sealed partial class Session
 {
-    private SessionLifetime? _lifetime;
-    private bool _lifetimeChanged;
-    private bool _idChanged;
-    private bool _flushed;
-    private string? _userKey;
-    private bool _userKeyChanged;
-
-    // The stored session this request moves to a new id (CycleId) or ends (Flush) when it commits.
-    private SessionId? _cycleFrom;
-    private SessionId? _endId;
+    // The response's headers went out: the cookie (id, expiry) cannot change any more. Set by the transport.
+    private bool _cookieClosed;
 
     /// <summary>The expiry variant in force.</summary>
     public SessionExpiryMode ExpiryMode => CurrentLifetime.Mode;
@@ -30,7 +23,7 @@ public sealed partial class Session
     {
         get
         {
-            var age = ExpiresAt - _coordinator.Now;
+            var age = ExpiresAt - _env.Now;
             return age < TimeSpan.Zero ? TimeSpan.Zero : age;
         }
     }
@@ -41,7 +34,7 @@ public sealed partial class Session
         get
         {
             Access();
-            return _userKey;
+            return _state.UserKey;
         }
     }
 
@@ -50,7 +43,7 @@ public sealed partial class Session
         get
         {
             Access();
-            return _lifetime ?? _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
+            return _state.Lifetime ?? _env.ComputeLifetime(SessionExpiryMode.Default, _env.Now, null);
         }
     }
 
@@ -63,40 +56,10 @@ public sealed partial class Session
         EnsureWritable();
         EnsureCookieCanChange();
         Access();
-        if (_cycleFrom is not null)
-        {
-            _endId = _cycleFrom;
-            _cycleFrom = null;
-        }
-        else if (_persisted)
-        {
-            _endId = _id;
-        }
 
-        ForgetChanges();
-        _entries.Clear();
-        _readKeys.Clear();
-        _size = 0;
-        _id = null;
-        _persisted = false;
-        _record = null;
-        _lifetime = null;
-        _userKey = null;
-        _flushed = true;
+        // A fresh state: empty and new; the stored session (or the one this request was cycling) is ended at commit.
+        _state = _state.Flush();
         Changed();
-    }
-
-    // Forgets what this request changed (which keys, the id, expiry and user changes), not the values in memory.
-    private void ForgetChanges()
-    {
-        _pending?.Clear();
-        _setKeys.Clear();
-        _removedKeys.Clear();
-        _cleared = false;
-        _cycleFrom = null;
-        _idChanged = false;
-        _lifetimeChanged = false;
-        _userKeyChanged = false;
     }
 
     /// <summary>
@@ -108,16 +71,16 @@ public sealed partial class Session
         EnsureWritable();
         EnsureCookieCanChange();
         Access();
-        if (_persisted)
+        if (_state.Persisted)
         {
             // The commit moves the stored record (with whatever other requests wrote meanwhile) in one store operation.
-            _cycleFrom = _id;
-            _persisted = false;
+            _state.CycleFrom = _state.Id;
+            _state.Persisted = false;
         }
 
-        _id = SessionId.New();
-        _idChanged = true;
-        _lifetime ??= _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
+        _state.Id = SessionId.New();
+        _state.IdChanged = true;
+        _state.Lifetime ??= _env.ComputeLifetime(SessionExpiryMode.Default, _env.Now, null);
         Changed();
     }
 
@@ -133,7 +96,7 @@ public sealed partial class Session
         ArgumentException.ThrowIfNullOrEmpty(userKey);
         EnsureWritable();
         Access();
-        if (_userKey is not null && !string.Equals(_userKey, userKey, StringComparison.Ordinal))
+        if (_state.UserKey is not null && !string.Equals(_state.UserKey, userKey, StringComparison.Ordinal))
         {
             Flush();
         }
@@ -155,10 +118,7 @@ public sealed partial class Session
     public void DiscardChanges()
     {
         EnsureWritable();
-        ForgetChanges();
-        _endId = null;
-        _flushed = false;
-        RestoreLoaded();
+        _state = SessionState.Loaded(_loadedId, _loaded, _state.ReadKeys);
         IsModified = false;
         ChangeStamp++;
     }
@@ -175,7 +135,7 @@ public sealed partial class Session
     /// <param name="expiresAt">The end instant; must be in the future.</param>
     public void SetExpiry(DateTimeOffset expiresAt)
     {
-        if (expiresAt <= _coordinator.Now)
+        if (expiresAt <= _env.Now)
         {
             throw new ArgumentOutOfRangeException(nameof(expiresAt), expiresAt, "The expiry must be in the future; call Flush() to end the session now.");
         }
@@ -204,14 +164,14 @@ public sealed partial class Session
 
         EnsureWritable();
         Access();
-        if (string.Equals(userKey, _userKey, StringComparison.Ordinal))
+        if (string.Equals(userKey, _state.UserKey, StringComparison.Ordinal))
         {
             return;
         }
 
         EstablishIfNew();
-        _userKey = userKey;
-        _userKeyChanged = true;
+        _state.UserKey = userKey;
+        _state.UserKeyChanged = true;
         Changed();
     }
 
@@ -229,8 +189,8 @@ public sealed partial class Session
         EnsureWritable();
         EnsureCookieCanChange();
         Access();
-        var userKey = _userKey ?? throw new InvalidOperationException("The session is not bound to a user; call BindUser at login.");
-        var deleted = await _coordinator.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        var userKey = _state.UserKey ?? throw new InvalidOperationException("The session is not bound to a user; call BindUser at login.");
+        var deleted = await _backend.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
         Flush();
         return deleted;
     }
@@ -242,30 +202,33 @@ public sealed partial class Session
         Access();
 
         // Computed first: an out-of-range expiry must fail before a new session is given an id.
-        var lifetime = _coordinator.ComputeLifetime(mode, _coordinator.Now, _record?.CreatedAt, relative, absolute);
+        var lifetime = _env.ComputeLifetime(mode, _env.Now, _state.Record?.CreatedAt, relative, absolute);
         EstablishIfNew();
-        _lifetime = lifetime;
-        _lifetimeChanged = true;
+        _state.Lifetime = lifetime;
+        _state.LifetimeChanged = true;
         Changed();
     }
 
     // A new session gets its id at its first change, while the cookie can still be sent.
     private void EstablishIfNew()
     {
-        if (_id is not null)
+        if (_state.Id is not null)
         {
             return;
         }
 
         EnsureCookieCanChange();
-        _id = SessionId.New();
-        _idChanged = true;
-        _lifetime ??= _coordinator.ComputeLifetime(SessionExpiryMode.Default, _coordinator.Now, null);
+        _state.Id = SessionId.New();
+        _state.IdChanged = true;
+        _state.Lifetime ??= _env.ComputeLifetime(SessionExpiryMode.Default, _env.Now, null);
     }
+
+    /// <summary>The transport sent the response's headers: from now on the id and the cookie's expiry cannot change.</summary>
+    internal void CloseCookie() => _cookieClosed = true;
 
     private void EnsureCookieCanChange()
     {
-        if (_httpContext?.Response.HasStarted == true)
+        if (_cookieClosed)
         {
             throw new InvalidOperationException(
                 "The session cookie cannot be set because the response has already started. Establish, cycle, flush or re-time " +

@@ -1,12 +1,9 @@
-using MessagePack;
+using TypedSessions.Core;
 
 namespace TypedSessions;
 
 public sealed partial class Session
 {
-    // Fresh values handed out for absent keys: not part of the session until changed in place.
-    private Dictionary<string, Entry>? _pending;
-
     /// <summary>
     /// Reads a value; when the key is absent, returns a new <typeparamref name="T"/> that is not
     /// stored yet. The same instance is returned until the request ends, and it is saved under
@@ -26,30 +23,30 @@ public sealed partial class Session
         }
 
         ValidateKey(key);
-        _pending ??= new Dictionary<string, Entry>(StringComparer.Ordinal);
-        if (_pending.TryGetValue(key, out var pending) && pending.ValueType == typeof(T))
+        var pendingValues = _state.Pending ??= new Dictionary<string, SessionEntry>(StringComparer.Ordinal);
+        if (pendingValues.TryGetValue(key, out var pending) && pending.ValueType == typeof(T))
         {
             return (T)pending.Value!;
         }
 
         var fresh = new T();
-        var entry = new Entry(Encode(key, fresh));
+        var entry = new SessionEntry(_env.Codec.Encode(key, fresh));
         entry.Cache(fresh, typeof(T), tracked: true);
-        _pending[key] = entry;
+        pendingValues[key] = entry;
         return fresh;
     }
 
     // Stores the pending values that were changed in place since they were handed out.
     private void PromoteChangedPending()
     {
-        if (_pending is not { Count: > 0 })
+        if (_state.Pending is not { Count: > 0 } pendingValues)
         {
             return;
         }
 
-        foreach (var (key, entry) in _pending.ToArray())
+        foreach (var (key, entry) in pendingValues.ToArray())
         {
-            var bytes = MessagePackSerializer.Serialize(entry.ValueType!, entry.Value, _coordinator.SerializerOptions);
+            var bytes = _env.Codec.Encode(key, entry.ValueType!, entry.Value);
             if (bytes.AsSpan().SequenceEqual(entry.Bytes))
             {
                 continue;
@@ -57,18 +54,6 @@ public sealed partial class Session
 
             entry.Bytes = bytes;
             Put(key, entry);
-        }
-    }
-
-    private byte[] Encode<T>(string key, T value)
-    {
-        try
-        {
-            return MessagePackSerializer.Serialize(value, _coordinator.SerializerOptions);
-        }
-        catch (MessagePackSerializationException ex)
-        {
-            throw new SessionValueException(key, typeof(T), ex);
         }
     }
 }

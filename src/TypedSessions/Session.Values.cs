@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
-using MessagePack;
+using TypedSessions.Core;
 using TypedSessions.Storage;
 
 namespace TypedSessions;
@@ -10,23 +10,13 @@ public sealed partial class Session
     /// <summary>Longest key accepted, in characters.</summary>
     public const int MaxKeyLength = 256;
 
-    private readonly Dictionary<string, Entry> _entries;
-    private readonly HashSet<string> _setKeys = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _removedKeys = new(StringComparer.Ordinal);
-
-    // Keys whose stored value this request read before writing them: a write of one is a read-modify-write,
-    // checked against the store at commit (SessionConcurrencyMode.DetectConflicts).
-    private readonly HashSet<string> _readKeys = new(StringComparer.Ordinal);
-    private bool _cleared;
-    private long _size;
-
     /// <summary>The keys present.</summary>
     public IReadOnlyCollection<string> Keys
     {
         get
         {
             Access();
-            return _entries.Keys;
+            return _state.Entries.Keys;
         }
     }
 
@@ -36,7 +26,7 @@ public sealed partial class Session
         get
         {
             Access();
-            return _entries.Count;
+            return _state.Entries.Count;
         }
     }
 
@@ -49,7 +39,7 @@ public sealed partial class Session
         get
         {
             Access();
-            return _size;
+            return _state.Size;
         }
     }
 
@@ -60,7 +50,7 @@ public sealed partial class Session
         ArgumentNullException.ThrowIfNull(key);
         Access();
         MarkRead(key);
-        return _entries.ContainsKey(key);
+        return _state.Entries.ContainsKey(key);
     }
 
     /// <summary>Reads a value; <c>default</c> when absent. Decoded once per request, then served from a cache.</summary>
@@ -89,7 +79,7 @@ public sealed partial class Session
     {
         ArgumentNullException.ThrowIfNull(key);
         Access();
-        if (!_entries.TryGetValue(key, out var entry))
+        if (!_state.Entries.TryGetValue(key, out var entry))
         {
             MarkRead(key);
             value = default;
@@ -107,15 +97,7 @@ public sealed partial class Session
 
         // The cached value may have been changed in place; encode it before it is replaced by a value of another type.
         SyncTracked(key, entry);
-        try
-        {
-            value = MessagePackSerializer.Deserialize<T>(entry.Bytes, _coordinator.SerializerOptions);
-        }
-        catch (MessagePackSerializationException ex)
-        {
-            throw new SessionValueException(key, typeof(T), ex);
-        }
-
+        value = _env.Codec.Decode<T>(key, entry.Bytes);
         entry.Cache(value, typeof(T), IsTracked<T>(value));
         return true;
     }
@@ -127,7 +109,7 @@ public sealed partial class Session
         ArgumentNullException.ThrowIfNull(key);
         Access();
         MarkRead(key);
-        if (!_entries.TryGetValue(key, out var entry))
+        if (!_state.Entries.TryGetValue(key, out var entry))
         {
             return null;
         }
@@ -145,17 +127,7 @@ public sealed partial class Session
     {
         ValidateKey(key);
         EnsureWritable();
-        byte[] bytes;
-        try
-        {
-            bytes = MessagePackSerializer.Serialize(value, _coordinator.SerializerOptions);
-        }
-        catch (MessagePackSerializationException ex)
-        {
-            throw new SessionValueException(key, typeof(T), ex);
-        }
-
-        var entry = new Entry(bytes);
+        var entry = new SessionEntry(_env.Codec.Encode(key, value));
         entry.Cache(value, typeof(T), IsTracked(value));
         Put(key, entry);
     }
@@ -167,7 +139,7 @@ public sealed partial class Session
     {
         ValidateKey(key);
         EnsureWritable();
-        Put(key, new Entry(bytes.ToArray()));
+        Put(key, new SessionEntry(bytes.ToArray()));
     }
 
     /// <summary>Removes a key.</summary>
@@ -178,15 +150,15 @@ public sealed partial class Session
         ArgumentNullException.ThrowIfNull(key);
         EnsureWritable();
         Access();
-        _pending?.Remove(key);
-        if (!_entries.Remove(key, out var old))
+        _state.Pending?.Remove(key);
+        if (!_state.Entries.Remove(key, out var old))
         {
             return false;
         }
 
-        _size -= SessionSize.Of(key, old.Bytes.Length);
-        _setKeys.Remove(key);
-        _removedKeys.Add(key);
+        _state.Size -= SessionSize.Of(key, old.Bytes.Length);
+        _state.SetKeys.Remove(key);
+        _state.RemovedKeys.Add(key);
         Changed();
         return true;
     }
@@ -210,40 +182,40 @@ public sealed partial class Session
     {
         EnsureWritable();
         Access();
-        _pending?.Clear();
-        if (_entries.Count == 0 && !_persisted)
+        _state.Pending?.Clear();
+        if (_state.Entries.Count == 0 && !_state.Persisted)
         {
             return;
         }
 
-        _entries.Clear();
-        _setKeys.Clear();
-        _removedKeys.Clear();
-        _size = 0;
-        _cleared = true;
+        _state.Entries.Clear();
+        _state.SetKeys.Clear();
+        _state.RemovedKeys.Clear();
+        _state.Size = 0;
+        _state.Cleared = true;
         Changed();
     }
 
-    private void Put(string key, Entry entry)
+    private void Put(string key, SessionEntry entry)
     {
         Access();
 
         // Set checks this in EnsureWritable; a pending collection changed in place reaches here at commit.
         ThrowIfSuperseded();
-        var oldSize = _entries.TryGetValue(key, out var old) ? SessionSize.Of(key, old.Bytes.Length) : 0;
-        var newSize = _size - oldSize + SessionSize.Of(key, entry.Bytes.Length);
-        var limit = _coordinator.Options.MaxSessionSize;
+        var oldSize = _state.Entries.TryGetValue(key, out var old) ? SessionSize.Of(key, old.Bytes.Length) : 0;
+        var newSize = _state.Size - oldSize + SessionSize.Of(key, entry.Bytes.Length);
+        var limit = _env.Options.MaxSessionSize;
         if (newSize > limit)
         {
             throw new SessionTooLargeException(key, newSize, limit);
         }
 
         EstablishIfNew();
-        _pending?.Remove(key);
-        _entries[key] = entry;
-        _size = newSize;
-        _setKeys.Add(key);
-        _removedKeys.Remove(key);
+        _state.Pending?.Remove(key);
+        _state.Entries[key] = entry;
+        _state.Size = newSize;
+        _state.SetKeys.Add(key);
+        _state.RemovedKeys.Remove(key);
         Changed();
     }
 
@@ -256,9 +228,9 @@ public sealed partial class Session
     // A read of the stored value, unless this request already replaced or removed it (then it reads its own write).
     private void MarkRead(string key)
     {
-        if (!_cleared && !_setKeys.Contains(key) && !_removedKeys.Contains(key))
+        if (!_state.Cleared && !_state.SetKeys.Contains(key) && !_state.RemovedKeys.Contains(key))
         {
-            _readKeys.Add(key);
+            _state.ReadKeys.Add(key);
         }
     }
 
@@ -300,40 +272,22 @@ public sealed partial class Session
         => value is not null && RuntimeHelpers.IsReferenceOrContainsReferences<T>() && value is not (string or Uri or Version);
 
     // Re-encodes a value handed out by reference; when its bytes changed, records the key as set and the session as modified.
-    private void SyncTracked(string key, Entry entry)
+    private void SyncTracked(string key, SessionEntry entry)
     {
         if (!entry.Tracked)
         {
             return;
         }
 
-        var bytes = MessagePackSerializer.Serialize(entry.ValueType!, entry.Value, _coordinator.SerializerOptions);
+        var bytes = _env.Codec.Encode(key, entry.ValueType!, entry.Value);
         if (bytes.AsSpan().SequenceEqual(entry.Bytes))
         {
             return;
         }
 
-        _size += bytes.Length - entry.Bytes.Length;
+        _state.Size += bytes.Length - entry.Bytes.Length;
         entry.Bytes = bytes;
-        _setKeys.Add(key);
+        _state.SetKeys.Add(key);
         Changed();
-    }
-
-    private sealed class Entry(byte[] bytes)
-    {
-        public byte[] Bytes { get; set; } = bytes;
-
-        public object? Value { get; private set; }
-
-        public Type? ValueType { get; private set; }
-
-        public bool Tracked { get; private set; }
-
-        public void Cache(object? value, Type type, bool tracked)
-        {
-            Value = value;
-            ValueType = type;
-            Tracked = tracked;
-        }
     }
 }

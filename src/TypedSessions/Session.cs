@@ -1,48 +1,45 @@
-using System.Reflection;
-using Microsoft.AspNetCore.Http;
-using TypedSessions.AspNetCore;
+using TypedSessions.Core;
 using TypedSessions.Ids;
 using TypedSessions.Storage;
 
 namespace TypedSessions;
 
 /// <summary>
-/// One request's session: the untyped API (Django's <c>request.session</c>). Values are stored as
-/// MessagePack per key, decoded once per request and cached. Changes are saved by the middleware
-/// after the endpoint, as a per-key change set. Not thread-safe: use it from the request's flow.
+/// One session as a request (or a background job) sees it: the untyped API (Django's <c>request.session</c>).
+/// Values are stored as MessagePack per key, decoded once and cached. Changes are committed as a per-key change set
+/// (by the middleware after the endpoint, or by <see cref="ISessionManager.SaveAsync"/> outside a request). Not
+/// thread-safe: use it from one flow at a time.
 /// </summary>
 public sealed partial class Session
 {
-    private readonly SessionCoordinator _coordinator;
-    private readonly HttpContext? _httpContext;
+    private readonly ISessionBackend _backend;
+    private readonly SessionEnvironment _env;
     private readonly SessionId? _cookieId;
-    private State _state;
+    private Phase _phase;
     private Task? _loading;
     private Exception? _unavailableReason;
 
-    // The live id: the stored session's id, or a fresh one once this request has to establish a session.
-    private SessionId? _id;
-    private bool _persisted;
-    private SessionRecord? _record;
-    private bool _touched;
+    // This request's view: values and what changed, id, lifetime, user, the stored session to move from or end.
+    private SessionState _state;
 
     // What the store held when this request loaded it (never reset: conflict checks and DiscardChanges compare with it).
     private SessionId? _loadedId;
     private SessionRecord? _loaded;
+    private bool _touched;
 
     // The request carried the id of a session cycled or flushed moments ago (a tombstone): empty and read-only.
     private bool _superseded;
 
-    internal Session(SessionCoordinator coordinator, HttpContext? httpContext, SessionId? cookieId, bool disabled = false)
+    internal Session(ISessionBackend backend, SessionId? cookieId, bool disabled = false)
     {
-        _coordinator = coordinator;
-        _httpContext = httpContext;
+        _backend = backend;
+        _env = backend.Environment;
         _cookieId = cookieId;
-        _state = disabled ? State.Disabled : cookieId is null ? State.Loaded : State.NotLoaded;
-        _entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        _phase = disabled ? Phase.Disabled : cookieId is null ? Phase.Loaded : Phase.NotLoaded;
+        _state = SessionState.Loaded(null, null);
     }
 
-    private enum State
+    private enum Phase
     {
         NotLoaded,
         Loaded,
@@ -52,13 +49,13 @@ public sealed partial class Session
     }
 
     /// <summary>Whether the session's data is in memory (loaded, or there was nothing to load).</summary>
-    public bool IsLoaded => _state is State.Loaded or State.Committed;
+    public bool IsLoaded => _phase is Phase.Loaded or Phase.Committed;
 
     /// <summary>
     /// <see langword="false"/> when loading failed and the app chose <see cref="StoreFailurePolicy.ContinueUnavailable"/>:
     /// every read or write then throws <see cref="SessionUnavailableException"/>.
     /// </summary>
-    public bool IsAvailable => _state != State.Unavailable;
+    public bool IsAvailable => _phase != Phase.Unavailable;
 
     /// <summary>
     /// Whether the request carried the id of a session that another request cycled or flushed moments ago (or two session
@@ -80,7 +77,7 @@ public sealed partial class Session
         get
         {
             EnsureReadable();
-            return !_persisted;
+            return !_state.Persisted;
         }
     }
 
@@ -96,7 +93,7 @@ public sealed partial class Session
         get
         {
             EnsureReadable();
-            return _record?.CreatedAt;
+            return _state.Record?.CreatedAt;
         }
     }
 
@@ -106,13 +103,6 @@ public sealed partial class Session
     /// </summary>
     public int ChangeStamp { get; private set; }
 
-    /// <summary>Minimal-API binding: a <see cref="Session"/> parameter is loaded asynchronously before the endpoint runs.</summary>
-    /// <param name="context">The request.</param>
-    /// <param name="parameter">The parameter being bound.</param>
-    /// <returns>The loaded session.</returns>
-    public static async ValueTask<Session?> BindAsync(HttpContext context, ParameterInfo parameter)
-        => await context.LoadSessionAsync(context.RequestAborted).ConfigureAwait(false);
-
     /// <summary>
     /// Loads the session from the store if that has not happened yet (one store call, which also
     /// slides the expiry when due). Safe to call more than once.
@@ -121,17 +111,17 @@ public sealed partial class Session
     /// <exception cref="SessionUnavailableException">The store failed or timed out.</exception>
     public async ValueTask LoadAsync(CancellationToken cancellationToken = default)
     {
-        switch (_state)
+        switch (_phase)
         {
-            case State.Disabled:
+            case Phase.Disabled:
                 throw DisabledException();
-            case State.NotLoaded:
+            case Phase.NotLoaded:
                 await LoadOrMarkUnavailableAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
                 break;
         }
 
         // Under ContinueUnavailable the endpoint runs on; the session's reads and writes throw instead.
-        if (_state == State.Unavailable && _coordinator.Options.FailurePolicy == StoreFailurePolicy.ServiceUnavailable)
+        if (_phase == Phase.Unavailable && _env.Options.FailurePolicy == StoreFailurePolicy.ServiceUnavailable)
         {
             throw Unavailable();
         }
@@ -143,18 +133,19 @@ public sealed partial class Session
     {
         try
         {
-            var result = await _coordinator.LoadAsync(_cookieId!).ConfigureAwait(false);
+            var result = await _backend.LoadAsync(_cookieId!).ConfigureAwait(false);
             Adopt(_cookieId!, result);
-            _state = State.Loaded;
+            _phase = Phase.Loaded;
         }
         catch (SessionUnavailableException ex)
         {
             _unavailableReason = ex;
-            _state = State.Unavailable;
+            _phase = Phase.Unavailable;
         }
     }
 
-    private void Adopt(SessionId id, SessionLoadResult result)
+    /// <summary>Takes <paramref name="result"/> as what the backend holds for <paramref name="id"/> (a load, or a transport that carries the data).</summary>
+    internal void Adopt(SessionId id, SessionLoadResult result)
     {
         _superseded = result.IsSuperseded;
         if (result.Record is not { } record)
@@ -165,44 +156,22 @@ public sealed partial class Session
         _loadedId = id;
         _loaded = record;
         _touched = result.Touched;
-        RestoreLoaded();
-    }
-
-    // Puts the session back to what was loaded (or to empty when nothing was): the start of the request's state.
-    private void RestoreLoaded()
-    {
-        _entries.Clear();
-        _size = 0;
-        _id = _loadedId;
-        _persisted = _loaded is not null;
-        _record = _loaded;
-        _lifetime = _loaded?.Lifetime;
-        _userKey = _loaded?.UserKey;
-        if (_loaded is null)
-        {
-            return;
-        }
-
-        foreach (var (key, bytes) in _loaded.Values)
-        {
-            _entries[key] = new Entry(bytes);
-            _size += SessionSize.Of(key, bytes.Length);
-        }
+        _state = SessionState.Loaded(id, record);
     }
 
     private void EnsureReadable()
     {
-        switch (_state)
+        switch (_phase)
         {
-            case State.Loaded:
-            case State.Committed:
+            case Phase.Loaded:
+            case Phase.Committed:
                 return;
-            case State.NotLoaded:
+            case Phase.NotLoaded:
                 throw new InvalidOperationException(
                     "The session has not been loaded yet, and it is never loaded by blocking. In SessionLoadMode.OnDemand, " +
                     "call 'await HttpContext.LoadSessionAsync()' (or take the session or a schema as an endpoint parameter) before reading it, " +
                     "or use SessionLoadMode.Eager so the middleware loads it before the endpoint.");
-            case State.Unavailable:
+            case Phase.Unavailable:
                 throw Unavailable();
             default:
                 throw DisabledException();
@@ -211,12 +180,12 @@ public sealed partial class Session
 
     private void EnsureWritable()
     {
-        if (_state == State.Committed)
+        if (_phase == Phase.Committed)
         {
-            throw new InvalidOperationException("The session was already saved for this request; later changes cannot be kept.");
+            throw new InvalidOperationException(
+                "The session was already saved for this request (its response has started); later changes cannot be kept. " +
+                "Change the session before writing to the response body.");
         }
-
-        EnsureClientCookieOpen();
 
         EnsureReadable();
         ThrowIfSuperseded();
@@ -243,15 +212,34 @@ public sealed partial class Session
     // adopts either value nor issues a fresh cookie that would replace the browser's real one.
     internal void RefuseChanges() => _superseded = true;
 
-    internal bool NeedsLoad => _state == State.NotLoaded;
+    /// <summary>Throws the load's failure when the backend could not be reached (whatever the failure policy).</summary>
+    internal void ThrowIfUnavailable()
+    {
+        if (_phase == Phase.Unavailable)
+        {
+            throw Unavailable();
+        }
+    }
+
+    internal ISessionBackend Backend => _backend;
+
+    internal bool NeedsLoad => _phase == Phase.NotLoaded;
+
+    internal bool IsDisabled => _phase == Phase.Disabled;
+
+    internal bool IsCommitted => _phase == Phase.Committed;
 
     internal SessionId? CookieId => _cookieId;
 
-    internal SessionId? Id => _id;
-
-    internal bool IsDisabled => _state == State.Disabled;
+    internal SessionId? Id => _state.Id;
 
     internal bool WasTouched => _touched;
 
-    internal void MarkCommitted() => _state = State.Committed;
+    internal bool IdChanged => _state.IdChanged;
+
+    internal bool LifetimeChanged => _state.LifetimeChanged;
+
+    internal SessionLifetime? Lifetime => _state.Lifetime;
+
+    internal bool WasFlushed => _state.Flushed;
 }

@@ -16,7 +16,7 @@ namespace TypedSessions.Benchmarks;
 [CategoriesColumn]
 public class SerializationBenchmarks
 {
-    private readonly MessagePackSerializerOptions _options = SessionFactory.Coordinator.SerializerOptions;
+    private readonly MessagePackSerializerOptions _options = SessionFactory.Coordinator.Environment.Codec.Options;
     private readonly ByteCache _cache = new();
     private SessionRecord _record = null!;
     private byte[] _envelope = null!;

@@ -30,7 +30,7 @@ internal static class SessionFactory
     {
         var id = SessionId.New();
         Store.CreateAsync(id.StoreKey, record).AsTask().GetAwaiter().GetResult();
-        var session = new Session(Coordinator, null, id);
+        var session = new Session(Coordinator, id);
         session.LoadAsync().AsTask().GetAwaiter().GetResult();
         return session;
     }

@@ -21,7 +21,7 @@ namespace TypedSessions.Benchmarks;
 [MemoryDiagnoser]
 public class StoreRoundTripBenchmarks
 {
-    private readonly MessagePackSerializerOptions _options = SessionFactory.Coordinator.SerializerOptions;
+    private readonly MessagePackSerializerOptions _options = SessionFactory.Coordinator.Environment.Codec.Options;
     private readonly string _key = Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
     private ISessionStore _store = null!;
     private RedisCache? _redisCache;

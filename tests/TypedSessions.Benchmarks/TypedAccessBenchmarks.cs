@@ -18,7 +18,7 @@ public class TypedAccessBenchmarks
     [GlobalSetup]
     public async Task Setup()
     {
-        _typed = SessionFactory.Typed(TypicalSession.Record(SessionFactory.Coordinator.SerializerOptions));
+        _typed = SessionFactory.Typed(TypicalSession.Record(SessionFactory.Coordinator.Environment.Codec.Options));
         _ = _typed.Get<string>("username");
         _ = _typed.Get<int?>("uid");
         _schema = _typed.As<BenchSession>();

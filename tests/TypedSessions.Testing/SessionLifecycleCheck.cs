@@ -8,8 +8,8 @@ using Xunit;
 namespace TypedSessions.Testing;
 
 /// <summary>
-/// The session lifecycle through the real request pipeline, for every store — including client-side ones
-/// (<see cref="SessionStoreCapabilities.ClientSide"/>, the encrypted cookie store) that the keyed
+/// The session lifecycle through the real request pipeline, for every store — including the encrypted cookie store
+/// (<c>TypedSessions:Store=Cookie</c>, which carries the whole session in the cookie) that the keyed
 /// <see cref="SessionStoreConformanceTests"/> cannot address: no cookie without a write, round trip, is-new,
 /// cycle id keeps the data, flush ends the session, and what an old cookie replayed afterwards gets.
 /// Map the endpoints on an app that uses your store, then run the check with a client of that app.
@@ -42,10 +42,11 @@ public static class SessionLifecycleCheck
 
     /// <summary>Runs the lifecycle and asserts each step.</summary>
     /// <param name="client">A client of the app (base address ignored; requests go to https://localhost).</param>
-    /// <param name="capabilities">The store's capabilities: with <see cref="SessionStoreCapabilities.ClientSide"/>,
-    /// a replayed old cookie is expected to still carry its data (nothing on the server can revoke it); otherwise it must not.</param>
+    /// <param name="cookieCarriesSession">Whether the cookie carries the whole session (the encrypted cookie store): then a
+    /// replayed old cookie is expected to still carry its data (nothing on the server can revoke it); with a server-side
+    /// store it must not.</param>
     /// <returns>A task.</returns>
-    public static async Task AssertLifecycleAsync(HttpClient client, SessionStoreCapabilities capabilities)
+    public static async Task AssertLifecycleAsync(HttpClient client, bool cookieCarriesSession)
     {
         ArgumentNullException.ThrowIfNull(client);
         var jar = new CookieContainer();
@@ -68,7 +69,7 @@ public static class SessionLifecycleCheck
         Assert.Equal("alice", (await SendAsync(client, jar, HttpMethod.Get, "/kit/get?key=name").ConfigureAwait(false)).Body);
         Assert.Equal("dark", (await SendAsync(client, jar, HttpMethod.Get, "/kit/get?key=theme").ConfigureAwait(false)).Body);
 
-        var clientSide = capabilities.HasFlag(SessionStoreCapabilities.ClientSide);
+        var clientSide = cookieCarriesSession;
         var replayed = await SendAsync(client, new CookieContainer(), HttpMethod.Get, "/kit/get?key=name", beforeCycle).ConfigureAwait(false);
 
         // Server-side stores delete the old id on a cycle; a client-side cookie carries its data until it expires.

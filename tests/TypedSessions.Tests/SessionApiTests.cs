@@ -39,7 +39,7 @@ public sealed class SessionApiTests : IDisposable
         Assert.Same(provider.GetRequiredService<MemorySessionStore>(), coordinator.Store);
         Assert.Equal(TimeSpan.FromMinutes(7), coordinator.Options.IdleTimeout);
         Assert.Equal(SessionTestHarness.Start, coordinator.Now);
-        var session = new Session(coordinator, httpContext: null, cookieId: null);
+        var session = new Session(coordinator, cookieId: null);
         Assert.Equal(SessionTestHarness.Start.AddMinutes(7), session.ExpiresAt);
     }
 
@@ -1296,7 +1296,7 @@ public sealed class SessionApiTests : IDisposable
         // E.g. written before the limit was lowered, or by an instance with a larger limit.
         using var h = new SessionTestHarness(o => o.MaxSessionSize = 64);
         var id = SessionId.New();
-        var lifetime = h.Coordinator.ComputeLifetime(SessionExpiryMode.Default, h.Now, null);
+        var lifetime = h.Coordinator.Environment.ComputeLifetime(SessionExpiryMode.Default, h.Now, null);
         var values = new Dictionary<string, byte[]>
         {
             ["big"] = MessagePackSerializer.Serialize(new string('x', 100)),
@@ -1317,7 +1317,7 @@ public sealed class SessionApiTests : IDisposable
     {
         using var h = new SessionTestHarness(o => o.MaxSessionSize = 64);
         var id = SessionId.New();
-        var lifetime = h.Coordinator.ComputeLifetime(SessionExpiryMode.Default, h.Now, null);
+        var lifetime = h.Coordinator.Environment.ComputeLifetime(SessionExpiryMode.Default, h.Now, null);
         var values = new Dictionary<string, byte[]>
         {
             ["big"] = MessagePackSerializer.Serialize(new string('x', 100)),

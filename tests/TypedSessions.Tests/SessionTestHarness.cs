@@ -48,10 +48,10 @@ internal sealed class SessionTestHarness : IDisposable
     public DateTimeOffset Now => Time.GetUtcNow();
 
     /// <summary>A request without a session cookie.</summary>
-    public Session NewSession() => new(Coordinator, httpContext: null, cookieId: null);
+    public Session NewSession() => new(Coordinator, cookieId: null);
 
     /// <summary>A request that carries <paramref name="id"/> in its cookie (not loaded yet).</summary>
-    public Session CookieSession(SessionId id) => new(Coordinator, httpContext: null, cookieId: id);
+    public Session CookieSession(SessionId id) => new(Coordinator, cookieId: id);
 
     public async Task<Session> LoadedAsync(SessionId id)
     {

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,19 +10,22 @@ namespace TypedSessions.AspNetCore;
 /// <summary>
 /// Deletes expired sessions every <see cref="TypedSessionOptions.CleanupInterval"/>, for stores that
 /// do not expire records themselves (no <see cref="SessionStoreCapabilities.NativeExpiry"/>) and keep them
-/// on the server (no <see cref="SessionStoreCapabilities.ClientSide"/>).
+/// on the server (not with the encrypted cookie).
 /// </summary>
 internal sealed class SessionCleanupService(
-    ISessionStore store,
+    ChosenStore chosen,
+    IServiceProvider services,
     IOptions<TypedSessionOptions> options,
     TimeProvider time,
     SessionMetrics metrics,
     ILogger<SessionCleanupService> logger) : BackgroundService
 {
+    private ISessionStore Store => services.GetRequiredService<ISessionStore>();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.CleanupInterval;
-        if (interval <= TimeSpan.Zero || (store.Capabilities & (SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.ClientSide)) != 0)
+        if (interval <= TimeSpan.Zero || chosen.IsCookie || (Store.Capabilities & SessionStoreCapabilities.NativeExpiry) != 0)
         {
             return;
         }
@@ -45,7 +49,7 @@ internal sealed class SessionCleanupService(
     {
         try
         {
-            var deleted = await store.DeleteExpiredAsync(time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
+            var deleted = await Store.DeleteExpiredAsync(time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
             metrics.CleanupDeleted(deleted);
             SessionLog.CleanupCompleted(logger, deleted);
             return deleted;

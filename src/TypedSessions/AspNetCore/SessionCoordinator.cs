@@ -1,46 +1,38 @@
 using System.Diagnostics;
-using MessagePack;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
+using TypedSessions.Core;
 using TypedSessions.Diagnostics;
 using TypedSessions.Ids;
 using TypedSessions.Storage;
-using TypedSessions.Storage.Cookie;
 
 namespace TypedSessions.AspNetCore;
 
 /// <summary>
-/// Runs every store call of the request pipeline: bounded by <see cref="TypedSessionOptions.StoreTimeout"/>,
+/// The backend of every server-side store: runs a session's load and commit as store calls, in the order that keeps
+/// "a 2xx means stored" (cycle, save or create, then end), each bounded by <see cref="TypedSessionOptions.StoreTimeout"/>,
 /// traced, measured and logged (with hashed ids only). A failed or timed-out call becomes
-/// <see cref="SessionUnavailableException"/>; corrupt stored data on load becomes "absent".
+/// <see cref="SessionUnavailableException"/>; corrupt stored data on load becomes "absent". Used by the request
+/// pipeline's id-cookie transport and by <see cref="ISessionManager"/>; no HTTP here.
 /// </summary>
-internal sealed class SessionCoordinator
+internal sealed class SessionCoordinator : ISessionBackend
 {
     private readonly ISessionStore _store;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SessionMetrics _metrics;
     private readonly string _storeName;
 
-    public SessionCoordinator(ISessionStore store, IOptions<TypedSessionOptions> options, TimeProvider time, ILogger<SessionCoordinator> logger, SessionMetrics metrics)
+    public SessionCoordinator(ISessionStore store, SessionEnvironment environment, ILogger<SessionCoordinator> logger, SessionMetrics metrics)
     {
         _store = store;
-        _time = time;
         _logger = logger;
         _metrics = metrics;
-        Options = options.Value;
-        SerializerOptions = Options.SerializerOptions;
+        Environment = environment;
         _storeName = store.GetType().Name;
-        CookieStore = store as CookieSessionStore;
     }
 
-    /// <summary>The encrypted cookie store when it is the store in use: sessions then travel in the cookie, not through store calls.</summary>
-    public CookieSessionStore? CookieStore { get; }
+    public SessionEnvironment Environment { get; }
 
-    public TypedSessionOptions Options { get; }
-
-    public MessagePackSerializerOptions SerializerOptions { get; }
+    public TypedSessionOptions Options => Environment.Options;
 
     public ISessionStore Store => _store;
 
@@ -49,10 +41,7 @@ internal sealed class SessionCoordinator
     private Task<T> Start<T>(Func<Task<T>> call)
         => (_store.Capabilities & SessionStoreCapabilities.NeverBlocksCaller) != 0 ? call() : Task.Run(call, CancellationToken.None);
 
-    public DateTimeOffset Now => _time.GetUtcNow();
-
-    public SessionLifetime ComputeLifetime(SessionExpiryMode mode, DateTimeOffset now, DateTimeOffset? createdAt, TimeSpan? relative = null, DateTimeOffset? absolute = null)
-        => SessionLifetime.Compute(mode, now, createdAt ?? now, Options.IdleTimeout, Options.AbsoluteTimeout, relative, absolute);
+    public DateTimeOffset Now => Environment.Now;
 
     public async Task<SessionLoadResult> LoadAsync(SessionId id)
     {
@@ -85,36 +74,62 @@ internal sealed class SessionCoordinator
     }
 
     /// <summary>
-    /// The cookie store's "load": reads the request's session cookies, applies the expiry inside the
-    /// payload and the touch policy. Bad or expired cookies give <see cref="SessionLoadResult.NotFound"/>, logged.
+    /// Commits a request's changes: the cycle (one store operation that moves the record, with what other requests wrote
+    /// meanwhile, to the new id), or a per-key save, or the creation of a new session; then the end of a flushed one.
     /// </summary>
-    public (SessionId? Id, SessionLoadResult Result, IReadOnlyList<string> CookieNames) LoadFromCookies(HttpRequest request)
+    public async Task<bool> CommitAsync(SessionCommit commit)
     {
-        var started = Stopwatch.GetTimestamp();
-        var read = CookieStore!.Read(request.Cookies, Options.Cookie.EffectiveName);
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        if (read.Failure is { } reason)
+        var stored = false;
+        var created = false;
+        if (commit.CycleFrom is { } from)
         {
-            _metrics.Operation("load", "corrupt", elapsed);
-            SessionLog.CookieRejected(_logger, reason);
-            return (null, SessionLoadResult.NotFound, read.CookieNames);
+            await CycleAsync(from, commit.Id!, commit.ChangeSet(), commit.Size).ConfigureAwait(false);
+            stored = true;
+        }
+        else if (commit.IsModified && commit.Id is { } id)
+        {
+            if (commit.Persisted)
+            {
+                await SaveAsync(id, commit.ChangeSet(), commit.Size).ConfigureAwait(false);
+                stored = true;
+            }
+            else if (commit.HasContent)
+            {
+                var now = commit.Now;
+                var lifetime = commit.Lifetime;
+                var record = new SessionRecord(commit.Values(), now, lifetime.Touch(now, 0) ?? lifetime, 1, commit.UserKey);
+                await CreateAsync(id, record).ConfigureAwait(false);
+                stored = created = true;
+            }
         }
 
-        if (read.Id is not { } id)
+        if (commit.EndId is { } end)
         {
-            return (null, SessionLoadResult.NotFound, read.CookieNames);
+            try
+            {
+                // After the create: if ending the old session fails, the new one is taken back and nothing changed.
+                await EndAsync(end).ConfigureAwait(false);
+            }
+            catch when (created)
+            {
+                await TakeBackAsync(commit.Id!).ConfigureAwait(false);
+                throw;
+            }
         }
 
-        var result = SessionLoadResult.From(read.Record, new SessionLoadRequest(Now, Options.SlidingRefreshThreshold));
-        _metrics.Operation("load", "ok", elapsed);
-        if (result.Record is { } record)
-        {
-            SessionLog.Loaded(_logger, id.LogId, record.Values.Count, result.Touched);
-            return (id, result, read.CookieNames);
-        }
+        return stored;
+    }
 
-        SessionLog.NotFound(_logger, id.LogId);
-        return (null, result, read.CookieNames);
+    // A session this request created but must not keep: nobody has its id yet; if deleting it fails it simply expires.
+    private async Task TakeBackAsync(SessionId id)
+    {
+        try
+        {
+            await DeleteAsync(id).ConfigureAwait(false);
+        }
+        catch (SessionUnavailableException)
+        {
+        }
     }
 
     public async Task CreateAsync(SessionId id, SessionRecord record)
@@ -197,7 +212,7 @@ internal sealed class SessionCoordinator
         }
     }
 
-    public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken)
+    public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         if (_store is not ISessionUserIndex index)
         {

@@ -3,73 +3,48 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Net.Http.Headers;
+using TypedSessions.AspNetCore.Transports;
 using TypedSessions.Diagnostics;
-using TypedSessions.Ids;
 
 namespace TypedSessions.AspNetCore;
 
 /// <summary>
-/// Attaches a <see cref="Session"/> to each request, loads it (eagerly or on demand), commits it after
-/// the endpoint and maps store failures to 503.
+/// Attaches a <see cref="Session"/> to each request through the transport chosen at startup, loads it (eagerly or on
+/// demand), holds the response until the session is committed, commits it after the endpoint and maps failures
+/// (store down 503, race 409, size 413). The transport writes the session's response headers as the response starts.
 /// </summary>
 internal sealed class TypedSessionMiddleware
 {
     private readonly RequestDelegate _next;
-    private readonly SessionCoordinator _coordinator;
+    private readonly SessionTransport _transport;
     private readonly ILogger _logger;
     private readonly SessionMetrics _metrics;
 
-    public TypedSessionMiddleware(RequestDelegate next, SessionCoordinator coordinator, ILogger<TypedSessionMiddleware> logger, SessionMetrics metrics)
+    public TypedSessionMiddleware(RequestDelegate next, SessionTransport transport, ILogger<TypedSessionMiddleware> logger, SessionMetrics metrics)
     {
         _next = next;
-        _coordinator = coordinator;
+        _transport = transport;
         _logger = logger;
         _metrics = metrics;
     }
 
     public async Task InvokeAsync(HttpContext context)
     {
-        var options = _coordinator.Options;
+        var options = _transport.Environment.Options;
         if (context.GetEndpoint()?.Metadata.GetMetadata<IDisableSessionMetadata>() is not null)
         {
-            context.Features.Set<ITypedSessionFeature>(new TypedSessionFeature(new Session(_coordinator, context, null, disabled: true)));
+            context.Features.Set<ITypedSessionFeature>(new TypedSessionFeature(_transport.OpenDisabled()));
             await _next(context).ConfigureAwait(false);
             return;
         }
 
-        Session session;
-        if (_coordinator.CookieStore is not null)
-        {
-            // The cookie store: the record is in the request's cookies; decoding it is CPU only, so it happens here in every load mode.
-            session = new Session(_coordinator, context, null);
-            var (id, result, names) = _coordinator.LoadFromCookies(context.Request);
-            session.AdoptClientCookie(id, result, names);
-        }
-        else
-        {
-            SessionId? cookieId = null;
-            var name = options.Cookie.EffectiveName;
-            var read = SessionCookieReader.Read(context.Request.Headers.Cookie, name);
-            if (read.Value is { } cookieValue && !SessionId.TryParse(cookieValue, out cookieId))
-            {
-                SessionLog.MalformedCookie(_logger);
-            }
-
-            session = new Session(_coordinator, context, cookieId);
-            if (read.Ambiguous > 0)
-            {
-                SessionLog.AmbiguousCookie(_logger, read.Ambiguous, name);
-                session.RefuseChanges();
-            }
-        }
-
+        var session = _transport.Open(context);
         context.Features.Set<ITypedSessionFeature>(new TypedSessionFeature(session));
         context.Response.OnStarting(static state =>
         {
-            var (s, response) = ((Session, HttpResponse))state;
-            s.ApplyHeaders(response);
-            return Task.CompletedTask;
-        }, (session, context.Response));
+            var (transport, c, s) = ((SessionTransport, HttpContext, Session))state;
+            return transport.OnResponseStartingAsync(c, s);
+        }, (_transport, context, session));
 
         if (session.NeedsLoad && options.LoadMode == SessionLoadMode.Eager)
         {
@@ -104,8 +79,8 @@ internal sealed class TypedSessionMiddleware
             }
             catch
             {
-                // Nothing is saved from a failed request; with the cookie store that means no cookie either,
-                // even when an exception handler later starts an error response.
+                // Nothing is saved from a failed request, and no cookie of it is sent (with the encrypted cookie: not its
+                // changes), even when an exception handler later starts an error response.
                 session.Abandon();
                 throw;
             }
@@ -115,7 +90,7 @@ internal sealed class TypedSessionMiddleware
                 await session.CommitAsync().ConfigureAwait(false);
                 await body.FinishAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SessionUnavailableException || IsRace(ex) || ex is SessionTooLargeException)
+            catch (Exception ex) when (ex is SessionUnavailableException || IsRace(ex) || ex is SessionTooLargeException || IsChangeAfterSave(ex, context, session))
             {
                 if (!context.Response.HasStarted)
                 {
@@ -140,6 +115,10 @@ internal sealed class TypedSessionMiddleware
             context.Features.Set(body.Inner);
         }
     }
+
+    // A value changed in place after the session was saved as the response started: the response cannot become an error.
+    private static bool IsChangeAfterSave(Exception ex, HttpContext context, Session session)
+        => ex is InvalidOperationException && context.Response.HasStarted && session.IsCommitted;
 
     // Another request got there first: the session was cycled, flushed, revoked or expired, or a key read and written changed.
     private static bool IsRace(Exception ex) => ex is SessionInterruptedException or SessionConflictException;
@@ -185,7 +164,7 @@ internal sealed class TypedSessionMiddleware
         }
 
         var response = context.Response;
-        var retryAfter = (int)Math.Ceiling(_coordinator.Options.RetryAfter.TotalSeconds);
+        var retryAfter = (int)Math.Ceiling(_transport.Environment.Options.RetryAfter.TotalSeconds);
         _metrics.Unavailable();
         SessionLog.ServiceUnavailable(_logger, retryAfter);
         response.Clear();

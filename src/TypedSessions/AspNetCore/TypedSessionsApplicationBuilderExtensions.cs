@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using TypedSessions.AspNetCore;
+using TypedSessions.AspNetCore.Transports;
 
 namespace TypedSessions;
 
@@ -16,7 +17,7 @@ public static class TypedSessionsApplicationBuilderExtensions
     public static IApplicationBuilder UseTypedSessions(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        if (app.ApplicationServices.GetService<SessionCoordinator>() is null)
+        if (app.ApplicationServices.GetService<SessionTransport>() is null)
         {
             throw new InvalidOperationException("TypedSessions services are missing: call builder.Services.AddTypedSessions() before app.UseTypedSessions().");
         }

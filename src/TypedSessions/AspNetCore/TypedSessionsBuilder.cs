@@ -76,9 +76,27 @@ public sealed class TypedSessionsBuilder
         }
 
         Services.TryAddSingleton<CookieSessionStore>();
-        return AddStore(CookieSessionStore.StoreName, sp => sp.GetRequiredService<CookieSessionStore>());
+        Services.AddSingleton(new SessionStoreRegistration(CookieSessionStore.StoreName, Factory: null, Explicit: true));
+        return this;
     }
 }
 
 /// <summary>A named store factory; how <c>TypedSessions:Store</c> finds its store.</summary>
-internal sealed record SessionStoreRegistration(string Name, Func<IServiceProvider, ISessionStore> Factory, bool Explicit);
+/// <param name="Name">The name <c>TypedSessions:Store</c> selects it by.</param>
+/// <param name="Factory">Creates the store; <see langword="null"/> for the encrypted cookie, which is not a server-side store.</param>
+/// <param name="Explicit">Added by an <c>Add…Store()</c> call (the built-in Memory and File are always known but not explicit).</param>
+internal sealed record SessionStoreRegistration(string Name, Func<IServiceProvider, ISessionStore>? Factory, bool Explicit);
+
+/// <summary>The store chosen at startup (a singleton): a server-side store, or the encrypted cookie.</summary>
+internal sealed class ChosenStore(SessionStoreRegistration registration)
+{
+    public string Name => registration.Name;
+
+    /// <summary>The session travels in the encrypted cookie: there is no <see cref="ISessionStore"/>.</summary>
+    public bool IsCookie => registration.Factory is null;
+
+    public ISessionStore Create(IServiceProvider services)
+        => registration.Factory?.Invoke(services) ?? throw new InvalidOperationException(
+            $"TypedSessions:Store is '{registration.Name}': sessions travel in the encrypted cookie and nothing is stored on the server, " +
+            "so there is no ISessionStore (and no ISessionManager, cleanup or user index).");
+}

@@ -4,8 +4,11 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TypedSessions.AspNetCore;
+using TypedSessions.AspNetCore.Transports;
+using TypedSessions.Core;
 using TypedSessions.Diagnostics;
 using TypedSessions.Storage;
+using TypedSessions.Storage.Cookie;
 using TypedSessions.Storage.File;
 using TypedSessions.Storage.Memory;
 
@@ -27,7 +30,7 @@ public static class TypedSessionsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         SessionSchemaSupport.AddRegisteredSchemas(services);
         var optionsBuilder = services.AddOptions<TypedSessionOptions>();
-        var firstCall = !services.Any(d => d.ServiceType == typeof(SessionCoordinator));
+        var firstCall = !services.Any(d => d.ServiceType == typeof(SessionEnvironment));
         if (firstCall)
         {
             optionsBuilder.BindConfiguration(TypedSessionOptions.SectionName).ValidateOnStart();
@@ -47,18 +50,32 @@ public static class TypedSessionsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();
+        services.TryAddSingleton<SessionEnvironment>();
         services.TryAddSingleton<SessionCoordinator>();
+        services.TryAddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<SessionCoordinator>()));
         services.TryAddSingleton<MemorySessionStore>();
         services.TryAddSingleton<FileSessionStore>();
         services.AddSingleton<IConfigureOptions<FileSessionStoreOptions>, FileSessionStoreOptionsSetup>();
         services.AddSingleton(new SessionStoreRegistration(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>(), Explicit: false));
         services.AddSingleton(new SessionStoreRegistration(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>(), Explicit: false));
-        services.TryAddSingleton<ISessionStore>(SelectStore);
+        services.TryAddSingleton(SelectStore);
+        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<ChosenStore>().Create(sp));
+        services.TryAddSingleton<SessionTransport>(CreateTransport);
         services.AddHostedService<SessionCleanupService>();
         return new TypedSessionsBuilder(services);
     }
 
-    private static ISessionStore SelectStore(IServiceProvider services)
+    // The encrypted cookie carries the session itself; every other store is reached through the id cookie.
+    private static SessionTransport CreateTransport(IServiceProvider services)
+        => services.GetRequiredService<ChosenStore>().IsCookie
+            ? new EncryptedCookieTransport(
+                services.GetRequiredService<CookieSessionStore>(),
+                services.GetRequiredService<SessionEnvironment>(),
+                services.GetRequiredService<SessionMetrics>(),
+                services.GetRequiredService<ILogger<EncryptedCookieTransport>>())
+            : new IdCookieTransport(services.GetRequiredService<SessionCoordinator>(), services.GetRequiredService<ILogger<IdCookieTransport>>());
+
+    private static ChosenStore SelectStore(IServiceProvider services)
     {
         var name = services.GetRequiredService<IOptions<TypedSessionOptions>>().Value.Store;
         var registrations = services.GetServices<SessionStoreRegistration>().ToList();
@@ -84,14 +101,13 @@ public static class TypedSessionsServiceCollectionExtensions
             };
         }
 
-        var store = chosen.Factory(services);
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("TypedSessions");
         if (logger is not null)
         {
             SessionLog.StoreSelected(logger, chosen.Name);
         }
 
-        return store;
+        return new ChosenStore(chosen);
     }
 
     private sealed class FileSessionStoreOptionsSetup(IOptions<TypedSessionOptions> options, IServiceProvider services) : IConfigureOptions<FileSessionStoreOptions>

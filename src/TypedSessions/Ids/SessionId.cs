@@ -13,14 +13,23 @@ internal sealed class SessionId
     public const int ByteLength = 32;
     public const int EncodedLength = 43;
 
-    private SessionId(string value, string storeKey)
+    /// <summary>Length of a store key: SHA-256 in lowercase hex.</summary>
+    public const int StoreKeyLength = 64;
+
+    private SessionId(string? value, string storeKey)
     {
-        Value = value;
+        _value = value;
         StoreKey = storeKey;
     }
 
+    private readonly string? _value;
+
     /// <summary>The cookie value. Never log it.</summary>
-    public string Value { get; }
+    /// <exception cref="InvalidOperationException">The id is known only by its store key (<see cref="FromStoreKey"/>).</exception>
+    public string Value => _value ?? throw new InvalidOperationException("This session was opened by its store key; its id (the cookie value) is not known.");
+
+    /// <summary>Whether the cookie value is known (not an id opened by store key).</summary>
+    public bool HasValue => _value is not null;
 
     /// <summary>SHA-256 of the id bytes, lowercase hex: the key the store sees.</summary>
     public string StoreKey { get; }
@@ -74,6 +83,19 @@ internal sealed class SessionId
 
         id = new SessionId(value, Hash(bytes[..ByteLength]));
         return true;
+    }
+
+    /// <summary>An id known only by its store key (64 lowercase hex characters), as stores, logs and tools show it.</summary>
+    /// <exception cref="ArgumentException"><paramref name="storeKey"/> is not a store key.</exception>
+    public static SessionId FromStoreKey(string storeKey)
+    {
+        ArgumentNullException.ThrowIfNull(storeKey);
+        if (storeKey.Length != StoreKeyLength || !storeKey.All(char.IsAsciiHexDigitLower))
+        {
+            throw new ArgumentException($"A store key is the SHA-256 of a session id as {StoreKeyLength} lowercase hex characters.", nameof(storeKey));
+        }
+
+        return new SessionId(null, storeKey);
     }
 
     private static int SextetOf(char c) => c switch

@@ -17,13 +17,6 @@ public enum SessionStoreCapabilities
     UserIndex = 4,
 
     /// <summary>
-    /// The session lives in the client (the encrypted cookie store): the pipeline reads and writes it
-    /// from the request's cookies, there is nothing server-side to merge, clean up, revoke or address by
-    /// key, and concurrent requests are whole-session last-response-wins.
-    /// </summary>
-    ClientSide = 8,
-
-    /// <summary>
     /// The store's methods never block their caller: they return a task promptly (asynchronous I/O or brief
     /// in-memory work), so the pipeline calls them on the request's own thread. Without this flag every store
     /// call starts on the thread pool, so that a store that blocks synchronously (Microsoft.Data.Sqlite waiting

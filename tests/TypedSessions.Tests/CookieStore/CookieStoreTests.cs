@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.DependencyInjection;
 using TypedSessions.Storage;
+using TypedSessions.AspNetCore.Transports;
 using TypedSessions.Storage.Cookie;
 
 namespace TypedSessions.Tests.CookieStore;
@@ -395,7 +396,7 @@ public sealed class CookieStoreTests
 
         var text = await (await client.PostAsync("/late-write")).Content.ReadAsStringAsync();
         Assert.StartsWith("started;", text, StringComparison.Ordinal);
-        Assert.Contains("cookie session store", text, StringComparison.Ordinal);
+        Assert.Contains("already saved", text, StringComparison.Ordinal);
         Assert.Equal("(none)", await client.GetStringAsync("/read?key=late"));
     }
 
@@ -433,17 +434,16 @@ public sealed class CookieStoreTests
     }
 
     [Fact]
-    public async Task The_store_declares_itself_client_side_and_refuses_keyed_calls()
+    public async Task The_cookie_store_is_a_transport_not_a_server_side_store()
     {
         await using var app = await CookieStoreApp.StartAsync();
-        var store = app.Services.GetRequiredService<ISessionStore>();
-        Assert.IsType<CookieSessionStore>(store);
-        Assert.Equal(SessionStoreCapabilities.ClientSide, store.Capabilities);
-        Assert.False(store.Capabilities.HasFlag(SessionStoreCapabilities.AtomicMerge));
-        Assert.False(store.Capabilities.HasFlag(SessionStoreCapabilities.UserIndex));
-        Assert.IsNotAssignableFrom<ISessionUserIndex>(store);
-        await Assert.ThrowsAsync<NotSupportedException>(() => store.LoadAsync(new string('a', 64), new SessionLoadRequest(DateTimeOffset.UtcNow, null)).AsTask());
-        Assert.Equal(0, await store.DeleteExpiredAsync(DateTimeOffset.UtcNow));
+        Assert.IsType<EncryptedCookieTransport>(app.Services.GetRequiredService<SessionTransport>());
+        Assert.NotNull(app.Services.GetRequiredService<CookieSessionStore>());
+
+        // Nothing is stored on the server: asking for a store or a manager says so instead of handing out one that throws later.
+        var store = Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<ISessionStore>());
+        Assert.Contains("encrypted cookie", store.Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidOperationException>(() => app.Services.GetRequiredService<ISessionManager>());
     }
 
     private static async Task<bool> IsNew(CookieJarClient client) => (await Info(client)).GetProperty("isNew").GetBoolean();

@@ -16,14 +16,15 @@ namespace TypedSessions.Storage.Cookie;
 /// Nothing is kept on the server.
 /// </summary>
 /// <remarks>
-/// <para>The request pipeline reads and writes the cookie itself; this type's keyed
-/// <see cref="ISessionStore"/> operations throw <see cref="NotSupportedException"/> because there is no
-/// server-side record to address (<see cref="SessionStoreCapabilities.ClientSide"/>).</para>
+/// <para>It is not an <see cref="ISessionStore"/>: there is no server-side record to address. Selecting it
+/// (<c>TypedSessions:Store=Cookie</c> or <c>AddCookieStore()</c>) makes the request pipeline use the encrypted-cookie
+/// transport, which reads the session from the request's cookies and writes it into the response's; this type holds
+/// the format (protect, compress, chunk, read).</para>
 /// <para>Concurrent requests do not merge: the cookie of the last response wins. A copied cookie stays
 /// valid until the expiry inside it passes — there is no server-side revocation and no "log out
 /// everywhere". Share and persist the Data Protection key ring across instances. See <c>docs/stores.md</c>.</para>
 /// </remarks>
-public sealed class CookieSessionStore : ISessionStore
+public sealed class CookieSessionStore
 {
     /// <summary>The name that selects this store (<c>TypedSessions:Store</c>).</summary>
     public const string StoreName = "Cookie";
@@ -69,40 +70,8 @@ public sealed class CookieSessionStore : ISessionStore
         _maxEnvelopeBytes = (int)Math.Min(SessionEnvelopeLimits.Default.MaxEnvelopeBytes, (2L * sessionOptions.Value.MaxSessionSize) + (64 * 1024));
     }
 
-    /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.ClientSide;
-
     /// <summary>The chunking and compression settings in force.</summary>
     public CookieSessionStoreOptions Options => _options;
-
-    /// <inheritdoc/>
-    public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <inheritdoc/>
-    public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <inheritdoc/>
-    public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <inheritdoc/>
-    public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <inheritdoc/>
-    public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <inheritdoc/>
-    public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <inheritdoc/>
-    public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => throw ClientSideOnly();
-
-    /// <summary>Nothing is stored on the server, so nothing expires there: always 0.</summary>
-    /// <param name="now">Ignored.</param>
-    /// <param name="progress">Ignored.</param>
-    /// <param name="cancellationToken">Ignored.</param>
-    /// <returns>0.</returns>
-    public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
-        => ValueTask.FromResult(0L);
 
     /// <summary>Encodes, compresses and protects a session into the cookie value (before chunking).</summary>
     /// <exception cref="SessionCookieTooLargeException">The value needs more than <see cref="CookieSessionStoreOptions.MaxChunks"/> cookies.</exception>
@@ -312,7 +281,4 @@ public sealed class CookieSessionStore : ISessionStore
             throw new SessionDataException("the payload does not decompress.", ex);
         }
     }
-
-    private static NotSupportedException ClientSideOnly()
-        => new("The cookie store keeps each session in the client's cookie; there is no server-side record to load, save or delete by key. The request pipeline reads and writes the cookie itself.");
 }

@@ -1,0 +1,29 @@
+using TypedSessions.Ids;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Core;
+
+/// <summary>
+/// Where a <see cref="Session"/> loads from and commits to. The store coordinator (server-side stores) and the
+/// encrypted cookie's committer implement it; the session itself knows neither HTTP nor the store kind.
+/// </summary>
+internal interface ISessionBackend
+{
+    /// <summary>Options, clock and codec.</summary>
+    SessionEnvironment Environment { get; }
+
+    /// <summary>Loads the session stored under <paramref name="id"/> (and slides its expiry when due).</summary>
+    /// <exception cref="SessionUnavailableException">The backend failed or timed out.</exception>
+    Task<SessionLoadResult> LoadAsync(SessionId id);
+
+    /// <summary>Persists what a request changed, all or nothing.</summary>
+    /// <returns>Whether the live id (<see cref="SessionCommit.Id"/>) now names a persisted session.</returns>
+    /// <exception cref="SessionUnavailableException">The backend failed; nothing was written.</exception>
+    /// <exception cref="SessionInterruptedException">Another request cycled, flushed or ended the session.</exception>
+    /// <exception cref="SessionConflictException">A key this request read and wrote changed meanwhile.</exception>
+    Task<bool> CommitAsync(SessionCommit commit);
+
+    /// <summary>Deletes every session bound to <paramref name="userKey"/>.</summary>
+    /// <exception cref="NotSupportedException">The backend cannot find a user's sessions.</exception>
+    Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken);
+}

@@ -1,0 +1,125 @@
+using TypedSessions.Ids;
+using TypedSessions.Storage;
+
+namespace TypedSessions.Core;
+
+/// <summary>
+/// One request's view of a session: its values with what changed, its id, lifetime and user, and the stored session
+/// it moves away from or ends. <see cref="Session.Flush"/> and <see cref="Session.DiscardChanges"/> replace the
+/// whole object rather than resetting fields one by one.
+/// </summary>
+internal sealed class SessionState
+{
+    private SessionState()
+    {
+    }
+
+    /// <summary>Every key present, with its bytes and (once read or written) its decoded value.</summary>
+    public Dictionary<string, SessionEntry> Entries { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys this request wrote.</summary>
+    public HashSet<string> SetKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Keys this request removed.</summary>
+    public HashSet<string> RemovedKeys { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Keys whose stored value this request read before writing them: a write of one is a read-modify-write,
+    /// checked against the store at commit (<see cref="SessionConcurrencyMode.DetectConflicts"/>).
+    /// </summary>
+    public HashSet<string> ReadKeys { get; private init; } = new(StringComparer.Ordinal);
+
+    /// <summary>Fresh values handed out for absent keys (<see cref="Session.GetOrNew{T}"/>): stored only if changed in place.</summary>
+    public Dictionary<string, SessionEntry>? Pending { get; set; }
+
+    /// <summary>Every key was removed (<see cref="Session.Clear"/>).</summary>
+    public bool Cleared { get; set; }
+
+    /// <summary>UTF-8 keys plus encoded values, in bytes.</summary>
+    public long Size { get; set; }
+
+    /// <summary>The live id: the stored session's, or a fresh one once this request establishes or cycles a session.</summary>
+    public SessionId? Id { get; set; }
+
+    /// <summary>Whether <see cref="Id"/> names a stored session.</summary>
+    public bool Persisted { get; set; }
+
+    /// <summary>The record this state started from (creation time, version); <see langword="null"/> for a new session.</summary>
+    public SessionRecord? Record { get; init; }
+
+    public SessionLifetime? Lifetime { get; set; }
+
+    public bool LifetimeChanged { get; set; }
+
+    public bool IdChanged { get; set; }
+
+    public string? UserKey { get; set; }
+
+    public bool UserKeyChanged { get; set; }
+
+    /// <summary>The stored session this request moves to <see cref="Id"/> when it commits (<see cref="Session.CycleId"/>).</summary>
+    public SessionId? CycleFrom { get; set; }
+
+    /// <summary>The stored session this request ends when it commits (<see cref="Session.Flush"/>).</summary>
+    public SessionId? EndId { get; init; }
+
+    /// <summary>This state follows a flush: the request's session was ended.</summary>
+    public bool Flushed { get; private init; }
+
+    /// <summary>The state of a request that starts from <paramref name="record"/> (or from nothing).</summary>
+    /// <param name="id">The stored session's id.</param>
+    /// <param name="record">What was loaded.</param>
+    /// <param name="readKeys">Keys already read (kept when changes are discarded).</param>
+    public static SessionState Loaded(SessionId? id, SessionRecord? record, HashSet<string>? readKeys = null)
+    {
+        var state = new SessionState
+        {
+            Id = record is null ? null : id,
+            Persisted = record is not null,
+            Record = record,
+            Lifetime = record?.Lifetime,
+            UserKey = record?.UserKey,
+            ReadKeys = readKeys ?? new HashSet<string>(StringComparer.Ordinal),
+        };
+        if (record is null)
+        {
+            return state;
+        }
+
+        foreach (var (key, bytes) in record.Values)
+        {
+            state.Entries[key] = new SessionEntry(bytes);
+            state.Size += SessionSize.Of(key, bytes.Length);
+        }
+
+        return state;
+    }
+
+    /// <summary>The state after a flush: empty and new; the stored session this request cycled away from or loaded is ended at commit.</summary>
+    public SessionState Flush()
+        => new() { EndId = CycleFrom ?? (Persisted ? Id : null) ?? EndId, Flushed = true };
+
+    /// <summary>The whole values as stored: key to bytes.</summary>
+    public Dictionary<string, byte[]> Values()
+        => Entries.ToDictionary(e => e.Key, e => e.Value.Bytes, StringComparer.Ordinal);
+}
+
+/// <summary>One value: its encoded bytes and, once read or written, the decoded instance.</summary>
+internal sealed class SessionEntry(byte[] bytes)
+{
+    public byte[] Bytes { get; set; } = bytes;
+
+    public object? Value { get; private set; }
+
+    public Type? ValueType { get; private set; }
+
+    /// <summary>The value was handed out by reference and may be changed in place: re-encoded at commit.</summary>
+    public bool Tracked { get; private set; }
+
+    public void Cache(object? value, Type type, bool tracked)
+    {
+        Value = value;
+        ValueType = type;
+        Tracked = tracked;
+    }
+}

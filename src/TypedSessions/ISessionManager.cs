@@ -1,0 +1,87 @@
+using TypedSessions.Storage;
+
+namespace TypedSessions;
+
+/// <summary>
+/// Sessions outside a request — from a background job, a console tool or a unit test — with the same
+/// <see cref="Session"/> API and the same commit as a request: a per-key merge with whatever other requests wrote, the
+/// conflict checks of <see cref="TypedSessionOptions.Concurrency"/>, the store timeout and the failure exceptions.
+/// Resolve it from DI after <c>AddTypedSessions()</c> (a server-side store must be chosen: the encrypted cookie store
+/// keeps nothing to open), or create one over memory with <see cref="SessionManager.CreateInMemory"/>.
+/// </summary>
+/// <remarks>
+/// A session opened here is one unit of work: open, read and change it, then <see cref="SaveAsync"/> once; later
+/// changes to the same instance throw. A session id (the cookie value) is a bearer secret; store keys (its SHA-256)
+/// are what the store and the logs see.
+/// </remarks>
+public interface ISessionManager
+{
+    /// <summary>A new, empty session. It gets an id at its first change and is stored by <see cref="SaveAsync"/>.</summary>
+    /// <returns>The session.</returns>
+    Session Create();
+
+    /// <summary>
+    /// Opens the session whose id (the cookie value) is <paramref name="sessionId"/>. When there is none (unknown,
+    /// expired, ended or malformed id) the session is new and empty (<see cref="Session.IsNew"/>), and changing it
+    /// starts a new session with a new id, as a request would.
+    /// </summary>
+    /// <param name="sessionId">The session id, as carried in the cookie.</param>
+    /// <param name="cancellationToken">Cancels waiting for the load.</param>
+    /// <returns>The loaded session.</returns>
+    /// <exception cref="SessionUnavailableException">The store failed or timed out.</exception>
+    ValueTask<Session> OpenAsync(string sessionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Opens a session by its store key (the SHA-256 of its id, 64 lowercase hex characters, as stores, logs and the CLI show it).</summary>
+    /// <param name="storeKey">The store key.</param>
+    /// <param name="cancellationToken">Cancels waiting for the load.</param>
+    /// <returns>The loaded session (new and empty when there is none).</returns>
+    /// <exception cref="ArgumentException"><paramref name="storeKey"/> is not a store key.</exception>
+    /// <exception cref="SessionUnavailableException">The store failed or timed out.</exception>
+    ValueTask<Session> OpenByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Commits what was changed on <paramref name="session"/> (created or opened by this manager): a per-key merge into the
+    /// stored session, a cycle, a new session, or the end of a flushed one — all or nothing.
+    /// </summary>
+    /// <param name="session">The session.</param>
+    /// <param name="cancellationToken">Cancels waiting for the store (the store's own timeout still applies).</param>
+    /// <returns>The session's id and store key after the commit.</returns>
+    /// <exception cref="SessionUnavailableException">The store failed or timed out; nothing was written.</exception>
+    /// <exception cref="SessionInterruptedException">Another request cycled, flushed or ended the session meanwhile; nothing was written.</exception>
+    /// <exception cref="SessionConflictException">A key read and then written here changed meanwhile; nothing was written.</exception>
+    /// <exception cref="SessionTooLargeException">The session would exceed its size limit; nothing was written.</exception>
+    ValueTask<SessionSaveResult> SaveAsync(Session session, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends the session stored under <paramref name="storeKey"/> (its id stops working at once).</summary>
+    /// <param name="storeKey">The store key.</param>
+    /// <param name="cancellationToken">Cancels the store call.</param>
+    /// <returns>Whether a session was deleted.</returns>
+    ValueTask<bool> DeleteByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default);
+
+    /// <summary>"Log out everywhere": deletes every session bound to <paramref name="userKey"/> (<see cref="Session.BindUser"/>).</summary>
+    /// <param name="userKey">The user.</param>
+    /// <param name="cancellationToken">Cancels the store call.</param>
+    /// <returns>How many sessions were deleted.</returns>
+    /// <exception cref="NotSupportedException">The store keeps no user index (<see cref="ISessionUserIndex"/>).</exception>
+    ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the sessions expired now (Django's <c>clearsessions</c>); no store timeout applies.</summary>
+    /// <param name="progress">Receives progress after each batch.</param>
+    /// <param name="cancellationToken">Stops between batches; what was deleted stays deleted.</param>
+    /// <returns>How many were deleted.</returns>
+    ValueTask<long> DeleteExpiredAsync(IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts live and expired sessions and sizes the live ones.</summary>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <returns>The statistics.</returns>
+    /// <exception cref="NotSupportedException">The store cannot report statistics (<see cref="ISessionStoreStatistics"/>).</exception>
+    ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>A session's identity after <see cref="ISessionManager.SaveAsync"/>.</summary>
+/// <param name="SessionId">
+/// The id to hand to a client (the cookie value; a bearer secret): <see langword="null"/> when no session remains
+/// (flushed, or nothing to store) or when the session was opened by store key and kept its id.
+/// </param>
+/// <param name="StoreKey">The store key (SHA-256 of the id); <see langword="null"/> when no session remains.</param>
+public sealed record SessionSaveResult(string? SessionId, string? StoreKey);

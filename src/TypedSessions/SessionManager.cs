@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TypedSessions.AspNetCore;
+using TypedSessions.Core;
+using TypedSessions.Diagnostics;
+using TypedSessions.Ids;
+using TypedSessions.Storage;
+using TypedSessions.Storage.Memory;
+
+namespace TypedSessions;
+
+/// <summary>
+/// The <see cref="ISessionManager"/> of a server-side store: sessions are loaded and committed through the same
+/// coordinator as requests' sessions (store timeout, metrics, logs, conflict checks). <see cref="CreateInMemory"/>
+/// gives one over a fresh memory store for unit tests of app code, without a server or DI.
+/// </summary>
+public sealed class SessionManager : ISessionManager
+{
+    // One meter factory for every in-memory manager (their instruments are the app's usual TypedSessions ones).
+    private static readonly ServiceProvider InMemoryMeters = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private readonly SessionCoordinator _coordinator;
+
+    internal SessionManager(SessionCoordinator coordinator) => _coordinator = coordinator;
+
+    /// <summary>The store the sessions live in.</summary>
+    public ISessionStore Store => _coordinator.Store;
+
+    /// <summary>
+    /// A manager over a new in-memory store (one per call), for unit tests of code that takes a <see cref="Session"/>
+    /// or a schema: <c>var session = SessionManager.CreateInMemory().Create(); session.As&lt;Cart&gt;().Items.Add(…)</c>.
+    /// </summary>
+    /// <param name="configure">Changes the options (timeouts, size limit, concurrency) from their defaults.</param>
+    /// <param name="timeProvider">The clock (e.g. a <c>FakeTimeProvider</c> to test expiry); the system clock by default.</param>
+    /// <returns>The manager.</returns>
+    public static SessionManager CreateInMemory(Action<TypedSessionOptions>? configure = null, TimeProvider? timeProvider = null)
+    {
+        var options = new TypedSessionOptions();
+        configure?.Invoke(options);
+        var environment = new SessionEnvironment(Options.Create(options), timeProvider ?? TimeProvider.System);
+        var coordinator = new SessionCoordinator(
+            new MemorySessionStore(),
+            environment,
+            NullLogger<SessionCoordinator>.Instance,
+            new SessionMetrics(InMemoryMeters.GetRequiredService<IMeterFactory>()));
+        return new SessionManager(coordinator);
+    }
+
+    /// <inheritdoc/>
+    public Session Create() => new(_coordinator, null);
+
+    /// <inheritdoc/>
+    public ValueTask<Session> OpenAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessionId);
+
+        // A malformed id names no session: the session is new, as for a request carrying it.
+        return SessionId.TryParse(sessionId, out var id) ? LoadAsync(id!, cancellationToken) : ValueTask.FromResult(Create());
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<Session> OpenByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default)
+        => LoadAsync(SessionId.FromStoreKey(storeKey), cancellationToken);
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionSaveResult> SaveAsync(Session session, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (!ReferenceEquals(session.Backend, _coordinator))
+        {
+            throw new ArgumentException("The session was not created or opened by this manager (a request's session is saved by the middleware).", nameof(session));
+        }
+
+        if (!session.IsLoaded)
+        {
+            await session.LoadAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await session.CommitAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        return session.Id is { } id && !session.IsNew
+            ? new SessionSaveResult(id.HasValue ? id.Value : null, id.StoreKey)
+            : new SessionSaveResult(null, null);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<bool> DeleteByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default)
+        => await Store.DeleteAsync(SessionId.FromStoreKey(storeKey).StoreKey, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userKey);
+        var index = Store as ISessionUserIndex
+            ?? throw new NotSupportedException($"The session store {Store.GetType().Name} keeps no user index (it does not implement ISessionUserIndex), so it cannot find a user's sessions.");
+        return await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<long> DeleteExpiredAsync(IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+        => Store.DeleteExpiredAsync(_coordinator.Now, progress, cancellationToken);
+
+    /// <inheritdoc/>
+    public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var statistics = Store as ISessionStoreStatistics
+            ?? throw new NotSupportedException($"The session store {Store.GetType().Name} cannot report statistics (it does not implement ISessionStoreStatistics).");
+        return statistics.GetStatisticsAsync(_coordinator.Now, cancellationToken);
+    }
+
+    private async ValueTask<Session> LoadAsync(SessionId id, CancellationToken cancellationToken)
+    {
+        var session = new Session(_coordinator, id);
+        await session.LoadOrMarkUnavailableAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Outside a request there is no failure policy to apply: a store failure is the caller's exception.
+        session.ThrowIfUnavailable();
+        return session;
+    }
+}
