@@ -113,7 +113,7 @@ internal static class StoreFactory
             }
 
             var opened = provider.GetRequiredService<ISessionStore>();
-            return new OpenedStore(provider, opened, kind, Describe(provider, opened));
+            return new OpenedStore(provider, provider.GetRequiredService<ISessionManager>(), opened, kind, Describe(provider, opened));
         }
         catch (CliException)
         {
@@ -212,10 +212,11 @@ internal static class StoreFactory
 
 /// <summary>A store opened by <see cref="StoreFactory"/>, with the container that owns it.</summary>
 /// <param name="Services">Owns the store; disposing it closes the store's connections.</param>
-/// <param name="Store">The store.</param>
+/// <param name="Sessions">The app's session manager over the store: every command goes through it.</param>
+/// <param name="Store">The store (for its name, location and capabilities).</param>
 /// <param name="Name">The store's name (<c>Sqlite</c>, <c>PostgreSql</c>, <c>Redis</c>, <c>File</c>).</param>
 /// <param name="Location">Where the data is, without credentials; empty when not known.</param>
-internal sealed record OpenedStore(ServiceProvider Services, ISessionStore Store, string Name, string Location) : IAsyncDisposable
+internal sealed record OpenedStore(ServiceProvider Services, ISessionManager Sessions, ISessionStore Store, string Name, string Location) : IAsyncDisposable
 {
     /// <summary>The store's name and location, for messages.</summary>
     public string Display => Location.Length == 0 ? Name : $"{Name} ({Location})";

@@ -198,10 +198,9 @@ internal sealed class TypedSessionsCli
     private async Task<int> ClearExpiredAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
     {
         var quiet = parse.GetValue(QuietOption);
-        var now = DateTimeOffset.UtcNow;
         if (parse.GetValue(DryRunOption))
         {
-            var statistics = await StatisticsOf(store, "clear-expired --dry-run").GetStatisticsAsync(now, cancellationToken).ConfigureAwait(false);
+            var statistics = await StatisticsOf(store, "clear-expired --dry-run", cancellationToken).ConfigureAwait(false);
             if (!quiet)
             {
                 await console.Out.WriteLineAsync(Invariant($"{statistics.Expired:N0} expired sessions would be deleted from {store.Display} ({statistics.Live:N0} live sessions stay).")).ConfigureAwait(false);
@@ -215,7 +214,7 @@ internal sealed class TypedSessionsCli
         long deleted;
         try
         {
-            deleted = await store.Store.DeleteExpiredAsync(now, quiet ? null : progress, cancellationToken).ConfigureAwait(false);
+            deleted = await store.Sessions.DeleteExpiredAsync(quiet ? null : progress, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -235,7 +234,7 @@ internal sealed class TypedSessionsCli
 
     private async Task<int> StatsAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
     {
-        var statistics = await StatisticsOf(store, "stats").GetStatisticsAsync(DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
+        var statistics = await StatisticsOf(store, "stats", cancellationToken).ConfigureAwait(false);
         if (parse.GetValue(JsonOption))
         {
             await console.Out.WriteLineAsync(ToJson(store, statistics)).ConfigureAwait(false);
@@ -265,7 +264,7 @@ internal sealed class TypedSessionsCli
     private async Task<int> RevokeUserAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
     {
         var userKey = parse.GetValue(UserKeyArgument)!;
-        if (store.Store is not ISessionUserIndex index)
+        if (store.Store is not ISessionUserIndex)
         {
             throw new CliException(ExitCodes.Configuration, $"The {store.Name} store keeps no user index, so it cannot revoke a user's sessions.");
         }
@@ -286,7 +285,7 @@ internal sealed class TypedSessionsCli
             }
         }
 
-        var deleted = await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        var deleted = await store.Sessions.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
         if (!parse.GetValue(QuietOption))
         {
             await console.Out.WriteLineAsync(Invariant($"Revoked {deleted:N0} sessions of user '{userKey}' in {store.Display}.")).ConfigureAwait(false);
@@ -295,9 +294,17 @@ internal sealed class TypedSessionsCli
         return ExitCodes.Ok;
     }
 
-    private static ISessionStoreStatistics StatisticsOf(OpenedStore store, string command)
-        => store.Store as ISessionStoreStatistics
-            ?? throw new CliException(ExitCodes.Configuration, $"The {store.Name} store cannot report statistics, which {command} needs.");
+    private static async Task<SessionStoreStatistics> StatisticsOf(OpenedStore store, string command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await store.Sessions.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotSupportedException ex)
+        {
+            throw new CliException(ExitCodes.Configuration, $"The {store.Name} store cannot report statistics, which {command} needs.", ex);
+        }
+    }
 
     private static string ToJson(OpenedStore store, SessionStoreStatistics statistics)
     {

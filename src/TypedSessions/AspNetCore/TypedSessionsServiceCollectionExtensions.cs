@@ -48,6 +48,7 @@ public static class TypedSessionsServiceCollectionExtensions
 
         services.AddSingleton<IValidateOptions<TypedSessionOptions>, TypedSessionOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
+        services.AddLogging();
         services.AddMetrics();
         services.TryAddSingleton<SessionMetrics>();
         services.TryAddSingleton<SessionEnvironment>();
