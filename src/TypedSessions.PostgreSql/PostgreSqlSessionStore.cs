@@ -679,11 +679,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
 
     private static NpgsqlParameter<byte[]> KeyParameter(string key, string name = "key")
     {
-        if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
-        }
-
+        SessionStoreKey.ThrowIfInvalid(key);
         return new NpgsqlParameter<byte[]>(name, Convert.FromHexString(key));
     }
 

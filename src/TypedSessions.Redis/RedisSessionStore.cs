@@ -56,8 +56,6 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
     private const int MaxCycleAttempts = 5;
 
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly string? _configuration;
@@ -104,11 +102,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// <returns>The Redis key.</returns>
     public RedisKey RedisKeyFor(string key)
     {
-        if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
-        }
-
+        SessionStoreKey.ThrowIfInvalid(key);
         return _prefix + key;
     }
 
@@ -416,7 +410,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         foreach (var member in members)
         {
             var key = (string?)member;
-            if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
+            if (!SessionStoreKey.IsValid(key))
             {
                 continue;
             }
@@ -530,8 +524,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private bool IsSessionKey(RedisKey redisKey)
     {
         var text = (string?)redisKey;
-        return text is not null && text.Length == _prefix.Length + 64 && text.StartsWith(_prefix, StringComparison.Ordinal)
-            && !text.AsSpan(_prefix.Length).ContainsAnyExcept(LowerHex);
+        return text is not null && text.StartsWith(_prefix, StringComparison.Ordinal) && SessionStoreKey.IsValid(text.AsSpan(_prefix.Length));
     }
 
     private async ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)

@@ -105,8 +105,8 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        ThrowIfNotKey(key);
-        ThrowIfNotKey(newKey);
+        SessionStoreKey.ThrowIfInvalid(key);
+        SessionStoreKey.ThrowIfInvalid(newKey);
         var (first, second) = StripeOf(key) <= StripeOf(newKey) ? (key, newKey) : (newKey, key);
         using (await LockAsync(first, cancellationToken).ConfigureAwait(false))
         using (await LockAsync(second, cancellationToken, alreadyHeld: first).ConfigureAwait(false))
@@ -183,7 +183,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = Path.GetFileNameWithoutExtension(path);
-            if (!IsKey(key))
+            if (!SessionStoreKey.IsValid(key))
             {
                 continue;
             }
@@ -226,7 +226,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
         {
             cancellationToken.ThrowIfCancellationRequested();
             var key = Path.GetFileNameWithoutExtension(path);
-            if (!IsKey(key))
+            if (!SessionStoreKey.IsValid(key))
             {
                 continue;
             }
@@ -260,7 +260,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
             foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (!IsKey(Path.GetFileNameWithoutExtension(path)))
+                if (!SessionStoreKey.IsValid(Path.GetFileNameWithoutExtension(path)))
                 {
                     continue;
                 }
@@ -302,19 +302,9 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
 
     private string PathFor(string key)
     {
-        ThrowIfNotKey(key);
+        SessionStoreKey.ThrowIfInvalid(key);
         return Path.Combine(_folder, key[..2], key + Extension);
     }
-
-    private static void ThrowIfNotKey(string key)
-    {
-        if (!IsKey(key))
-        {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
-        }
-    }
-
-    private static bool IsKey(string key) => key.Length == 64 && key.All(char.IsAsciiHexDigitLower);
 
     private async Task<SessionRecord?> ReadAsync(string key, CancellationToken cancellationToken)
     {
@@ -366,7 +356,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     // Two keys are always locked in stripe order (CycleAsync), so no two cycles deadlock.
     private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken, string? alreadyHeld = null)
     {
-        ThrowIfNotKey(key);
+        SessionStoreKey.ThrowIfInvalid(key);
         var stripe = StripeOf(key);
         if (alreadyHeld is not null && StripeOf(alreadyHeld) == stripe)
         {
