@@ -56,8 +56,6 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
     private const int MaxCycleAttempts = 5;
 
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly string? _configuration;
     private readonly string _prefix;
     private readonly int _database;
@@ -569,24 +567,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
         long? created = null, expires = null, absolute = null, idle = null, mode = null, version = null;
         string? userKey = null;
-        var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var decoder = new SessionRecordDecoder(_limits);
         for (var i = 0; i < flat.Length; i += 2)
         {
             var field = (byte[]?)flat[i] ?? throw new SessionDataException("Stored session hash has a null field.");
             var value = (byte[]?)flat[i + 1] ?? [];
             if (field.Length >= 2 && field[0] == (byte)'v' && field[1] == (byte)':')
             {
-                if (field.Length - 2 > _limits.MaxKeyBytes)
-                {
-                    throw new SessionDataException($"Stored session has a key of {field.Length - 2} bytes; the limit is {_limits.MaxKeyBytes}.");
-                }
-
-                if (values.Count >= _limits.MaxKeys)
-                {
-                    throw new SessionDataException($"Stored session has more than {_limits.MaxKeys} keys.");
-                }
-
-                values[Utf8(field.AsSpan(2), "key")] = value;
+                decoder.AddValue(field.AsSpan(2), value);
                 continue;
             }
 
@@ -598,14 +586,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 case "@i": idle = Number(value, "idle timeout"); break;
                 case "@m": mode = Number(value, "expiry mode"); break;
                 case "@v": version = Number(value, "version"); break;
-                case "@u":
-                    if (value.Length > _limits.MaxUserKeyBytes)
-                    {
-                        throw new SessionDataException($"Stored session has a user key of {value.Length} bytes; the limit is {_limits.MaxUserKeyBytes}.");
-                    }
-
-                    userKey = Utf8(value, "user key");
-                    break;
+                case "@u": userKey = decoder.DecodeUserKey(value); break;
                 default: throw new SessionDataException("Stored session hash has an unknown field.");
             }
         }
@@ -615,47 +596,26 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             throw new SessionDataException("Stored session hash lacks its metadata (creation, expiry, mode or version).");
         }
 
-        if (!Enum.IsDefined((SessionExpiryMode)mode.Value))
-        {
-            throw new SessionDataException($"Stored session has an unknown expiry mode ({mode}).");
-        }
-
-        if (idle is <= 0 || idle > (long)TimeSpan.MaxValue.TotalMilliseconds)
-        {
-            throw new SessionDataException($"Stored session has an invalid idle timeout ({idle} ms).");
-        }
-
+        DateTimeOffset createdAt, expiresAt;
+        DateTimeOffset? absoluteAt;
         try
         {
-            var lifetime = new SessionLifetime(
-                (SessionExpiryMode)mode.Value,
-                DateTimeOffset.FromUnixTimeMilliseconds(expires.Value),
-                absolute is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a) : null,
-                idle is { } i ? TimeSpan.FromMilliseconds(i) : null);
-            return new SessionRecord(values, DateTimeOffset.FromUnixTimeMilliseconds(created.Value), lifetime, version.Value, userKey);
+            createdAt = DateTimeOffset.FromUnixTimeMilliseconds(created.Value);
+            expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(expires.Value);
+            absoluteAt = absolute is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a) : null;
         }
         catch (ArgumentOutOfRangeException ex)
         {
             throw new SessionDataException("Stored session has an instant out of range.", ex);
         }
+
+        return decoder.ToRecord(createdAt, SessionRecordDecoder.DecodeLifetime(mode.Value, expiresAt, absoluteAt, idle), version.Value, userKey);
     }
 
     private static long Number(byte[] value, string what)
         => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? number
             : throw new SessionDataException($"Stored session has an unreadable {what}.");
-
-    private static string Utf8(ReadOnlySpan<byte> bytes, string what)
-    {
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new SessionDataException($"Stored session has a {what} that is not UTF-8.", ex);
-        }
-    }
 
     private static long Ms(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
 
