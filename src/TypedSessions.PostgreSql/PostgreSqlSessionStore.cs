@@ -390,15 +390,8 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        long total;
-        await using (var count = await CommandAsync($"SELECT count(*) FROM {_table} WHERE expires_at <= @now;", cancellationToken).ConfigureAwait(false))
-        {
-            count.Parameters.Add(Timestamp("now", now));
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-
-        progress?.Report(new SessionCleanupProgress(0, total));
-        long deleted = 0;
+        await using var count = await CommandAsync($"SELECT count(*) FROM {_table} WHERE expires_at <= @now;", cancellationToken).ConfigureAwait(false);
+        count.Parameters.Add(Timestamp("now", now));
         await using var delete = await CommandAsync(
             $"""
             DELETE FROM {_table} WHERE expires_at <= @now AND key IN (
@@ -407,20 +400,11 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
             cancellationToken).ConfigureAwait(false);
         delete.Parameters.Add(Timestamp("now", now));
         delete.Parameters.Add(new NpgsqlParameter<int>("batch", _batchSize));
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (batch == 0)
-            {
-                break;
-            }
-
-            deleted += batch;
-            progress?.Report(new SessionCleanupProgress(deleted, Math.Max(total, deleted)));
-        }
-
-        return deleted;
+        return await SessionCleanup.DeleteInBatchesAsync(
+            async ct => Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture),
+            delete.ExecuteNonQueryAsync,
+            progress,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -274,36 +274,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var database = connection.GetDatabase(_database);
-        var pattern = EscapeGlob(_prefix) + "*";
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = Ms(now);
         long deleted = 0;
         progress?.Report(new SessionCleanupProgress(0, null));
-        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        await foreach (var page in SessionKeyPagesAsync(cancellationToken).ConfigureAwait(false))
         {
-            var page = new List<RedisKey>(_batchSize);
-            await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (!IsSessionKey(redisKey))
-                {
-                    // User indexes share the prefix; they expire by their own TTL.
-                    continue;
-                }
-
-                page.Add(redisKey);
-                if (page.Count == _batchSize)
-                {
-                    deleted += await DeleteIfExpiredAsync(database, page, nowMs).ConfigureAwait(false);
-                    page.Clear();
-                    progress?.Report(new SessionCleanupProgress(deleted, null));
-                }
-            }
-
-            if (page.Count > 0)
-            {
-                deleted += await DeleteIfExpiredAsync(database, page, nowMs).ConfigureAwait(false);
-            }
+            deleted += await SumAsync(page.Select(k => database.ScriptEvaluateAsync(RedisScripts.DeleteIfExpired, [k], [nowMs])).ToList()).ConfigureAwait(false);
+            progress?.Report(new SessionCleanupProgress(deleted, null));
         }
 
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
@@ -321,15 +299,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// </remarks>
     public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var database = connection.GetDatabase(_database);
-        var pattern = EscapeGlob(_prefix) + "*";
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = Ms(now);
         var sizes = new List<long>();
         long expired = 0;
-        var page = new List<RedisKey>(_batchSize);
-
-        async Task MeasureAsync()
+        await foreach (var page in SessionKeyPagesAsync(cancellationToken).ConfigureAwait(false))
         {
             var calls = page.Select(k => database.ScriptEvaluateAsync(RedisScripts.Size, [k])).ToList();
             foreach (var call in calls)
@@ -349,30 +323,6 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 {
                     sizes.Add((long)size);
                 }
-            }
-
-            page.Clear();
-        }
-
-        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
-        {
-            await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (!IsSessionKey(redisKey))
-                {
-                    continue;
-                }
-
-                page.Add(redisKey);
-                if (page.Count == _batchSize)
-                {
-                    await MeasureAsync().ConfigureAwait(false);
-                }
-            }
-
-            if (page.Count > 0)
-            {
-                await MeasureAsync().ConfigureAwait(false);
             }
         }
 
@@ -416,12 +366,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             calls.Add(database.ScriptEvaluateAsync(RedisScripts.Revoke, [_prefix + key], [userKey]));
         }
 
-        long deleted = 0;
-        foreach (var call in calls)
-        {
-            deleted += (long)await call.ConfigureAwait(false);
-        }
-
+        var deleted = await SumAsync(calls).ConfigureAwait(false);
         await database.SortedSetRemoveAsync(indexKey, members).ConfigureAwait(false);
         return deleted;
     }
@@ -507,16 +452,50 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private Task<RedisResult> IndexAsync(IDatabase database, string userKey, string key, DateTimeOffset now, DateTimeOffset? cap)
         => database.ScriptEvaluateAsync(RedisScripts.Index, [UserIndexKeyFor(userKey)], [Ms(now), cap is { } c ? Ms(c).ToString(CultureInfo.InvariantCulture) : "inf", key]);
 
-    private static async Task<long> DeleteIfExpiredAsync(IDatabase database, List<RedisKey> keys, long nowMs)
+    // The sum of the answers of pipelined scripts that each return a count.
+    private static async Task<long> SumAsync(List<Task<RedisResult>> calls)
     {
-        var calls = keys.Select(k => database.ScriptEvaluateAsync(RedisScripts.DeleteIfExpired, [k], [nowMs])).ToList();
-        long deleted = 0;
+        long sum = 0;
         foreach (var call in calls)
         {
-            deleted += (long)await call.ConfigureAwait(false);
+            sum += (long)await call.ConfigureAwait(false);
         }
 
-        return deleted;
+        return sum;
+    }
+
+    // Every session key under the prefix, SCAN-ned on every primary (never KEYS) in pages of CleanupBatchSize keys;
+    // user indexes share the prefix and are skipped (they expire by their own TTL). A page is reused after the caller
+    // has handled it.
+    private async IAsyncEnumerable<List<RedisKey>> SessionKeyPagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var database = connection.GetDatabase(_database).Database;
+        var pattern = EscapeGlob(_prefix) + "*";
+        var page = new List<RedisKey>(_batchSize);
+        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var redisKey in server.KeysAsync(database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (!IsSessionKey(redisKey))
+                {
+                    continue;
+                }
+
+                page.Add(redisKey);
+                if (page.Count == _batchSize)
+                {
+                    yield return page;
+                    page.Clear();
+                }
+            }
+
+            if (page.Count > 0)
+            {
+                yield return page;
+                page.Clear();
+            }
+        }
     }
 
     private bool IsSessionKey(RedisKey redisKey)

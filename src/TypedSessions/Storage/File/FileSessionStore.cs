@@ -172,37 +172,16 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     /// <inheritdoc/>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(_folder))
-        {
-            progress?.Report(new SessionCleanupProgress(0, 0));
-            return 0;
-        }
-
-        long deleted = 0;
-        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var key = Path.GetFileNameWithoutExtension(path);
-            if (!SessionStoreKey.IsValid(key))
+        var deleted = await DeleteWhereAsync(
+            record => record.Lifetime.IsExpired(now),
+            count =>
             {
-                continue;
-            }
-
-            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
-            {
-                // A corrupt file has no readable expiry; it is left for an operator rather than guessed at.
-                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record && record.Lifetime.IsExpired(now))
+                if (count % 100 == 0)
                 {
-                    System.IO.File.Delete(path);
-                    deleted++;
-                    if (deleted % 100 == 0)
-                    {
-                        progress?.Report(new SessionCleanupProgress(deleted, null));
-                    }
+                    progress?.Report(new SessionCleanupProgress(count, null));
                 }
-            }
-        }
-
+            },
+            cancellationToken).ConfigureAwait(false);
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
         return deleted;
     }
@@ -216,33 +195,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userKey);
-        if (!Directory.Exists(_folder))
-        {
-            return 0;
-        }
-
-        long deleted = 0;
-        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var key = Path.GetFileNameWithoutExtension(path);
-            if (!SessionStoreKey.IsValid(key))
-            {
-                continue;
-            }
-
-            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
-            {
-                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record
-                    && string.Equals(record.UserKey, userKey, StringComparison.Ordinal))
-                {
-                    System.IO.File.Delete(path);
-                    deleted++;
-                }
-            }
-        }
-
-        return deleted;
+        return await DeleteWhereAsync(record => string.Equals(record.UserKey, userKey, StringComparison.Ordinal), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -255,44 +208,36 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     {
         var sizes = new List<long>();
         long expired = 0;
-        if (Directory.Exists(_folder))
+        foreach (var (path, _) in SessionFiles())
         {
-            foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+            cancellationToken.ThrowIfCancellationRequested();
+            byte[] bytes;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!SessionStoreKey.IsValid(Path.GetFileNameWithoutExtension(path)))
-                {
-                    continue;
-                }
+                bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                continue;
+            }
 
-                byte[] bytes;
-                try
-                {
-                    bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-                {
-                    continue;
-                }
+            SessionRecord record;
+            try
+            {
+                record = SessionEnvelope.Deserialize(bytes, _limits);
+            }
+            catch (SessionDataException)
+            {
+                continue;
+            }
 
-                SessionRecord record;
-                try
-                {
-                    record = SessionEnvelope.Deserialize(bytes, _limits);
-                }
-                catch (SessionDataException)
-                {
-                    continue;
-                }
-
-                if (record.Lifetime.IsExpired(now))
-                {
-                    expired++;
-                }
-                else if (!record.IsTombstone)
-                {
-                    sizes.Add(bytes.Length);
-                }
+            if (record.Lifetime.IsExpired(now))
+            {
+                expired++;
+            }
+            else if (!record.IsTombstone)
+            {
+                sizes.Add(bytes.Length);
             }
         }
 
@@ -304,6 +249,46 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     {
         SessionStoreKey.ThrowIfInvalid(key);
         return Path.Combine(_folder, key[..2], key + Extension);
+    }
+
+    // The session files in the folder and their store keys; other files (temporary files, locks, strays) are skipped.
+    private IEnumerable<(string Path, string Key)> SessionFiles()
+    {
+        if (!Directory.Exists(_folder))
+        {
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+        {
+            var key = Path.GetFileNameWithoutExtension(path);
+            if (SessionStoreKey.IsValid(key))
+            {
+                yield return (path, key);
+            }
+        }
+    }
+
+    // Deletes, each under its file's lock, the sessions whose record matches; a corrupt file has no readable record and
+    // is left for an operator rather than guessed at. deletedSoFar hears the running count after each deletion.
+    private async Task<long> DeleteWhereAsync(Func<SessionRecord, bool> matches, Action<long>? deletedSoFar, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        foreach (var (path, key) in SessionFiles())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record && matches(record))
+                {
+                    System.IO.File.Delete(path);
+                    deleted++;
+                    deletedSoFar?.Invoke(deleted);
+                }
+            }
+        }
+
+        return deleted;
     }
 
     private async Task<SessionRecord?> ReadAsync(string key, CancellationToken cancellationToken)
