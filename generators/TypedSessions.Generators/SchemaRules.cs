@@ -32,9 +32,6 @@ namespace TypedSessions.Generators
     /// <summary>The schema rules, shared by the generator (what to emit) and the analyzer (what to report).</summary>
     internal static class SchemaRules
     {
-        public const int MaxKeyLength = 256;
-        public const string ReservedKeyPrefix = "__";
-
         public static bool HasSchemaAttribute(INamedTypeSymbol type, KnownTypeSymbols known)
             => known.SessionSchemaAttribute is { } attribute
                && type.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
@@ -51,31 +48,15 @@ namespace TypedSessions.Generators
             return property.Name;
         }
 
-        /// <summary>Why a key is invalid, or <see langword="null"/> when it is fine.</summary>
+        /// <summary>
+        /// Why a schema key is invalid, or <see langword="null"/> when it is fine: the rule of every session key
+        /// (<see cref="SessionKeyRules"/>, the runtime's too), and the reserved prefix, which only schemas may not use.
+        /// </summary>
         public static string? DescribeInvalidKey(string key)
-        {
-            if (key.Trim().Length == 0)
-            {
-                return "a key cannot be empty or white space";
-            }
-
-            if (key.Length > MaxKeyLength)
-            {
-                return "a key can have at most " + MaxKeyLength + " characters, this one has " + key.Length;
-            }
-
-            if (key.StartsWith(ReservedKeyPrefix, StringComparison.Ordinal))
-            {
-                return "keys starting with \"" + ReservedKeyPrefix + "\" are reserved for TypedSessions";
-            }
-
-            if (key.Any(char.IsControl))
-            {
-                return "a key cannot contain control characters";
-            }
-
-            return null;
-        }
+            => SessionKeyRules.DescribeInvalidKey(key)
+               ?? (SessionKeyRules.IsReserved(key)
+                   ? "keys starting with \"" + SessionKeyRules.ReservedPrefix + "\" are reserved for TypedSessions and its integrations"
+                   : null);
 
         /// <summary>Why the schema's shape is not supported, or <see langword="null"/>.</summary>
         public static string? DescribeUnsupportedShape(INamedTypeSymbol type)

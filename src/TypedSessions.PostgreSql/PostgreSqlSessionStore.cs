@@ -390,15 +390,8 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        long total;
-        await using (var count = await CommandAsync($"SELECT count(*) FROM {_table} WHERE expires_at <= @now;", cancellationToken).ConfigureAwait(false))
-        {
-            count.Parameters.Add(Timestamp("now", now));
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-
-        progress?.Report(new SessionCleanupProgress(0, total));
-        long deleted = 0;
+        await using var count = await CommandAsync($"SELECT count(*) FROM {_table} WHERE expires_at <= @now;", cancellationToken).ConfigureAwait(false);
+        count.Parameters.Add(Timestamp("now", now));
         await using var delete = await CommandAsync(
             $"""
             DELETE FROM {_table} WHERE expires_at <= @now AND key IN (
@@ -407,20 +400,11 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
             cancellationToken).ConfigureAwait(false);
         delete.Parameters.Add(Timestamp("now", now));
         delete.Parameters.Add(new NpgsqlParameter<int>("batch", _batchSize));
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var batch = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            if (batch == 0)
-            {
-                break;
-            }
-
-            deleted += batch;
-            progress?.Report(new SessionCleanupProgress(deleted, Math.Max(total, deleted)));
-        }
-
-        return deleted;
+        return await SessionCleanup.DeleteInBatchesAsync(
+            async ct => Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture),
+            delete.ExecuteNonQueryAsync,
+            progress,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -498,29 +482,12 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
 
     private SessionRecord ReadRecord(NpgsqlDataReader reader)
     {
-        var createdAt = reader.GetFieldValue<DateTimeOffset>(0);
-        var expiresAt = reader.GetFieldValue<DateTimeOffset>(1);
-        DateTimeOffset? absolute = reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2);
-        TimeSpan? idle = null;
-        if (!reader.IsDBNull(3))
-        {
-            var idleMs = reader.GetInt64(3);
-            if (idleMs <= 0 || idleMs > (long)TimeSpan.MaxValue.TotalMilliseconds)
-            {
-                throw new SessionDataException($"Stored session has an invalid idle timeout ({idleMs} ms).");
-            }
-
-            idle = TimeSpan.FromMilliseconds(idleMs);
-        }
-
-        var mode = reader.GetInt16(4);
-        if (!Enum.IsDefined((SessionExpiryMode)mode))
-        {
-            throw new SessionDataException($"Stored session has an unknown expiry mode ({mode}).");
-        }
-
-        var version = reader.GetInt64(5);
-        var userKey = reader.IsDBNull(6) ? null : reader.GetString(6);
+        var decoder = new SessionRecordDecoder(_limits);
+        var lifetime = SessionRecordDecoder.DecodeLifetime(
+            reader.GetInt16(4),
+            reader.GetFieldValue<DateTimeOffset>(1),
+            reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+            reader.IsDBNull(3) ? null : reader.GetInt64(3));
         var keys = reader.GetFieldValue<byte[]?[]>(7);
         var data = reader.GetFieldValue<byte[]?[]>(8);
         if (keys.Length != data.Length)
@@ -528,38 +495,13 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
             throw new SessionDataException($"Stored session has {keys.Length} keys but {data.Length} values.");
         }
 
-        if (keys.Length > _limits.MaxKeys)
-        {
-            throw new SessionDataException($"Stored session has {keys.Length} keys; the limit is {_limits.MaxKeys}.");
-        }
-
-        var values = new Dictionary<string, byte[]>(keys.Length, StringComparer.Ordinal);
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+        decoder.ExpectKeys(keys.Length);
         for (var i = 0; i < keys.Length; i++)
         {
-            var rawKey = keys[i] ?? throw new SessionDataException("Stored session has a null key.");
-            if (rawKey.Length > _limits.MaxKeyBytes)
-            {
-                throw new SessionDataException($"Stored session has a key of {rawKey.Length} bytes; the limit is {_limits.MaxKeyBytes}.");
-            }
-
-            string name;
-            try
-            {
-                name = utf8.GetString(rawKey);
-            }
-            catch (DecoderFallbackException ex)
-            {
-                throw new SessionDataException("Stored session has a key that is not UTF-8.", ex);
-            }
-
-            if (!values.TryAdd(name, data[i] ?? throw new SessionDataException("Stored session has a null value.")))
-            {
-                throw new SessionDataException("Stored session has a duplicate key.");
-            }
+            decoder.AddValue(keys[i] ?? throw new SessionDataException("Stored session has a null key."), data[i]);
         }
 
-        return new SessionRecord(values, createdAt, new SessionLifetime((SessionExpiryMode)mode, expiresAt, absolute, idle), version, userKey);
+        return decoder.ToRecord(reader.GetFieldValue<DateTimeOffset>(0), lifetime, reader.GetInt64(5), reader.IsDBNull(6) ? null : reader.GetString(6));
     }
 
     // Values as two parallel bytea[] parameters: the UTF-8 names and the values.
@@ -679,11 +621,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
 
     private static NpgsqlParameter<byte[]> KeyParameter(string key, string name = "key")
     {
-        if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
-        }
-
+        SessionStoreKey.ThrowIfInvalid(key);
         return new NpgsqlParameter<byte[]>(name, Convert.FromHexString(key));
     }
 

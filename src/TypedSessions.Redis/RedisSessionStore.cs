@@ -56,10 +56,6 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
     private const int MaxCycleAttempts = 5;
 
-    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
-
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     private readonly string? _configuration;
     private readonly string _prefix;
     private readonly int _database;
@@ -104,11 +100,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// <returns>The Redis key.</returns>
     public RedisKey RedisKeyFor(string key)
     {
-        if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
-        }
-
+        SessionStoreKey.ThrowIfInvalid(key);
         return _prefix + key;
     }
 
@@ -282,36 +274,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var database = connection.GetDatabase(_database);
-        var pattern = EscapeGlob(_prefix) + "*";
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = Ms(now);
         long deleted = 0;
         progress?.Report(new SessionCleanupProgress(0, null));
-        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        await foreach (var page in SessionKeyPagesAsync(cancellationToken).ConfigureAwait(false))
         {
-            var page = new List<RedisKey>(_batchSize);
-            await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (!IsSessionKey(redisKey))
-                {
-                    // User indexes share the prefix; they expire by their own TTL.
-                    continue;
-                }
-
-                page.Add(redisKey);
-                if (page.Count == _batchSize)
-                {
-                    deleted += await DeleteIfExpiredAsync(database, page, nowMs).ConfigureAwait(false);
-                    page.Clear();
-                    progress?.Report(new SessionCleanupProgress(deleted, null));
-                }
-            }
-
-            if (page.Count > 0)
-            {
-                deleted += await DeleteIfExpiredAsync(database, page, nowMs).ConfigureAwait(false);
-            }
+            deleted += await SumAsync(page.Select(k => database.ScriptEvaluateAsync(RedisScripts.DeleteIfExpired, [k], [nowMs])).ToList()).ConfigureAwait(false);
+            progress?.Report(new SessionCleanupProgress(deleted, null));
         }
 
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
@@ -329,15 +299,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// </remarks>
     public async ValueTask<SessionStoreStatistics> GetStatisticsAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
-        var database = connection.GetDatabase(_database);
-        var pattern = EscapeGlob(_prefix) + "*";
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = Ms(now);
         var sizes = new List<long>();
         long expired = 0;
-        var page = new List<RedisKey>(_batchSize);
-
-        async Task MeasureAsync()
+        await foreach (var page in SessionKeyPagesAsync(cancellationToken).ConfigureAwait(false))
         {
             var calls = page.Select(k => database.ScriptEvaluateAsync(RedisScripts.Size, [k])).ToList();
             foreach (var call in calls)
@@ -357,30 +323,6 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 {
                     sizes.Add((long)size);
                 }
-            }
-
-            page.Clear();
-        }
-
-        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
-        {
-            await foreach (var redisKey in server.KeysAsync(database.Database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                if (!IsSessionKey(redisKey))
-                {
-                    continue;
-                }
-
-                page.Add(redisKey);
-                if (page.Count == _batchSize)
-                {
-                    await MeasureAsync().ConfigureAwait(false);
-                }
-            }
-
-            if (page.Count > 0)
-            {
-                await MeasureAsync().ConfigureAwait(false);
             }
         }
 
@@ -416,7 +358,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         foreach (var member in members)
         {
             var key = (string?)member;
-            if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
+            if (!SessionStoreKey.IsValid(key))
             {
                 continue;
             }
@@ -424,12 +366,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             calls.Add(database.ScriptEvaluateAsync(RedisScripts.Revoke, [_prefix + key], [userKey]));
         }
 
-        long deleted = 0;
-        foreach (var call in calls)
-        {
-            deleted += (long)await call.ConfigureAwait(false);
-        }
-
+        var deleted = await SumAsync(calls).ConfigureAwait(false);
         await database.SortedSetRemoveAsync(indexKey, members).ConfigureAwait(false);
         return deleted;
     }
@@ -515,23 +452,56 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private Task<RedisResult> IndexAsync(IDatabase database, string userKey, string key, DateTimeOffset now, DateTimeOffset? cap)
         => database.ScriptEvaluateAsync(RedisScripts.Index, [UserIndexKeyFor(userKey)], [Ms(now), cap is { } c ? Ms(c).ToString(CultureInfo.InvariantCulture) : "inf", key]);
 
-    private static async Task<long> DeleteIfExpiredAsync(IDatabase database, List<RedisKey> keys, long nowMs)
+    // The sum of the answers of pipelined scripts that each return a count.
+    private static async Task<long> SumAsync(List<Task<RedisResult>> calls)
     {
-        var calls = keys.Select(k => database.ScriptEvaluateAsync(RedisScripts.DeleteIfExpired, [k], [nowMs])).ToList();
-        long deleted = 0;
+        long sum = 0;
         foreach (var call in calls)
         {
-            deleted += (long)await call.ConfigureAwait(false);
+            sum += (long)await call.ConfigureAwait(false);
         }
 
-        return deleted;
+        return sum;
+    }
+
+    // Every session key under the prefix, SCAN-ned on every primary (never KEYS) in pages of CleanupBatchSize keys;
+    // user indexes share the prefix and are skipped (they expire by their own TTL). A page is reused after the caller
+    // has handled it.
+    private async IAsyncEnumerable<List<RedisKey>> SessionKeyPagesAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        var database = connection.GetDatabase(_database).Database;
+        var pattern = EscapeGlob(_prefix) + "*";
+        var page = new List<RedisKey>(_batchSize);
+        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var redisKey in server.KeysAsync(database, pattern, _batchSize).WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (!IsSessionKey(redisKey))
+                {
+                    continue;
+                }
+
+                page.Add(redisKey);
+                if (page.Count == _batchSize)
+                {
+                    yield return page;
+                    page.Clear();
+                }
+            }
+
+            if (page.Count > 0)
+            {
+                yield return page;
+                page.Clear();
+            }
+        }
     }
 
     private bool IsSessionKey(RedisKey redisKey)
     {
         var text = (string?)redisKey;
-        return text is not null && text.Length == _prefix.Length + 64 && text.StartsWith(_prefix, StringComparison.Ordinal)
-            && !text.AsSpan(_prefix.Length).ContainsAnyExcept(LowerHex);
+        return text is not null && text.StartsWith(_prefix, StringComparison.Ordinal) && SessionStoreKey.IsValid(text.AsSpan(_prefix.Length));
     }
 
     private async ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)
@@ -576,24 +546,14 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
 
         long? created = null, expires = null, absolute = null, idle = null, mode = null, version = null;
         string? userKey = null;
-        var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        var decoder = new SessionRecordDecoder(_limits);
         for (var i = 0; i < flat.Length; i += 2)
         {
             var field = (byte[]?)flat[i] ?? throw new SessionDataException("Stored session hash has a null field.");
             var value = (byte[]?)flat[i + 1] ?? [];
             if (field.Length >= 2 && field[0] == (byte)'v' && field[1] == (byte)':')
             {
-                if (field.Length - 2 > _limits.MaxKeyBytes)
-                {
-                    throw new SessionDataException($"Stored session has a key of {field.Length - 2} bytes; the limit is {_limits.MaxKeyBytes}.");
-                }
-
-                if (values.Count >= _limits.MaxKeys)
-                {
-                    throw new SessionDataException($"Stored session has more than {_limits.MaxKeys} keys.");
-                }
-
-                values[Utf8(field.AsSpan(2), "key")] = value;
+                decoder.AddValue(field.AsSpan(2), value);
                 continue;
             }
 
@@ -605,14 +565,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 case "@i": idle = Number(value, "idle timeout"); break;
                 case "@m": mode = Number(value, "expiry mode"); break;
                 case "@v": version = Number(value, "version"); break;
-                case "@u":
-                    if (value.Length > _limits.MaxUserKeyBytes)
-                    {
-                        throw new SessionDataException($"Stored session has a user key of {value.Length} bytes; the limit is {_limits.MaxUserKeyBytes}.");
-                    }
-
-                    userKey = Utf8(value, "user key");
-                    break;
+                case "@u": userKey = decoder.DecodeUserKey(value); break;
                 default: throw new SessionDataException("Stored session hash has an unknown field.");
             }
         }
@@ -622,47 +575,26 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             throw new SessionDataException("Stored session hash lacks its metadata (creation, expiry, mode or version).");
         }
 
-        if (!Enum.IsDefined((SessionExpiryMode)mode.Value))
-        {
-            throw new SessionDataException($"Stored session has an unknown expiry mode ({mode}).");
-        }
-
-        if (idle is <= 0 || idle > (long)TimeSpan.MaxValue.TotalMilliseconds)
-        {
-            throw new SessionDataException($"Stored session has an invalid idle timeout ({idle} ms).");
-        }
-
+        DateTimeOffset createdAt, expiresAt;
+        DateTimeOffset? absoluteAt;
         try
         {
-            var lifetime = new SessionLifetime(
-                (SessionExpiryMode)mode.Value,
-                DateTimeOffset.FromUnixTimeMilliseconds(expires.Value),
-                absolute is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a) : null,
-                idle is { } i ? TimeSpan.FromMilliseconds(i) : null);
-            return new SessionRecord(values, DateTimeOffset.FromUnixTimeMilliseconds(created.Value), lifetime, version.Value, userKey);
+            createdAt = DateTimeOffset.FromUnixTimeMilliseconds(created.Value);
+            expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(expires.Value);
+            absoluteAt = absolute is { } a ? DateTimeOffset.FromUnixTimeMilliseconds(a) : null;
         }
         catch (ArgumentOutOfRangeException ex)
         {
             throw new SessionDataException("Stored session has an instant out of range.", ex);
         }
+
+        return decoder.ToRecord(createdAt, SessionRecordDecoder.DecodeLifetime(mode.Value, expiresAt, absoluteAt, idle), version.Value, userKey);
     }
 
     private static long Number(byte[] value, string what)
         => long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number)
             ? number
             : throw new SessionDataException($"Stored session has an unreadable {what}.");
-
-    private static string Utf8(ReadOnlySpan<byte> bytes, string what)
-    {
-        try
-        {
-            return StrictUtf8.GetString(bytes);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new SessionDataException($"Stored session has a {what} that is not UTF-8.", ex);
-        }
-    }
 
     private static long Ms(DateTimeOffset instant) => instant.ToUnixTimeMilliseconds();
 

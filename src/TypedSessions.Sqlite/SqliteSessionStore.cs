@@ -255,39 +255,24 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = now.ToUnixTimeMilliseconds();
-        long total;
-        await using (var count = connection.CreateCommand())
-        {
-            count.CommandText = $"SELECT COUNT(*) FROM {_table} WHERE expires_at <= $now;";
-            count.Parameters.AddWithValue("$now", nowMs);
-            total = Convert.ToInt64(await count.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        }
-
-        progress?.Report(new SessionCleanupProgress(0, total));
-        long deleted = 0;
+        await using var count = connection.CreateCommand();
+        count.CommandText = $"SELECT COUNT(*) FROM {_table} WHERE expires_at <= $now;";
+        count.Parameters.AddWithValue("$now", nowMs);
         await using var delete = connection.CreateCommand();
         delete.CommandText = $"DELETE FROM {_table} WHERE key IN (SELECT key FROM {_table} WHERE expires_at <= $now LIMIT $batch);";
         delete.Parameters.AddWithValue("$now", nowMs);
         delete.Parameters.AddWithValue("$batch", _batchSize);
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            int batch;
-            using (await WriteGateAsync(cancellationToken).ConfigureAwait(false))
+        return await SessionCleanup.DeleteInBatchesAsync(
+            async ct => Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture),
+            async ct =>
             {
-                batch = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-
-            if (batch == 0)
-            {
-                break;
-            }
-
-            deleted += batch;
-            progress?.Report(new SessionCleanupProgress(deleted, Math.Max(total, deleted)));
-        }
-
-        return deleted;
+                using (await WriteGateAsync(ct).ConfigureAwait(false))
+                {
+                    return await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                }
+            },
+            progress,
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,7 @@ namespace TypedSessions;
 public sealed partial class Session
 {
     /// <summary>Longest key accepted, in characters.</summary>
-    public const int MaxKeyLength = 256;
+    public const int MaxKeyLength = SessionKeyRules.MaxKeyLength;
 
     /// <summary>The keys present.</summary>
     public IReadOnlyCollection<string> Keys
@@ -243,27 +243,18 @@ public sealed partial class Session
     private static void ValidateKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (key.Length is 0 or > MaxKeyLength)
+        if (SessionKeyRules.DescribeInvalidKey(key) is { } problem)
         {
-            throw new ArgumentException($"A session key must be 1 to {MaxKeyLength} characters long.", nameof(key));
+            throw new ArgumentException($"Invalid session key: {problem}.", nameof(key));
         }
-
-        EnsureWellFormed(key, nameof(key));
     }
 
     // Stores keep keys as UTF-8; an unpaired surrogate has no UTF-8 form and would come back as U+FFFD, under another key.
     internal static void EnsureWellFormed(string value, string parameterName)
     {
-        for (var i = 0; i < value.Length; i++)
+        if (!SessionKeyRules.IsWellFormed(value))
         {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(value[i]))
-            {
-                throw new ArgumentException("A session key or user key must be well-formed Unicode: it contains an unpaired surrogate, which cannot be stored as UTF-8.", parameterName);
-            }
+            throw new ArgumentException("A session key or user key must be well-formed Unicode: it contains an unpaired surrogate, which cannot be stored as UTF-8.", parameterName);
         }
     }
 

@@ -355,6 +355,40 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
             ExpectedValues = new Dictionary<string, byte[]?> { [expected.Key] = expected.Value },
         };
 
+    // The row's fields go through the decoder the envelope and Redis use (SessionRecordDecoder): each break is corruption.
+    // The user key is text here, so before that decoder its length went unchecked.
+    [Theory]
+    [InlineData("user_key = repeat('u', 1025)")]
+    [InlineData("user_key = repeat('é', 513)")]
+    [InlineData("value_keys = ARRAY['\\xff'::bytea], value_data = ARRAY['\\x01'::bytea]")]
+    [InlineData("value_keys = ARRAY[convert_to('a', 'UTF8'), convert_to('a', 'UTF8')], value_data = ARRAY['\\x01'::bytea, '\\x02'::bytea]")]
+    [InlineData("value_keys = ARRAY[convert_to(repeat('k', 1025), 'UTF8')], value_data = ARRAY['\\x01'::bytea]")]
+    [InlineData("value_keys = ARRAY[convert_to('a', 'UTF8')], value_data = ARRAY[NULL::bytea]")]
+    [InlineData("expiry_mode = 7")]
+    [InlineData("idle_timeout_ms = 0")]
+    public async Task A_row_the_shared_decoder_refuses_loads_as_SessionDataException(string corruption)
+    {
+        await using var store = TestPostgres.CreateStore(_table);
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record(("a", [1]))));
+        Assert.Equal([1], (await store.LoadAsync(key, new(_t0, null))).Record!.Values["a"]);
+
+        await ExecuteAsync($"UPDATE \"{_table}\" SET {corruption} WHERE key = decode(@k, 'hex');", ("k", key));
+
+        await Assert.ThrowsAsync<SessionDataException>(async () => await store.LoadAsync(key, new(_t0, null)));
+    }
+
+    [Fact]
+    public async Task A_user_key_at_the_limit_loads()
+    {
+        await using var store = TestPostgres.CreateStore(_table);
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record(("a", [1]))));
+        await ExecuteAsync($"UPDATE \"{_table}\" SET user_key = repeat('é', 512) WHERE key = decode(@k, 'hex');", ("k", key));
+
+        Assert.Equal(new string('é', 512), (await store.LoadAsync(key, new(_t0, null))).Record!.UserKey);
+    }
+
     private static async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
         await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);

@@ -306,6 +306,36 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         Assert.Equal(2, await CycleCommandsAsync("alice", new SessionChangeSet { Now = _t0 }));
     }
 
+    // The hash's fields go through the decoder the envelope and PostgreSQL use (SessionRecordDecoder): each break is
+    // corruption. The mode is text here, and 2^32 once read as Default (a cast to the enum's int wrapped it).
+    [Theory]
+    [InlineData("@m", "4294967296")]
+    [InlineData("@m", "4")]
+    [InlineData("@i", "0")]
+    [InlineData("@i", "922337203685478")]
+    [InlineData("@u", "1025 bytes")]
+    [InlineData("v:\u00ff", "invalid UTF-8 key")]
+    [InlineData("v:", "1025-byte key")]
+    public async Task A_hash_the_shared_decoder_refuses_loads_as_SessionDataException(string field, string value)
+    {
+        var store = await TestRedis.CreateStoreAsync(_prefix);
+        var db = (await TestRedis.ConnectionAsync()).GetDatabase();
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record(("a", [1]))));
+        Assert.NotNull((await store.LoadAsync(key, new(_t0, null))).Record);
+
+        var (name, content) = (field, value) switch
+        {
+            ("@u", _) => ((RedisValue)"@u", (RedisValue)new string('u', 1025)),
+            ("v:\u00ff", _) => ((RedisValue)new byte[] { (byte)'v', (byte)':', 0xff }, (RedisValue)new byte[] { 1 }),
+            ("v:", _) => ((RedisValue)("v:" + new string('k', 1025)), (RedisValue)new byte[] { 1 }),
+            _ => ((RedisValue)field, (RedisValue)value),
+        };
+        await db.HashSetAsync(store.RedisKeyFor(key), name, content);
+
+        await Assert.ThrowsAsync<SessionDataException>(async () => await store.LoadAsync(key, new(_t0, null)));
+    }
+
     private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
 
     private SessionRecord Record(params (string Key, byte[] Value)[] values)

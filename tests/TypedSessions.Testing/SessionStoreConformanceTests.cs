@@ -187,6 +187,51 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
         AssertSameRecord(record, await LoadAsync(key, T0));
     }
 
+    /// <summary>
+    /// The keys at the edges of what <c>Session</c> accepts (<see cref="Session.MaxKeyLength"/> characters of the longest
+    /// UTF-8 form, surrogate pairs, a byte order mark, a noncharacter, white space around a word, framework keys such as
+    /// MVC TempData's <c>__ControllerTempData</c>) round-trip through create, save (set, remove, expect) and load.
+    /// </summary>
+    [Fact]
+    public async Task Every_kind_of_key_the_session_api_accepts_round_trips_through_create_save_and_load()
+    {
+        string[] created =
+        [
+            new string('€', Session.MaxKeyLength), // 768 UTF-8 bytes, the most a key can take
+            string.Concat(Enumerable.Repeat("🔑", Session.MaxKeyLength / 2)),
+            "__ControllerTempData",
+            "\uFEFFbom",
+            "\uFFFF",
+        ];
+        string[] saved = [" padded ", "\u00A0x", "\u200B", "__", new string('k', Session.MaxKeyLength), "ключ ✓ 🔑"];
+        var key = NewKey();
+        Assert.True(await Store.CreateAsync(key, NewRecord(T0, [.. created.Select((k, i) => (k, new[] { (byte)i }))])));
+
+        var changes = new SessionChangeSet
+        {
+            Now = T0,
+            RemovedKeys = [created[^1]],
+            SetValues = saved.Select((k, i) => (k, new[] { (byte)(100 + i) })).ToDictionary(e => e.k, e => e.Item2, StringComparer.Ordinal),
+            ExpectedValues = new Dictionary<string, byte[]?>(StringComparer.Ordinal) { [created[0]] = [0], [created[1]] = [1], [saved[0]] = null },
+        };
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, changes));
+
+        var loaded = await LoadAsync(key, T0);
+        Assert.NotNull(loaded);
+        Assert.Equal(created[..^1].Concat(saved).Order(StringComparer.Ordinal), loaded.Values.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([0], loaded.Values[created[0]]);
+        Assert.Equal([101], loaded.Values[saved[1]]);
+
+        // A conflicting expectation on such a key is seen as one.
+        var stale = new SessionChangeSet
+        {
+            Now = T0,
+            SetValues = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["x"] = [1] },
+            ExpectedValues = new Dictionary<string, byte[]?>(StringComparer.Ordinal) { [created[0]] = [9] },
+        };
+        Assert.Equal(SessionWriteOutcome.Conflict, await Store.SaveAsync(key, stale));
+    }
+
     /// <summary>An unknown key is absent.</summary>
     [Fact]
     public async Task Load_of_an_unknown_key_is_not_found()

@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using TypedSessions.Storage;
 
 namespace TypedSessions.Ids;
 
@@ -12,9 +13,6 @@ internal sealed class SessionId
 {
     public const int ByteLength = 32;
     public const int EncodedLength = 43;
-
-    /// <summary>Length of a store key: SHA-256 in lowercase hex.</summary>
-    public const int StoreKeyLength = 64;
 
     private SessionId(string? value, string storeKey)
     {
@@ -89,12 +87,7 @@ internal sealed class SessionId
     /// <exception cref="ArgumentException"><paramref name="storeKey"/> is not a store key.</exception>
     public static SessionId FromStoreKey(string storeKey)
     {
-        ArgumentNullException.ThrowIfNull(storeKey);
-        if (storeKey.Length != StoreKeyLength || !storeKey.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException($"A store key is the SHA-256 of a session id as {StoreKeyLength} lowercase hex characters.", nameof(storeKey));
-        }
-
+        SessionStoreKey.ThrowIfInvalid(storeKey);
         return new SessionId(null, storeKey);
     }
 

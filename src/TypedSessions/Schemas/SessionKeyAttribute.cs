@@ -12,7 +12,7 @@ namespace TypedSessions;
 public sealed class SessionKeyAttribute(string name) : Attribute
 {
     /// <summary>Keys starting with this prefix are reserved for TypedSessions and its integrations.</summary>
-    public const string ReservedPrefix = "__";
+    public const string ReservedPrefix = SessionKeyRules.ReservedPrefix;
 
     /// <summary>The session key.</summary>
     public string Name { get; } = name;

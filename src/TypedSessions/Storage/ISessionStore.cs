@@ -4,8 +4,8 @@ namespace TypedSessions.Storage;
 /// Where sessions live. Implement this to add a backend; run the store conformance kit on it.
 /// </summary>
 /// <remarks>
-/// <para>Every <c>key</c> is the SHA-256 hash of a session id (64 lowercase hex characters); a store
-/// never sees a raw id. A record whose <see cref="SessionLifetime.ExpiresAt"/> has passed is treated
+/// <para>Every <c>key</c> is the SHA-256 hash of a session id (64 lowercase hex characters, <see cref="SessionStoreKey"/>);
+/// a store never sees a raw id. A record whose <see cref="SessionLifetime.ExpiresAt"/> has passed is treated
 /// as absent by every operation.</para>
 /// <para>A <em>tombstone</em> is what <see cref="CycleAsync"/> and <see cref="EndAsync"/> leave under the old key
 /// until the instant they are given: it holds no data and no pointer to any other key, loads as

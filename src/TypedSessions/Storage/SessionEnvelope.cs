@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using MessagePack;
 
 namespace TypedSessions.Storage;
@@ -19,9 +18,6 @@ public static class SessionEnvelope
     // A tombstone (SessionRecord.Tombstone) is [format, expiresAt]: readers of format 1 before tombstones existed
     // reject it as malformed, which the pipeline treats as "absent" — the behaviour before tombstones.
     private const int TombstoneElementCount = 2;
-
-    // MessagePack str is UTF-8; invalid bytes are corruption, not something to replace silently.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>Encodes a record.</summary>
     /// <param name="record">The record.</param>
@@ -135,52 +131,30 @@ public static class SessionEnvelope
             throw new SessionDataException($"Session envelope has {count} elements; format {format} has {ElementCount}.");
         }
 
+        var decoder = new SessionRecordDecoder(limits);
         var createdAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
         var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
         DateTimeOffset? absolute = reader.TryReadNil() ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.ReadInt64());
-        TimeSpan? idle = null;
-        if (!reader.TryReadNil())
-        {
-            var idleMs = reader.ReadInt64();
-            if (idleMs <= 0 || idleMs > (long)TimeSpan.MaxValue.TotalMilliseconds)
-            {
-                throw new SessionDataException($"Session envelope has an invalid idle timeout ({idleMs} ms).");
-            }
-
-            idle = TimeSpan.FromMilliseconds(idleMs);
-        }
-
-        var mode = reader.ReadInt32();
-        if (!Enum.IsDefined((SessionExpiryMode)mode))
-        {
-            throw new SessionDataException($"Session envelope has an unknown expiry mode ({mode}).");
-        }
-
+        long? idleMs = reader.TryReadNil() ? null : reader.ReadInt64();
+        var lifetime = SessionRecordDecoder.DecodeLifetime(reader.ReadInt32(), expiresAt, absolute, idleMs);
         var version = reader.ReadInt64();
-        var userKey = ReadString(ref reader, limits.MaxUserKeyBytes, "user key");
+
+        // A str's header is read without materialising the string, so its length is checked before it is decoded.
+        var userKey = reader.TryReadNil() ? null : decoder.DecodeUserKey(Contiguous(reader.ReadStringSequence()));
 
         var entries = reader.ReadMapHeader();
-        if (entries > limits.MaxKeys)
-        {
-            throw new SessionDataException($"Session envelope has {entries} keys; the limit is {limits.MaxKeys}.");
-        }
 
-        // Each entry takes at least two bytes, so a count larger than what is left is a lie.
+        // Each entry takes at least two bytes, so a count larger than what is left is a lie; checked before ExpectKeys allocates for it.
         if (entries > reader.Sequence.Length - reader.Consumed)
         {
             throw new SessionDataException($"Session envelope claims {entries} keys but has only {reader.Sequence.Length - reader.Consumed} bytes left.");
         }
 
-        var values = new Dictionary<string, byte[]>(entries, StringComparer.Ordinal);
+        decoder.ExpectKeys(entries);
         for (var i = 0; i < entries; i++)
         {
-            var key = ReadString(ref reader, limits.MaxKeyBytes, "key")
-                ?? throw new SessionDataException("Session envelope has a nil key.");
-            var value = reader.ReadBytes() ?? throw new SessionDataException($"Session envelope has a nil value for a key.");
-            if (!values.TryAdd(key, value.ToArray()))
-            {
-                throw new SessionDataException("Session envelope has a duplicate key.");
-            }
+            var key = reader.ReadStringSequence() ?? throw new SessionDataException("Session envelope has a nil key.");
+            decoder.AddValue(Contiguous(key), reader.ReadBytes()?.ToArray());
         }
 
         if (!reader.End)
@@ -188,29 +162,14 @@ public static class SessionEnvelope
             throw new SessionDataException("Session envelope has trailing bytes.");
         }
 
-        return new SessionRecord(values, createdAt, new SessionLifetime((SessionExpiryMode)mode, expiresAt, absolute, idle), version, userKey);
+        return decoder.ToRecord(createdAt, lifetime, version, userKey);
     }
 
-    private static string? ReadString(ref MessagePackReader reader, int maxBytes, string what)
+    // The envelope is decoded from one block of memory, so a str is one segment; the copy is for other sequences.
+    private static ReadOnlySpan<byte> Contiguous(ReadOnlySequence<byte>? bytes) => bytes switch
     {
-        if (reader.TryReadNil())
-        {
-            return null;
-        }
-
-        var raw = reader.ReadStringSequence() ?? throw new SessionDataException($"Session envelope has a nil {what}.");
-        if (raw.Length > maxBytes)
-        {
-            throw new SessionDataException($"Session envelope has a {what} of {raw.Length} bytes; the limit is {maxBytes}.");
-        }
-
-        try
-        {
-            return StrictUtf8.GetString(raw);
-        }
-        catch (DecoderFallbackException ex)
-        {
-            throw new SessionDataException($"Session envelope has a {what} that is not valid UTF-8.", ex);
-        }
-    }
+        null => throw new SessionDataException("Session envelope has a nil string."),
+        { IsSingleSegment: true } single => single.FirstSpan,
+        { } several => several.ToArray(),
+    };
 }

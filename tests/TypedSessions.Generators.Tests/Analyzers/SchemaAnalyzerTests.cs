@@ -111,7 +111,7 @@ public sealed class SchemaAnalyzerTests
         }
         """,
         Diagnostic("TS0009").WithLocation(0).WithArguments("Empty", "", "a key cannot be empty or white space"),
-        Diagnostic("TS0009").WithLocation(1).WithArguments("Reserved", "__internal", "keys starting with \"__\" are reserved for TypedSessions"),
+        Diagnostic("TS0009").WithLocation(1).WithArguments("Reserved", "__internal", "keys starting with \"__\" are reserved for TypedSessions and its integrations"),
         Diagnostic("TS0009").WithLocation(2).WithArguments("Long", new string('k', 257), "a key can have at most 256 characters, this one has 257"));
 
     [Fact]

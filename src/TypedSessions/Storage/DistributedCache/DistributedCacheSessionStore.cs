@@ -52,11 +52,7 @@ public sealed class DistributedCacheSessionStore : ISessionStore
     /// <returns>The cache key.</returns>
     public string CacheKeyFor(string key)
     {
-        if (key is null || key.Length != 64 || !key.All(char.IsAsciiHexDigitLower))
-        {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
-        }
-
+        SessionStoreKey.ThrowIfInvalid(key);
         return _prefix + key;
     }
 

@@ -105,8 +105,8 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(changes);
-        ThrowIfNotKey(key);
-        ThrowIfNotKey(newKey);
+        SessionStoreKey.ThrowIfInvalid(key);
+        SessionStoreKey.ThrowIfInvalid(newKey);
         var (first, second) = StripeOf(key) <= StripeOf(newKey) ? (key, newKey) : (newKey, key);
         using (await LockAsync(first, cancellationToken).ConfigureAwait(false))
         using (await LockAsync(second, cancellationToken, alreadyHeld: first).ConfigureAwait(false))
@@ -172,37 +172,16 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     /// <inheritdoc/>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        if (!Directory.Exists(_folder))
-        {
-            progress?.Report(new SessionCleanupProgress(0, 0));
-            return 0;
-        }
-
-        long deleted = 0;
-        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var key = Path.GetFileNameWithoutExtension(path);
-            if (!IsKey(key))
+        var deleted = await DeleteWhereAsync(
+            record => record.Lifetime.IsExpired(now),
+            count =>
             {
-                continue;
-            }
-
-            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
-            {
-                // A corrupt file has no readable expiry; it is left for an operator rather than guessed at.
-                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record && record.Lifetime.IsExpired(now))
+                if (count % 100 == 0)
                 {
-                    System.IO.File.Delete(path);
-                    deleted++;
-                    if (deleted % 100 == 0)
-                    {
-                        progress?.Report(new SessionCleanupProgress(deleted, null));
-                    }
+                    progress?.Report(new SessionCleanupProgress(count, null));
                 }
-            }
-        }
-
+            },
+            cancellationToken).ConfigureAwait(false);
         progress?.Report(new SessionCleanupProgress(deleted, deleted));
         return deleted;
     }
@@ -216,33 +195,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userKey);
-        if (!Directory.Exists(_folder))
-        {
-            return 0;
-        }
-
-        long deleted = 0;
-        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var key = Path.GetFileNameWithoutExtension(path);
-            if (!IsKey(key))
-            {
-                continue;
-            }
-
-            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
-            {
-                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record
-                    && string.Equals(record.UserKey, userKey, StringComparison.Ordinal))
-                {
-                    System.IO.File.Delete(path);
-                    deleted++;
-                }
-            }
-        }
-
-        return deleted;
+        return await DeleteWhereAsync(record => string.Equals(record.UserKey, userKey, StringComparison.Ordinal), null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -255,44 +208,36 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     {
         var sizes = new List<long>();
         long expired = 0;
-        if (Directory.Exists(_folder))
+        foreach (var (path, _) in SessionFiles())
         {
-            foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+            cancellationToken.ThrowIfCancellationRequested();
+            byte[] bytes;
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!IsKey(Path.GetFileNameWithoutExtension(path)))
-                {
-                    continue;
-                }
+                bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+            {
+                continue;
+            }
 
-                byte[] bytes;
-                try
-                {
-                    bytes = await System.IO.File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
-                {
-                    continue;
-                }
+            SessionRecord record;
+            try
+            {
+                record = SessionEnvelope.Deserialize(bytes, _limits);
+            }
+            catch (SessionDataException)
+            {
+                continue;
+            }
 
-                SessionRecord record;
-                try
-                {
-                    record = SessionEnvelope.Deserialize(bytes, _limits);
-                }
-                catch (SessionDataException)
-                {
-                    continue;
-                }
-
-                if (record.Lifetime.IsExpired(now))
-                {
-                    expired++;
-                }
-                else if (!record.IsTombstone)
-                {
-                    sizes.Add(bytes.Length);
-                }
+            if (record.Lifetime.IsExpired(now))
+            {
+                expired++;
+            }
+            else if (!record.IsTombstone)
+            {
+                sizes.Add(bytes.Length);
             }
         }
 
@@ -302,19 +247,49 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
 
     private string PathFor(string key)
     {
-        ThrowIfNotKey(key);
+        SessionStoreKey.ThrowIfInvalid(key);
         return Path.Combine(_folder, key[..2], key + Extension);
     }
 
-    private static void ThrowIfNotKey(string key)
+    // The session files in the folder and their store keys; other files (temporary files, locks, strays) are skipped.
+    private IEnumerable<(string Path, string Key)> SessionFiles()
     {
-        if (!IsKey(key))
+        if (!Directory.Exists(_folder))
         {
-            throw new ArgumentException("A store key is 64 lowercase hex characters (the SHA-256 of a session id).", nameof(key));
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Extension, SearchOption.AllDirectories))
+        {
+            var key = Path.GetFileNameWithoutExtension(path);
+            if (SessionStoreKey.IsValid(key))
+            {
+                yield return (path, key);
+            }
         }
     }
 
-    private static bool IsKey(string key) => key.Length == 64 && key.All(char.IsAsciiHexDigitLower);
+    // Deletes, each under its file's lock, the sessions whose record matches; a corrupt file has no readable record and
+    // is left for an operator rather than guessed at. deletedSoFar hears the running count after each deletion.
+    private async Task<long> DeleteWhereAsync(Func<SessionRecord, bool> matches, Action<long>? deletedSoFar, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        foreach (var (path, key) in SessionFiles())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
+            {
+                if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record && matches(record))
+                {
+                    System.IO.File.Delete(path);
+                    deleted++;
+                    deletedSoFar?.Invoke(deleted);
+                }
+            }
+        }
+
+        return deleted;
+    }
 
     private async Task<SessionRecord?> ReadAsync(string key, CancellationToken cancellationToken)
     {
@@ -366,7 +341,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     // Two keys are always locked in stripe order (CycleAsync), so no two cycles deadlock.
     private async Task<IDisposable> LockAsync(string key, CancellationToken cancellationToken, string? alreadyHeld = null)
     {
-        ThrowIfNotKey(key);
+        SessionStoreKey.ThrowIfInvalid(key);
         var stripe = StripeOf(key);
         if (alreadyHeld is not null && StripeOf(alreadyHeld) == stripe)
         {
