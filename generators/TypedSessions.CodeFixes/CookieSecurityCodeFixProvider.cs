@@ -9,7 +9,8 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Formatting;
 using Microsoft.CodeAnalysis.Simplification;
-using TypedSessions.Generators;
+using TypedSessions.Analyzers;
+using TypedSessions.CookieSecurity;
 
 namespace TypedSessions.CodeFixes
 {

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 using System.Text;
+using TypedSessions.TestSupport;
 
 namespace ShopSample.BrowserTests;
 
@@ -53,7 +53,7 @@ public sealed class ShopServer : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), "shopsample-browser", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var port = FreePort();
+        var port = TestServers.FreePort();
         var contentRoot = Path.Combine(RepositoryRoot, "samples", "ShopSample");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -165,13 +165,6 @@ public sealed class ShopServer : IAsyncDisposable
 
             await Task.Delay(100);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string Metadata(string key)

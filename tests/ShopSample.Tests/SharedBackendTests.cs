@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using TypedSessions.TestSupport;
 
 namespace ShopSample.Tests;
 
@@ -86,26 +87,21 @@ public sealed class SharedBackendTests
             "PostgreSql" => new()
             {
                 ["TypedSessions:Store"] = "PostgreSql",
-                ["TypedSessions:ConnectionString"] = Required("TYPEDSESSIONS_TEST_POSTGRES"),
+                ["TypedSessions:ConnectionString"] = TestServers.Postgres,
                 ["TypedSessions:PostgreSql:TableName"] = unique,
             },
             "Redis" => new()
             {
                 ["TypedSessions:Store"] = "Redis",
-                ["TypedSessions:ConnectionString"] = Required("TYPEDSESSIONS_TEST_REDIS"),
+                ["TypedSessions:ConnectionString"] = TestServers.Redis,
                 ["TypedSessions:Redis:KeyPrefix"] = unique + ":",
             },
             _ => new()
             {
                 ["TypedSessions:Store"] = "DistributedCache",
-                ["TypedSessions:ConnectionString"] = Required("TYPEDSESSIONS_TEST_REDIS"),
+                ["TypedSessions:ConnectionString"] = TestServers.Redis,
                 ["TypedSessions:DistributedCache:KeyPrefix"] = unique + ":",
             },
         };
     }
-
-    private static string Required(string variable)
-        => Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{variable} is not set: run tests/run-all.sh, which starts private PostgreSQL and Redis servers and sets it.");
 }

@@ -9,6 +9,7 @@ using TypedSessions.PostgreSql;
 using TypedSessions.Redis;
 using TypedSessions.Sqlite;
 using TypedSessions.Storage;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Benchmarks;
 
@@ -40,15 +41,15 @@ public class StoreRoundTripBenchmarks
             {
                 ConnectionString = new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "sessions.db") }.ToString(),
             })),
-            "PostgreSql" => new PostgreSqlSessionStore(Options.Create(new PostgreSqlSessionStoreOptions { ConnectionString = Env("TYPEDSESSIONS_TEST_POSTGRES") })),
-            _ => new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { ConnectionString = Env("TYPEDSESSIONS_TEST_REDIS") })),
+            "PostgreSql" => new PostgreSqlSessionStore(Options.Create(new PostgreSqlSessionStoreOptions { ConnectionString = TestServers.Postgres })),
+            _ => new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { ConnectionString = TestServers.Redis })),
         };
         var record = TypicalSession.Record(_options);
         var now = DateTimeOffset.UtcNow;
         await _store.CreateAsync(_key, new SessionRecord(record.Values, now, SessionLifetime.Compute(SessionExpiryMode.Default, now, now, TimeSpan.FromHours(1), TimeSpan.FromHours(8))));
         if (Store == "Redis")
         {
-            _redisCache = new RedisCache(Options.Create(new RedisCacheOptions { Configuration = Env("TYPEDSESSIONS_TEST_REDIS") }));
+            _redisCache = new RedisCache(Options.Create(new RedisCacheOptions { Configuration = TestServers.Redis }));
             var writer = SessionFactory.BuiltIn(_redisCache, _key, isNew: true);
             TypicalSession.WriteBuiltIn(writer);
             await writer.CommitAsync();
@@ -111,7 +112,4 @@ public class StoreRoundTripBenchmarks
         await session.CommitAsync();
         return next;
     }
-
-    private static string Env(string name) => Environment.GetEnvironmentVariable(name)
-        ?? throw new InvalidOperationException($"{name} is not set: run the store benchmarks through the command in docs/benchmarks.md, which starts the servers.");
 }

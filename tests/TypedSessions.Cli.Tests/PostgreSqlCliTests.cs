@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Npgsql;
 using TypedSessions.PostgreSql;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Cli.Tests;
 
@@ -99,7 +100,7 @@ public sealed class PostgreSqlCliTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_server_exits_with_the_store_code()
     {
-        var connection = $"Host=127.0.0.1;Port={TestServers.UnusedPort()};Username=postgres;Timeout=3";
+        var connection = $"Host=127.0.0.1;Port={TestServers.FreePort()};Username=postgres;Timeout=3";
 
         var run = await Cli.RunAsync("clear-expired", "--store", "postgresql", "--connection", connection);
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using TypedSessions.Redis;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Cli.Tests;
 
@@ -99,7 +100,7 @@ public sealed class RedisCliTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_server_exits_with_the_store_code()
     {
-        var run = await Cli.RunAsync("stats", "--store", "redis", "--connection", $"127.0.0.1:{TestServers.UnusedPort()},connectTimeout=1000");
+        var run = await Cli.RunAsync("stats", "--store", "redis", "--connection", $"127.0.0.1:{TestServers.FreePort()},connectTimeout=1000");
 
         Assert.Equal(3, run.ExitCode);
         Assert.Contains("unreachable or failed", run.Error);

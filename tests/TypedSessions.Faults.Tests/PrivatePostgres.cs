@@ -1,5 +1,6 @@
 using System.Globalization;
 using Npgsql;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Faults.Tests;
 
@@ -37,7 +38,7 @@ internal sealed class PrivatePostgres : IAsyncDisposable
             throw new InvalidOperationException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl); tests/servers.sh installs it with apt-get.");
         }
 
-        var server = new PrivatePostgres(Processes.TempFolder("ts-faults-pg-"), bin, Processes.FreePort());
+        var server = new PrivatePostgres(Processes.TempFolder("ts-faults-pg-"), bin, TestServers.FreePort());
         Directory.CreateDirectory(server.Data);
         if (Environment.IsPrivilegedProcess)
         {

@@ -1,3 +1,5 @@
+using TypedSessions.TestSupport;
+
 namespace TypedSessions.Faults.Tests;
 
 /// <summary>

@@ -1,3 +1,4 @@
+using TypedSessions.TestSupport;
 using Xunit.Abstractions;
 
 namespace TypedSessions.Faults.Tests;
@@ -8,7 +9,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Redis_killed_mid_load_and_started_again_fails_fast_with_503_loses_no_acknowledged_write_and_recovers()
     {
-        await using var redis = await PrivateRedisServer.StartAsync();
+        await using var redis = await PrivateRedisServer.StartAsync(durable: true);
         await using var app = await StartAppAsync(redis);
 
         // While the server is down StackExchange.Redis queues commands for reconnection, so each request
@@ -23,7 +24,7 @@ public sealed class RedisFaultTests(ITestOutputHelper output)
     [Fact]
     public async Task Redis_paused_longer_than_the_timeout_fails_at_the_timeout_and_a_timed_out_write_overwrites_nothing()
     {
-        await using var redis = await PrivateRedisServer.StartAsync();
+        await using var redis = await PrivateRedisServer.StartAsync(durable: true);
         await using var app = await StartAppAsync(redis);
         var pause = TimeSpan.FromSeconds(4);
 

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using TypedSessions.TestSupport;
 using Xunit.Abstractions;
 
 namespace TypedSessions.Faults.Tests;

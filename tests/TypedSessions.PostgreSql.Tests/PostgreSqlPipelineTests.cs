@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.PostgreSql.Tests;
 
@@ -31,7 +32,7 @@ public sealed class PostgreSqlPipelineTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["TypedSessions:Store"] = "PostgreSql",
-            ["TypedSessions:ConnectionString"] = TestPostgres.ConnectionString,
+            ["TypedSessions:ConnectionString"] = TestServers.Postgres,
             ["TypedSessions:CleanupInterval"] = "00:00:00",
         });
         builder.Services.AddTypedSessions().AddMemoryStore().AddPostgreSqlStore(o => o.TableName = _table);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Npgsql;
 using TypedSessions.Storage;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.PostgreSql.Tests;
 
@@ -150,7 +151,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
     public async Task A_connection_closed_by_the_server_fails_the_call_quickly_and_the_next_call_recovers()
     {
         var application = "ts-kill-" + Guid.NewGuid().ToString("N")[..8];
-        var connection = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { ApplicationName = application }.ConnectionString;
+        var connection = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { ApplicationName = application }.ConnectionString;
         await using var store = TestPostgres.CreateStore(_table, connectionString: connection);
         var key = Key();
         await store.CreateAsync(key, Record());
@@ -240,7 +241,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
             await first.EnsureSchemaAsync();
         }
 
-        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
         await using var reader = await dataSource.OpenConnectionAsync();
         await using var transaction = await reader.BeginTransactionAsync();
         await using (var lockCommand = new NpgsqlCommand($"LOCK TABLE \"{_table}\" IN ACCESS SHARE MODE;", reader, transaction))
@@ -317,7 +318,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
 
     private async Task<SessionWriteOutcome> WhileRowIsChangedAsync(string key, string? name, byte[]? value, Func<ValueTask<SessionWriteOutcome>> write)
     {
-        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var transaction = await connection.BeginTransactionAsync();
         var sql = name is null
@@ -391,7 +392,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
 
     private static async Task ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
         await using var command = dataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {

@@ -1,6 +1,7 @@
 using Npgsql;
 using TypedSessions.Storage;
 using TypedSessions.Testing;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.PostgreSql.Tests;
 
@@ -26,13 +27,13 @@ public sealed class PostgreSqlStoreConformanceTests : BackendSessionStoreConform
     // A loopback port nothing listens on: connection refused at once.
     protected override Task<ISessionStore> CreateUnavailableStoreAsync()
     {
-        var builder = new NpgsqlConnectionStringBuilder(TestPostgres.ConnectionString) { Port = TestPostgres.UnusedPort(), Timeout = 3, CommandTimeout = 3 };
+        var builder = new NpgsqlConnectionStringBuilder(TestServers.Postgres) { Port = TestServers.FreePort(), Timeout = 3, CommandTimeout = 3 };
         return Task.FromResult<ISessionStore>(TestPostgres.CreateStore("ts_unreachable", connectionString: builder.ConnectionString));
     }
 
     private static async Task<int> ExecuteAsync(string sql, string key)
     {
-        await using var dataSource = NpgsqlDataSource.Create(TestPostgres.ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
         await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("k", key);
         return await command.ExecuteNonQueryAsync();

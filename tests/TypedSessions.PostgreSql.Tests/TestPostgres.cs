@@ -1,29 +1,19 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.PostgreSql.Tests;
 
-/// <summary>The PostgreSQL server the tests run against, and isolated tables on it.</summary>
+/// <summary>Isolated tables on the PostgreSQL server the tests run against (<see cref="TestServers.Postgres"/>).</summary>
 internal static class TestPostgres
 {
-    public const string Variable = "TYPEDSESSIONS_TEST_POSTGRES";
-
-    /// <summary>The connection string from <see cref="Variable"/>; a clear failure (never a skip) when it is missing.</summary>
-    public static string ConnectionString =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException(
-                $"{Variable} is not set. These tests need a real PostgreSQL: run `bash tests/run-all.sh`, which starts a private " +
-                "server on loopback and sets it (or set it yourself to an Npgsql connection string).");
 
     public static string NewTableName() => "ts_" + Guid.NewGuid().ToString("N")[..20];
 
     public static PostgreSqlSessionStore CreateStore(string table, int batchSize = 1000, bool createSchema = true, string? connectionString = null)
         => new(Options.Create(new PostgreSqlSessionStoreOptions
         {
-            ConnectionString = connectionString ?? ConnectionString,
+            ConnectionString = connectionString ?? TestServers.Postgres,
             TableName = table,
             CleanupBatchSize = batchSize,
             CreateSchemaOnFirstUse = createSchema,
@@ -31,14 +21,14 @@ internal static class TestPostgres
 
     public static async Task DropTableAsync(string table)
     {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
         await using var command = dataSource.CreateCommand($"DROP TABLE IF EXISTS \"{table}\";");
         await command.ExecuteNonQueryAsync();
     }
 
     public static async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var dataSource = NpgsqlDataSource.Create(ConnectionString);
+        await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
         await using var command = dataSource.CreateCommand(sql);
         foreach (var (name, value) in parameters)
         {
@@ -46,15 +36,5 @@ internal static class TestPostgres
         }
 
         return await command.ExecuteScalarAsync();
-    }
-
-    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
-    public static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using TypedSessions.Storage;
 using TypedSessions.Storage.DistributedCache;
 using TypedSessions.Testing;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Redis.Tests;
 
@@ -15,7 +16,7 @@ public sealed class DistributedRedisCacheStoreConformanceTests : BackendSessionS
     protected override bool EnumeratesSessions => false;
 
     protected override Task<ISessionStore> CreateStoreAsync()
-        => Task.FromResult<ISessionStore>(Create(TestRedis.Endpoint));
+        => Task.FromResult<ISessionStore>(Create(TestServers.Redis));
 
     protected override async Task DisposeStoreAsync(ISessionStore store)
     {
@@ -26,11 +27,11 @@ public sealed class DistributedRedisCacheStoreConformanceTests : BackendSessionS
 
     protected override async Task CorruptAsync(ISessionStore store, string key)
     {
-        await Cache(TestRedis.Endpoint).SetAsync(((DistributedCacheSessionStore)store).CacheKeyFor(key), [0x93, 0x01, 0xff], new());
+        await Cache(TestServers.Redis).SetAsync(((DistributedCacheSessionStore)store).CacheKeyFor(key), [0x93, 0x01, 0xff], new());
     }
 
     protected override Task<ISessionStore> CreateUnavailableStoreAsync()
-        => Task.FromResult<ISessionStore>(Create($"127.0.0.1:{TestRedis.UnusedPort()},connectTimeout=1000,asyncTimeout=1500,syncTimeout=1500,connectRetry=0"));
+        => Task.FromResult<ISessionStore>(Create($"127.0.0.1:{TestServers.FreePort()},connectTimeout=1000,asyncTimeout=1500,syncTimeout=1500,connectRetry=0"));
 
     private DistributedCacheSessionStore Create(string configuration)
         => new DistributedCacheSessionStore(Cache(configuration), Options.Create(new DistributedCacheSessionStoreOptions { KeyPrefix = string.Empty }));

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 using StackExchange.Redis.Profiling;
 using TypedSessions.Storage;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Redis.Tests;
 
@@ -55,7 +56,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
     public async Task Every_operation_is_one_round_trip_on_one_key()
     {
         // A connection of its own: the profiler sees every command on its connection, and other tests run in parallel.
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestRedis.Endpoint);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
         var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
         var key = Key();
         await store.LoadAsync(Key(), new(_t0, null)); // the first script call per script may add SCRIPT LOAD; warm up all
@@ -121,7 +122,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["TypedSessions:Store"] = "Redis",
-            ["TypedSessions:ConnectionString"] = TestRedis.Endpoint,
+            ["TypedSessions:ConnectionString"] = TestServers.Redis,
         });
         builder.Services.AddTypedSessions().AddRedisStore(o => o.KeyPrefix = _prefix);
         await using var app = await StartAsync(builder);
@@ -132,7 +133,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_stopped_server_fails_calls_quickly_and_the_store_recovers_when_it_is_back()
     {
-        await using var server = await PrivateRedis.StartAsync();
+        await using var server = await PrivateRedisServer.StartAsync(durable: false);
         await using var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions
         {
             ConnectionString = $"127.0.0.1:{server.Port},connectTimeout=1000,asyncTimeout=1500",
@@ -286,7 +287,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
     [Fact]
     public async Task A_cycle_is_one_script_unless_a_bound_session_is_cycled_without_naming_its_user()
     {
-        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestRedis.Endpoint);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
         var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
         var record = Record(("a", [1]));
         async Task<int> CycleCommandsAsync(string? boundTo, SessionChangeSet changes)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using TypedSessions.Storage;
 using TypedSessions.Testing;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Redis.Tests;
 
@@ -29,7 +30,7 @@ public sealed class RedisStoreConformanceTests : BackendSessionStoreConformanceT
     protected override Task<ISessionStore> CreateUnavailableStoreAsync()
         => Task.FromResult<ISessionStore>(new RedisSessionStore(Options.Create(new RedisSessionStoreOptions
         {
-            ConnectionString = $"127.0.0.1:{TestRedis.UnusedPort()},connectTimeout=1000,asyncTimeout=1500,syncTimeout=1500,connectRetry=0",
+            ConnectionString = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=1000,asyncTimeout=1500,syncTimeout=1500,connectRetry=0",
             KeyPrefix = _prefix,
         })));
 }

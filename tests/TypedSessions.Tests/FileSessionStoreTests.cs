@@ -5,7 +5,7 @@ using TypedSessions.Storage.File;
 
 namespace TypedSessions.Tests;
 
-public sealed class FileSessionStoreTests : SessionStoreTestBase, IDisposable
+public sealed class FileSessionStoreTests : StoreTestHelpers, IDisposable
 {
     private readonly string _folder;
     private readonly FileSessionStore _store;

@@ -3,7 +3,7 @@ using TypedSessions.Storage.Memory;
 
 namespace TypedSessions.Tests;
 
-public class MemorySessionStoreTests : SessionStoreTestBase
+public class MemorySessionStoreTests : StoreTestHelpers
 {
     private readonly MemorySessionStore _store = new();
 

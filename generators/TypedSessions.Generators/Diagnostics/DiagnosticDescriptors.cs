@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using TypedSessions.Analyzers;
 
 namespace TypedSessions.Generators
 {
@@ -6,7 +7,6 @@ namespace TypedSessions.Generators
     internal static class DiagnosticDescriptors
     {
         private const string Category = "TypedSessions.Schema";
-        public const string HelpLinkBase = "https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/";
 
         public static readonly DiagnosticDescriptor SchemaNotPartial = Create(
             DiagnosticIds.SchemaNotPartial,
@@ -87,6 +87,6 @@ namespace TypedSessions.Generators
             DiagnosticSeverity.Error);
 
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity)
-            => new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
+            => new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: DiagnosticIds.HelpLinkBase + id + ".md");
     }
 }

@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
-using TypedSessions.Generators.Security;
+using TypedSessions.CookieSecurity;
 
 namespace TypedSessions.AnalyzerComparison.Tests.Infrastructure;
 
@@ -102,8 +102,8 @@ internal static class Tools
         return new Tool
         {
             Name = "TypedSessions",
-            Package = "TypedSessions.Generators",
-            Version = "this commit",
+            Package = "TypedSessions",
+            Version = "this commit (analyzers/dotnet/cs/TypedSessions.CookieSecurity.dll)",
             Analyzers = [analyzer, new CookiePolicySuppressor()],
             EnabledIds = ids,
             CountedIds = ids,

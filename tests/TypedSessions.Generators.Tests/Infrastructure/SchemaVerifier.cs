@@ -47,9 +47,8 @@ internal static class SchemaVerifier
         return test.RunAsync();
     }
 
-    public static DiagnosticResult Diagnostic(string id) => new(id, id == DiagnosticIds.PropertyNotPartial || id == DiagnosticIds.SecretLikeProperty
-        ? DiagnosticSeverity.Warning
-        : DiagnosticSeverity.Error);
+    public static DiagnosticResult Diagnostic(string id)
+        => new(id, new SessionSchemaAnalyzer().SupportedDiagnostics.First(d => d.Id == id).DefaultSeverity);
 
     private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test)
         where TVerifier : IVerifier, new()

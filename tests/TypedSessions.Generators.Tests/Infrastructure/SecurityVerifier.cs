@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Testing;
 using TypedSessions.CodeFixes;
-using TypedSessions.Generators.Security;
+using TypedSessions.CookieSecurity;
 
 namespace TypedSessions.Generators.Tests.Infrastructure;
 

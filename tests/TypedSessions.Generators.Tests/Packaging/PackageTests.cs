@@ -98,8 +98,10 @@ public sealed class PackageTests : IDisposable
         using var zip = ZipFile.OpenRead(package);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
         Assert.Contains("lib/net10.0/TypedSessions.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/TypedSessions.Generators.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/TypedSessions.CodeFixes.dll", entries);
+        // The schema generator and analyzer, the cookie-security analyzer and the fixes of both: nothing else.
+        Assert.Equal(
+            ["analyzers/dotnet/cs/TypedSessions.CodeFixes.dll", "analyzers/dotnet/cs/TypedSessions.CookieSecurity.dll", "analyzers/dotnet/cs/TypedSessions.Generators.dll"],
+            entries.Where(e => e.StartsWith("analyzers/", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Contains("build/TypedSessions.props", entries);
         Assert.Contains("buildTransitive/TypedSessions.props", entries);
 

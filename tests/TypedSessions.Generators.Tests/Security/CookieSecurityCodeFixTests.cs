@@ -1,4 +1,4 @@
-using TypedSessions.Generators;
+using TypedSessions.CookieSecurity;
 using static TypedSessions.Generators.Tests.Infrastructure.SecurityVerifier;
 
 namespace TypedSessions.Generators.Tests.Security;

@@ -3,7 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using TypedSessions.Generators.Security;
+using TypedSessions.CookieSecurity;
 using TypedSessions.Generators.Tests.Infrastructure;
 
 namespace TypedSessions.Generators.Tests.Security;

@@ -1,21 +1,25 @@
 using System.Diagnostics;
 using System.Globalization;
 
-namespace TypedSessions.Faults.Tests;
+namespace TypedSessions.TestSupport;
 
 /// <summary>
-/// This test's own redis-server on a loopback port, in a temp folder, with AOF and
-/// <c>appendfsync always</c>: Redis without persistence loses every session on restart by design,
-/// so "no committed session lost across a restart" needs a write acknowledged only once it is on disk.
+/// A test's own redis-server on a free loopback port, in a temp folder, for tests that stop, kill or
+/// pause the server (the shared one of tests/servers.sh must stay up). Durable: AOF with
+/// <c>appendfsync always</c> — Redis without persistence loses every session on restart by design, so
+/// "no committed session lost across a restart" needs a write acknowledged only once it is on disk.
+/// Otherwise no persistence at all: a restarted server is empty.
 /// </summary>
 internal sealed class PrivateRedisServer : IAsyncDisposable
 {
     private readonly string _folder;
+    private readonly bool _durable;
 
-    private PrivateRedisServer(string folder, int port)
+    private PrivateRedisServer(string folder, int port, bool durable)
     {
         _folder = folder;
         Port = port;
+        _durable = durable;
     }
 
     public int Port { get; }
@@ -26,19 +30,21 @@ internal sealed class PrivateRedisServer : IAsyncDisposable
 
     private string PortText => Port.ToString(CultureInfo.InvariantCulture);
 
-    public static async Task<PrivateRedisServer> StartAsync()
+    public static async Task<PrivateRedisServer> StartAsync(bool durable)
     {
-        var server = new PrivateRedisServer(Processes.TempFolder("ts-faults-redis-"), Processes.FreePort());
+        var server = new PrivateRedisServer(Processes.TempFolder("ts-redis-"), TestServers.FreePort(), durable);
         await server.StartAgainAsync();
         return server;
     }
 
-    /// <summary>Starts the server (again) on the same port and folder; it reloads its AOF.</summary>
+    /// <summary>Starts the server (again) on the same port and folder; a durable one reloads its AOF.</summary>
     public async Task StartAgainAsync()
     {
+        string[] persistence = _durable ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
         await Processes.RunAsync(
-            "redis-server", "--bind", "127.0.0.1", "--port", PortText, "--save", string.Empty, "--appendonly", "yes", "--appendfsync", "always",
-            "--daemonize", "yes", "--pidfile", PidFile, "--logfile", Path.Combine(_folder, "redis.log"), "--dir", _folder);
+            "redis-server",
+            ["--bind", "127.0.0.1", "--port", PortText, "--save", string.Empty, .. persistence,
+            "--daemonize", "yes", "--pidfile", PidFile, "--logfile", Path.Combine(_folder, "redis.log"), "--dir", _folder]);
         for (var i = 0; i < 200; i++)
         {
             if (await PingAsync())
@@ -82,7 +88,8 @@ internal sealed class PrivateRedisServer : IAsyncDisposable
         throw new InvalidOperationException($"redis-server on port {Port} does not answer.");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server by its own command (SHUTDOWN NOSAVE, never by process name) and waits until it is gone.</summary>
+    public async Task StopAsync()
     {
         if (File.Exists(PidFile))
         {
@@ -100,7 +107,11 @@ internal sealed class PrivateRedisServer : IAsyncDisposable
         {
             await Task.Delay(50);
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         Directory.Delete(_folder, recursive: true);
     }
 

@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>One assignment to a property the rules look at, kept until the compilation has been seen.</summary>
     internal sealed class CollectedSetting

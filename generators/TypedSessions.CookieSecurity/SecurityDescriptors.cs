@@ -1,7 +1,8 @@
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using TypedSessions.Analyzers;
 
-namespace TypedSessions.Generators
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>
     /// The cookie and session security rules (TS1xxx). The fields are the compilation-end descriptors
@@ -116,7 +117,7 @@ namespace TypedSessions.Generators
                 Category,
                 severity,
                 isEnabledByDefault: true,
-                helpLinkUri: DiagnosticDescriptors.HelpLinkBase + id + ".md",
+                helpLinkUri: DiagnosticIds.HelpLinkBase + id + ".md",
                 customTags: WellKnownDiagnosticTags.CompilationEnd);
     }
 }

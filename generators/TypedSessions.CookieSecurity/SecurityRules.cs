@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>Where a <see cref="SecurityRules"/> runs, and so which verdicts it gives.</summary>
     internal enum SecurityScope

@@ -395,6 +395,48 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
         Assert.Null(await LoadAsync(key, T0));
     }
 
+    /// <summary>A save changes its own session only; another session stays exactly as it was created.</summary>
+    [Fact]
+    public async Task A_save_changes_only_its_own_session()
+    {
+        var key = NewKey();
+        var other = NewKey();
+        var record = NewRecord(null, ("x", [1]));
+        var otherRecord = NewRecord(null, ("x", [2]));
+        await Store.CreateAsync(key, record);
+        await Store.CreateAsync(other, otherRecord);
+        var changes = new SessionChangeSet
+        {
+            Now = T0 + TimeSpan.FromMinutes(1),
+            ClearAll = true,
+            SetValues = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["y"] = [3] },
+        };
+
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, changes));
+
+        AssertSameRecord(record.Apply(changes), await LoadAsync(key, changes.Now));
+        AssertSameRecord(otherRecord, await LoadAsync(other, changes.Now));
+    }
+
+    /// <summary>A loaded record is a snapshot: later saves of its session do not change it.</summary>
+    [Fact]
+    public async Task A_loaded_record_is_a_snapshot_that_later_saves_do_not_change()
+    {
+        var key = NewKey();
+        var record = NewRecord(null, ("a", [1]));
+        await Store.CreateAsync(key, record);
+        var before = await LoadAsync(key, T0);
+
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, new SessionChangeSet
+        {
+            Now = T0,
+            ClearAll = true,
+            SetValues = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["b"] = [2] },
+        }));
+
+        AssertSameRecord(record, before);
+    }
+
     /// <summary>
     /// Per-key merge: many concurrent saves, each of its own key, all survive when the store promises
     /// <see cref="SessionStoreCapabilities.AtomicMerge"/>; otherwise every save still succeeds and the
@@ -444,6 +486,44 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
         var value = (await LoadAsync(key, T0))!.Values["k"];
         Assert.Single(value);
         Assert.InRange(value[0], 1, 20);
+    }
+
+    /// <summary>
+    /// Per-key merge of removals: concurrent saves that each remove one stored key and set another all take
+    /// effect when the store promises <see cref="SessionStoreCapabilities.AtomicMerge"/>; otherwise every
+    /// save still succeeds and the record holds only keys that were stored or written.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_removes_and_sets_of_different_keys_all_take_effect_when_the_store_promises_atomic_merge()
+    {
+        var key = NewKey();
+        var writers = Math.Min(ConcurrentWriters, 50);
+        await Store.CreateAsync(key, NewRecord(null, [.. Enumerable.Range(0, writers).Select(i => ("old" + i, new[] { (byte)i }))]));
+        using var start = new ManualResetEventSlim();
+
+        var tasks = Enumerable.Range(0, writers).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            return await Store.SaveAsync(key, new SessionChangeSet
+            {
+                Now = T0,
+                RemovedKeys = ["old" + i],
+                SetValues = new Dictionary<string, byte[]>(StringComparer.Ordinal) { ["new" + i] = [(byte)i] },
+            }).ConfigureAwait(false);
+        })).ToList();
+        start.Set();
+        var results = await Task.WhenAll(tasks);
+
+        Assert.All(results, r => Assert.Equal(SessionWriteOutcome.Applied, r));
+        var keys = (await LoadAsync(key, T0))!.Values.Keys.Order(StringComparer.Ordinal).ToList();
+        if (Store.Capabilities.HasFlag(SessionStoreCapabilities.AtomicMerge))
+        {
+            Assert.Equal(Enumerable.Range(0, writers).Select(i => "new" + i).Order(StringComparer.Ordinal), keys);
+        }
+        else
+        {
+            Assert.All(keys, k => Assert.Matches("^(old|new)[0-9]+$", k));
+        }
     }
 
     // ---- touch ----------------------------------------------------------------------------------
@@ -549,6 +629,8 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
         var load = await Store.LoadAsync(key, new SessionLoadRequest(T0 + TimeSpan.FromMinutes(50), 0));
         Assert.False(load.Touched);
         AssertSameRecord(record, load.Record);
+        Assert.False(await Store.TouchAsync(key, T0 + TimeSpan.FromMinutes(50), 0));
+        AssertSameRecord(record, await LoadAsync(key, T0));
         Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(key, Set(T0 + TimeSpan.FromMinutes(55), ("a", [1]))));
         Assert.Equal(end, (await LoadAsync(key, T0))!.Lifetime.ExpiresAt);
         Assert.Null(await LoadAsync(key, end));
@@ -682,6 +764,30 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
 
         Assert.Equal(0, await Store.DeleteExpiredAsync(T0, new InlineProgress(reports.Add)));
         Assert.All(reports, r => Assert.Equal(0, r.Deleted));
+    }
+
+    /// <summary>
+    /// Delete-expired stops between batches when cancelled: with a token cancelled before the call it throws
+    /// <see cref="OperationCanceledException"/> and deletes nothing. A store that cannot enumerate its
+    /// sessions (<see cref="EnumeratesSessions"/>) deletes nothing anyway and may return instead.
+    /// </summary>
+    [Fact]
+    public async Task Delete_expired_with_a_cancelled_token_throws_and_deletes_nothing()
+    {
+        var key = NewKey();
+        var record = NewRecord(null, ("a", [1]));
+        await Store.CreateAsync(key, record);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        var error = await Record.ExceptionAsync(async () => await Store.DeleteExpiredAsync(T0 + TimeSpan.FromDays(1), null, cancelled.Token).ConfigureAwait(false));
+
+        if (EnumeratesSessions || error is not null)
+        {
+            Assert.IsAssignableFrom<OperationCanceledException>(error);
+        }
+
+        AssertSameRecord(record, await LoadAsync(key, T0));
     }
 
     /// <summary>Reports progress synchronously, unlike <see cref="Progress{T}"/>, so assertions see every report.</summary>

@@ -1,10 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 
-namespace TypedSessions.Faults.Tests;
+namespace TypedSessions.TestSupport;
 
-/// <summary>Runs the server tools (redis-server, pg_ctl, chattr) and finds free loopback ports.</summary>
+/// <summary>Runs the server tools (redis-server, redis-cli, pg_ctl, chattr) and makes temp folders for private servers.</summary>
 internal static class Processes
 {
     /// <summary>Runs a tool to completion; a non-zero exit is an exception carrying its output.</summary>
@@ -45,16 +43,6 @@ internal static class Processes
     /// <summary>Runs a PostgreSQL tool as the <c>postgres</c> user when we are root (initdb refuses root).</summary>
     public static Task<string> RunAsPostgresAsync(string file, params string[] arguments)
         => Environment.IsPrivilegedProcess ? RunAsync("runuser", ["-u", "postgres", "--", file, .. arguments]) : RunAsync(file, arguments);
-
-    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     public static string TempFolder(string prefix)
     {

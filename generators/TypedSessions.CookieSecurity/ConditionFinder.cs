@@ -1,7 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>Finds the <c>if</c>, <c>switch</c> or ternary that decides whether an operation runs.</summary>
     internal static class ConditionFinder

@@ -5,7 +5,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>
     /// Reports cookie and session settings that weaken security (TS1001–TS1010), in code and in

@@ -1,4 +1,4 @@
-namespace TypedSessions.Generators
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>
     /// The fix a TS1xxx diagnostic offers, carried in its properties under <see cref="Key"/>; shared as

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>An enum member, by name (the rules read enums by member name, not by number).</summary>
     internal sealed record EnumMember(string Name)

@@ -1,8 +1,16 @@
-namespace TypedSessions.Generators
+namespace TypedSessions.Analyzers
 {
-    /// <summary>Diagnostic ids, shared as source with the code fixes.</summary>
+    /// <summary>
+    /// Every TypedSessions diagnostic id: TS0xxx (schema, TypedSessions.Generators) and TS1xxx (cookie
+    /// and session security, TypedSessions.CookieSecurity). Compiled into each analyzer project and the
+    /// code fixes as linked source (generators/Directory.Build.props), so no assembly depends on another's
+    /// at load time and two rules can never take one id.
+    /// </summary>
     internal static class DiagnosticIds
     {
+        /// <summary>Each id has a page under docs/diagnostics; a descriptor's help link is this plus "{id}.md".</summary>
+        public const string HelpLinkBase = "https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/";
+
         public const string SchemaNotPartial = "TS0001";
         public const string PropertyNotPartial = "TS0002";
         public const string PropertyNeedsGetAndSet = "TS0003";

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     internal enum JsonKind
     {

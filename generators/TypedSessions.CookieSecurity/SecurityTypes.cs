@@ -1,6 +1,6 @@
 using Microsoft.CodeAnalysis;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>What holds a setting: the rules differ by owner (defaults, wording, which properties exist).</summary>
     internal enum SettingOwner

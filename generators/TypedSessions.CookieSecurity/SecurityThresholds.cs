@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-namespace TypedSessions.Generators.Security
+namespace TypedSessions.CookieSecurity
 {
     /// <summary>The lifetime limits of TS1006, read from .editorconfig (<c>typedsessions.max_idle_timeout = 00:30:00</c>).</summary>
     internal sealed class SecurityThresholds
