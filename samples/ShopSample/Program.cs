@@ -56,7 +56,7 @@ builder.Services.AddLoginRateLimit(builder.Configuration);
 var app = builder.Build();
 
 // Create the SQLite database (App_Data/sessions.db by default) now rather than on the first request.
-if (app.Services.GetRequiredService<ISessionStore>() is SqliteSessionStore sqlite)
+if (app.Services.GetRequiredService<SelectedSessionStore>().Store is SqliteSessionStore sqlite)
 {
     await sqlite.EnsureSchemaAsync();
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,19 +12,16 @@ namespace TypedSessions.AspNetCore;
 /// on the server (not with the encrypted cookie).
 /// </summary>
 internal sealed class SessionCleanupService(
-    ChosenStore chosen,
-    IServiceProvider services,
+    SelectedSessionStore selected,
     IOptions<TypedSessionOptions> options,
     TimeProvider time,
     SessionMetrics metrics,
     ILogger<SessionCleanupService> logger) : BackgroundService
 {
-    private ISessionStore Store => services.GetRequiredService<ISessionStore>();
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var interval = options.Value.CleanupInterval;
-        if (interval <= TimeSpan.Zero || chosen.IsCookie || (Store.Capabilities & SessionStoreCapabilities.NativeExpiry) != 0)
+        if (interval <= TimeSpan.Zero || selected.Store is not { } store || (store.Capabilities & SessionStoreCapabilities.NativeExpiry) != 0)
         {
             return;
         }
@@ -49,7 +45,7 @@ internal sealed class SessionCleanupService(
     {
         try
         {
-            var deleted = await Store.DeleteExpiredAsync(time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
+            var deleted = await selected.Store!.DeleteExpiredAsync(time.GetUtcNow(), null, cancellationToken).ConfigureAwait(false);
             metrics.CleanupDeleted(deleted);
             SessionLog.CleanupCompleted(logger, deleted);
             return deleted;

@@ -87,16 +87,34 @@ public sealed class TypedSessionsBuilder
 /// <param name="Explicit">Added by an <c>Add…Store()</c> call (the built-in Memory and File are always known but not explicit).</param>
 internal sealed record SessionStoreRegistration(string Name, Func<IServiceProvider, ISessionStore>? Factory, bool Explicit);
 
-/// <summary>The store chosen at startup (a singleton): a server-side store, or the encrypted cookie.</summary>
-internal sealed class ChosenStore(SessionStoreRegistration registration)
+/// <summary>
+/// The session store the app selected at startup (<c>TypedSessions:Store</c> or the one <c>Add…Store()</c> call): a
+/// server-side store, or the encrypted cookie, which keeps nothing on the server. Resolve it from DI to ask which
+/// (resolving <see cref="ISessionStore"/> itself throws when the cookie was selected).
+/// </summary>
+public sealed class SelectedSessionStore
 {
-    public string Name => registration.Name;
+    private readonly SessionStoreRegistration _registration;
+    private readonly IServiceProvider _services;
 
-    /// <summary>The session travels in the encrypted cookie: there is no <see cref="ISessionStore"/>.</summary>
-    public bool IsCookie => registration.Factory is null;
+    internal SelectedSessionStore(SessionStoreRegistration registration, IServiceProvider services)
+    {
+        _registration = registration;
+        _services = services;
+    }
 
-    public ISessionStore Create(IServiceProvider services)
-        => registration.Factory?.Invoke(services) ?? throw new InvalidOperationException(
-            $"TypedSessions:Store is '{registration.Name}': sessions travel in the encrypted cookie and nothing is stored on the server, " +
-            "so there is no ISessionStore (and no ISessionManager, cleanup or user index).");
+    /// <summary>The store's name, as <c>TypedSessions:Store</c> selects it (e.g. <c>Sqlite</c>, <c>Cookie</c>).</summary>
+    public string Name => _registration.Name;
+
+    /// <summary>Whether the session travels in the encrypted cookie (<c>Cookie</c>): then there is no <see cref="ISessionStore"/>.</summary>
+    public bool IsEncryptedCookie => _registration.Factory is null;
+
+    /// <summary>The server-side store (the app's <see cref="ISessionStore"/> service); <see langword="null"/> with the encrypted cookie.</summary>
+    public ISessionStore? Store => IsEncryptedCookie ? null : _services.GetRequiredService<ISessionStore>();
+
+    /// <summary>Creates the selected server-side store (the <see cref="ISessionStore"/> service's factory).</summary>
+    internal ISessionStore Create()
+        => _registration.Factory?.Invoke(_services) ?? throw new InvalidOperationException(
+            $"TypedSessions:Store is '{_registration.Name}': sessions travel in the encrypted cookie and nothing is stored on the server, " +
+            "so there is no ISessionStore (and no ISessionManager, cleanup or user index). SelectedSessionStore tells which store is in use.");
 }

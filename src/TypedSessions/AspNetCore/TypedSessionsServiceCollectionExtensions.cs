@@ -60,7 +60,7 @@ public static class TypedSessionsServiceCollectionExtensions
         services.AddSingleton(new SessionStoreRegistration(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>(), Explicit: false));
         services.AddSingleton(new SessionStoreRegistration(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>(), Explicit: false));
         services.TryAddSingleton(SelectStore);
-        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<ChosenStore>().Create(sp));
+        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<SelectedSessionStore>().Create());
         services.TryAddSingleton<SessionTransport>(CreateTransport);
         services.AddHostedService<SessionCleanupService>();
         return new TypedSessionsBuilder(services);
@@ -68,7 +68,7 @@ public static class TypedSessionsServiceCollectionExtensions
 
     // The encrypted cookie carries the session itself; every other store is reached through the id cookie.
     private static SessionTransport CreateTransport(IServiceProvider services)
-        => services.GetRequiredService<ChosenStore>().IsCookie
+        => services.GetRequiredService<SelectedSessionStore>().IsEncryptedCookie
             ? new EncryptedCookieTransport(
                 services.GetRequiredService<CookieSessionStore>(),
                 services.GetRequiredService<SessionEnvironment>(),
@@ -76,7 +76,7 @@ public static class TypedSessionsServiceCollectionExtensions
                 services.GetRequiredService<ILogger<EncryptedCookieTransport>>())
             : new IdCookieTransport(services.GetRequiredService<SessionCoordinator>(), services.GetRequiredService<ILogger<IdCookieTransport>>());
 
-    private static ChosenStore SelectStore(IServiceProvider services)
+    private static SelectedSessionStore SelectStore(IServiceProvider services)
     {
         var name = services.GetRequiredService<IOptions<TypedSessionOptions>>().Value.Store;
         var registrations = services.GetServices<SessionStoreRegistration>().ToList();
@@ -92,14 +92,15 @@ public static class TypedSessionsServiceCollectionExtensions
         else
         {
             var added = registrations.Where(r => r.Explicit).GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).ToList();
-            chosen = added.Count switch
+            if (added.Count != 1)
             {
-                1 => added[0],
-                0 => throw new InvalidOperationException(
-                    $"No session store is chosen. Set TypedSessions:Store (one of: {known}) or add one in code, e.g. AddTypedSessions().AddSqliteStore()."),
-                _ => throw new InvalidOperationException(
-                    $"Several session stores were added ({string.Join(", ", added.Select(a => a.Name))}); set TypedSessions:Store to choose one."),
-            };
+                // No choice here; an app that registered its own ISessionStore still works. Resolving the store says why otherwise.
+                return new SelectedSessionStore(new SessionStoreRegistration("(none)", _ => throw new InvalidOperationException(added.Count == 0
+                    ? $"No session store is chosen. Set TypedSessions:Store (one of: {known}) or add one in code, e.g. AddTypedSessions().AddSqliteStore()."
+                    : $"Several session stores were added ({string.Join(", ", added.Select(a => a.Name))}); set TypedSessions:Store to choose one."), Explicit: false), services);
+            }
+
+            chosen = added[0];
         }
 
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger("TypedSessions");
@@ -108,7 +109,7 @@ public static class TypedSessionsServiceCollectionExtensions
             SessionLog.StoreSelected(logger, chosen.Name);
         }
 
-        return new ChosenStore(chosen);
+        return new SelectedSessionStore(chosen, services);
     }
 
     private sealed class FileSessionStoreOptionsSetup(IOptions<TypedSessionOptions> options, IServiceProvider services) : IConfigureOptions<FileSessionStoreOptions>
