@@ -57,6 +57,13 @@ public sealed partial class Session
                 throw new SessionTooLargeException(null, _state.Size, limit);
             }
 
+            // Nothing changed and no expiry to slide: no backend has anything to do.
+            if (!IsModified && !_touched)
+            {
+                _phase = Phase.Committed;
+                return;
+            }
+
             var commit = new SessionCommit(_state, _loaded, IsModified, _touched, _env.Now, _env.Options.Concurrency == SessionConcurrencyMode.DetectConflicts);
             if (await _backend.CommitAsync(commit).ConfigureAwait(false))
             {

@@ -36,7 +36,7 @@ public sealed partial class Session
         _env = backend.Environment;
         _cookieId = cookieId;
         _phase = disabled ? Phase.Disabled : cookieId is null ? Phase.Loaded : Phase.NotLoaded;
-        _state = SessionState.Loaded(null, null);
+        _state = _phase == Phase.Loaded ? SessionState.Loaded(null, null) : SessionState.Unloaded;
     }
 
     private enum Phase
@@ -150,6 +150,11 @@ public sealed partial class Session
         _superseded = result.IsSuperseded;
         if (result.Record is not { } record)
         {
+            if (ReferenceEquals(_state, SessionState.Unloaded))
+            {
+                _state = SessionState.Loaded(null, null);
+            }
+
             return;
         }
 

@@ -66,6 +66,12 @@ internal sealed class SessionState
     /// <summary>This state follows a flush: the request's session was ended.</summary>
     public bool Flushed { get; private init; }
 
+    /// <summary>
+    /// The state of a session not loaded yet, disabled or unavailable: empty, shared, and never changed (every change
+    /// first requires a loaded session, which gets a state of its own).
+    /// </summary>
+    public static SessionState Unloaded { get; } = new();
+
     /// <summary>The state of a request that starts from <paramref name="record"/> (or from nothing).</summary>
     /// <param name="id">The stored session's id.</param>
     /// <param name="record">What was loaded.</param>
