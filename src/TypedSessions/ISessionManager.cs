@@ -44,7 +44,10 @@ public interface ISessionManager
     /// stored session, a cycle, a new session, or the end of a flushed one — all or nothing.
     /// </summary>
     /// <param name="session">The session.</param>
-    /// <param name="cancellationToken">Cancels waiting for the store (the store's own timeout still applies).</param>
+    /// <param name="cancellationToken">
+    /// Cancels waiting for the store. The store call itself is bounded by <see cref="TypedSessionOptions.StoreTimeout"/>
+    /// and is not cancelled: a save whose wait was cancelled may still be applied.
+    /// </param>
     /// <returns>The session's id and store key after the commit.</returns>
     /// <exception cref="SessionUnavailableException">The store failed or timed out; nothing was written.</exception>
     /// <exception cref="SessionInterruptedException">Another request cycled, flushed or ended the session meanwhile; nothing was written.</exception>
