@@ -40,6 +40,9 @@ internal sealed class TypedSessionMiddleware
 
         var session = _transport.Open(context);
         context.Features.Set<ITypedSessionFeature>(new TypedSessionFeature(session));
+
+        // HttpContext.Session (ISession) over the same session, for code written for Microsoft.AspNetCore.Session.
+        context.Features.Set<ISessionFeature>(new SessionFeatureBridge(session));
         context.Response.OnStarting(static state =>
         {
             var (transport, c, s) = ((SessionTransport, HttpContext, Session))state;

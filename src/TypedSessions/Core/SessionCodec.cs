@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text;
 using MessagePack;
 
 namespace TypedSessions.Core;
@@ -61,5 +64,44 @@ internal sealed class SessionCodec
         {
             throw new SessionValueException(key, typeof(T), ex);
         }
+    }
+
+    /// <summary>
+    /// The bytes ASP.NET Core's <c>ISession</c> sees for a stored value: a binary value as it was written through
+    /// <c>ISession.Set</c>; a string as its UTF-8 bytes (what <c>SessionExtensions.SetString</c> writes, so
+    /// <c>GetString</c> reads a typed string); an integer in the <see cref="int"/> range as 4 big-endian bytes (what
+    /// <c>SetInt32</c> writes). Any other value has no <c>ISession</c> form.
+    /// </summary>
+    /// <exception cref="SessionValueException">The value is of another kind (a number out of range, a list, an object, nil).</exception>
+    public static byte[] ToSessionBytes(string key, byte[] stored)
+    {
+        var reader = new MessagePackReader(stored);
+        try
+        {
+            switch (reader.NextMessagePackType)
+            {
+                case MessagePackType.Binary:
+                    return reader.ReadBytes() is { } bytes ? bytes.ToArray() : [];
+                case MessagePackType.String:
+                    return Encoding.UTF8.GetBytes(reader.ReadString() ?? string.Empty);
+                case MessagePackType.Integer:
+                    var number = reader.ReadInt64();
+                    if (number is >= int.MinValue and <= int.MaxValue)
+                    {
+                        var result = new byte[4];
+                        BinaryPrimitives.WriteInt32BigEndian(result, (int)number);
+                        return result;
+                    }
+
+                    break;
+            }
+        }
+        catch (MessagePackSerializationException ex)
+        {
+            throw new SessionValueException(key, typeof(byte[]), ex);
+        }
+
+        throw new SessionValueException(key, typeof(byte[]), new InvalidOperationException(
+            $"it holds a typed {reader.NextMessagePackType} value, which ISession cannot represent as bytes (only binary values, strings and 32-bit integers can be). Read it through the typed Session API or a schema."));
     }
 }

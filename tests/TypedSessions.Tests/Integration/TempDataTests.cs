@@ -1,0 +1,78 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace TypedSessions.Tests.Integration;
+
+/// <summary>
+/// MVC TempData over <c>AddSessionStateTempDataProvider()</c>, on TypedSessions' <c>HttpContext.Session</c>, through the
+/// real pipeline (the provider and the TempData dictionary are MVC's own; endpoints drive them as a controller would).
+/// </summary>
+public sealed class TempDataTests
+{
+    private static Task<TestApp> StartAsync() => TestApp.StartAsync(
+        app =>
+        {
+            app.MapPost("/set", (HttpContext c, string value) =>
+            {
+                var tempData = TempData(c);
+                tempData["message"] = value;
+                tempData.Save();
+            });
+            app.MapGet("/read", (HttpContext c) =>
+            {
+                var tempData = TempData(c);
+                var value = tempData["message"] as string ?? "(none)";
+                tempData.Save();
+                return value;
+            });
+            app.MapGet("/peek", (HttpContext c) =>
+            {
+                var tempData = TempData(c);
+                var value = tempData.Peek("message") as string ?? "(none)";
+                tempData.Save();
+                return value;
+            });
+            app.MapGet("/read-keep", (HttpContext c) =>
+            {
+                var tempData = TempData(c);
+                var value = tempData["message"] as string ?? "(none)";
+                tempData.Keep("message");
+                tempData.Save();
+                return value;
+            });
+            app.MapGet("/raw-key", (HttpContext c) => c.GetSession().ContainsKey("__ControllerTempData") ? "present" : "absent");
+        },
+        services: s => s.AddControllersWithViews().AddSessionStateTempDataProvider());
+
+    private static ITempDataDictionary TempData(HttpContext context)
+        => context.RequestServices.GetRequiredService<ITempDataDictionaryFactory>().GetTempData(context);
+
+    [Fact]
+    public async Task A_message_set_in_one_request_is_read_once_in_the_next_and_gone_in_the_third()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+
+        await client.PostAsync("/set?value=saved");
+        Assert.Equal("present", await client.GetStringAsync("/raw-key"));
+
+        Assert.Equal("saved", await client.GetStringAsync("/read"));
+        Assert.Equal("(none)", await client.GetStringAsync("/read"));
+        Assert.Equal("absent", await client.GetStringAsync("/raw-key"));
+    }
+
+    [Fact]
+    public async Task Peek_and_keep_leave_the_message_for_the_next_request()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?value=hello");
+
+        Assert.Equal("hello", await client.GetStringAsync("/peek"));
+        Assert.Equal("hello", await client.GetStringAsync("/read-keep"));
+        Assert.Equal("hello", await client.GetStringAsync("/read"));
+        Assert.Equal("(none)", await client.GetStringAsync("/read"));
+    }
+}
