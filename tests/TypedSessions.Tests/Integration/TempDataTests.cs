@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -43,8 +44,9 @@ public sealed class TempDataTests
                 return value;
             });
             app.MapGet("/raw-key", (HttpContext c) => c.GetSession().ContainsKey("__ControllerTempData") ? "present" : "absent");
+            app.MapControllers();
         },
-        services: s => s.AddControllersWithViews().AddSessionStateTempDataProvider());
+        services: s => s.AddControllersWithViews().AddApplicationPart(typeof(FlashController).Assembly).AddSessionStateTempDataProvider());
 
     private static ITempDataDictionary TempData(HttpContext context)
         => context.RequestServices.GetRequiredService<ITempDataDictionaryFactory>().GetTempData(context);
@@ -64,6 +66,20 @@ public sealed class TempDataTests
     }
 
     [Fact]
+    public async Task A_controllers_post_redirect_get_flash_message_shows_once()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+
+        var posted = await client.PostAsync("/flash/save?text=Saved");
+        Assert.Equal(System.Net.HttpStatusCode.Redirect, posted.StatusCode);
+        Assert.Equal("/flash/show", posted.Headers.Location?.OriginalString);
+
+        Assert.Equal("Saved", await client.GetStringAsync("/flash/show"));
+        Assert.Equal("(none)", await client.GetStringAsync("/flash/show"));
+    }
+
+    [Fact]
     public async Task Peek_and_keep_leave_the_message_for_the_next_request()
     {
         await using var app = await StartAsync();
@@ -75,4 +91,19 @@ public sealed class TempDataTests
         Assert.Equal("hello", await client.GetStringAsync("/read"));
         Assert.Equal("(none)", await client.GetStringAsync("/read"));
     }
+}
+
+/// <summary>A controller using TempData as MVC apps do: post, redirect, show once.</summary>
+[Route("flash")]
+public sealed class FlashController : Controller
+{
+    [HttpPost("save")]
+    public IActionResult Save(string text)
+    {
+        TempData["flash"] = text;
+        return Redirect("/flash/show");
+    }
+
+    [HttpGet("show")]
+    public IActionResult Show() => Content(TempData["flash"] as string ?? "(none)");
 }
