@@ -74,11 +74,6 @@ public sealed class SessionManager : ISessionManager
             throw new ArgumentException("The session was not created or opened by this manager (a request's session is saved by the middleware).", nameof(session));
         }
 
-        if (!session.IsLoaded)
-        {
-            await session.LoadAsync(cancellationToken).ConfigureAwait(false);
-        }
-
         await session.CommitAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
         return session.Id is { } id && !session.IsNew
             ? new SessionSaveResult(id.HasValue ? id.Value : null, id.StoreKey)

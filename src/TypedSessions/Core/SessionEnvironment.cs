@@ -9,20 +9,20 @@ namespace TypedSessions.Core;
 /// </summary>
 internal sealed class SessionEnvironment
 {
+    private readonly TimeProvider _time;
+
     public SessionEnvironment(IOptions<TypedSessionOptions> options, TimeProvider time)
     {
         Options = options.Value;
-        Time = time;
+        _time = time;
         Codec = new SessionCodec(Options.SerializerOptions);
     }
 
     public TypedSessionOptions Options { get; }
 
-    public TimeProvider Time { get; }
-
     public SessionCodec Codec { get; }
 
-    public DateTimeOffset Now => Time.GetUtcNow();
+    public DateTimeOffset Now => _time.GetUtcNow();
 
     public SessionLifetime ComputeLifetime(SessionExpiryMode mode, DateTimeOffset now, DateTimeOffset? createdAt, TimeSpan? relative = null, DateTimeOffset? absolute = null)
         => SessionLifetime.Compute(mode, now, createdAt ?? now, Options.IdleTimeout, Options.AbsoluteTimeout, relative, absolute);
