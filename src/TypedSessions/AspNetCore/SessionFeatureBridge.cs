@@ -13,8 +13,9 @@ namespace TypedSessions.AspNetCore;
 /// </summary>
 /// <remarks>
 /// <para>Values written through <see cref="ISession.Set"/> are stored as MessagePack binary values. Read back through
-/// <see cref="ISession"/> they are the same bytes; read through the typed API they are a <c>byte[]</c>, and as any other
-/// type they fail with <see cref="SessionValueException"/>. A typed string reads through <see cref="ISession"/> as its
+/// <see cref="ISession"/> they are the same bytes; read through the typed API they are a <c>byte[]</c>, a
+/// <see cref="string"/> when they are UTF-8 (what <c>SetString</c> wrote), an <see cref="int"/> when they are 4 bytes
+/// (what <c>SetInt32</c> wrote), and anything else fails with <see cref="SessionValueException"/>. A typed string reads through <see cref="ISession"/> as its
 /// UTF-8 bytes (so <c>GetString</c> agrees with <c>Session.Get&lt;string&gt;</c>), a typed integer in the
 /// <see cref="int"/> range as 4 big-endian bytes (so <c>GetInt32</c> agrees); any other typed value makes
 /// <see cref="TryGetValue"/> throw <see cref="SessionValueException"/> rather than return bytes that mean something else.</para>

@@ -56,6 +56,11 @@ internal sealed class SessionCodec
     /// <exception cref="SessionValueException">The bytes cannot be read as <typeparamref name="T"/>.</exception>
     public T Decode<T>(string key, byte[] bytes)
     {
+        if ((typeof(T) == typeof(string) || typeof(T) == typeof(int) || typeof(T) == typeof(int?)) && IsBinary(bytes))
+        {
+            return FromSessionBytes<T>(key, bytes);
+        }
+
         try
         {
             return MessagePackSerializer.Deserialize<T>(bytes, Options);
@@ -65,6 +70,39 @@ internal sealed class SessionCodec
             throw new SessionValueException(key, typeof(T), ex);
         }
     }
+
+    // MessagePack's bin 8, bin 16 and bin 32 formats: a value written as bytes (through ISession.Set, or a typed byte[]).
+    private static bool IsBinary(byte[] bytes) => bytes.Length > 0 && bytes[0] is >= 0xc4 and <= 0xc6;
+
+    // What SessionExtensions.GetString and GetInt32 read from bytes written through ISession, so a typed string or int
+    // (a schema property moved from ISession code) reads the key as the ISession code did — strictly: bytes that are
+    // not UTF-8, or not the 4 bytes SetInt32 writes, are an error rather than replacement characters or a prefix.
+    private static T FromSessionBytes<T>(string key, byte[] stored)
+    {
+        var reader = new MessagePackReader(stored);
+        try
+        {
+            var bytes = reader.ReadBytes() is { } sequence ? sequence.ToArray() : [];
+            if (typeof(T) == typeof(string))
+            {
+                return (T)(object)StrictUtf8.GetString(bytes);
+            }
+
+            if (bytes.Length != 4)
+            {
+                throw new InvalidOperationException(
+                    $"it holds {bytes.Length} bytes written through ISession; an int reads only the 4 bytes SessionExtensions.SetInt32 writes.");
+            }
+
+            return (T)(object)BinaryPrimitives.ReadInt32BigEndian(bytes);
+        }
+        catch (Exception ex) when (ex is MessagePackSerializationException or DecoderFallbackException or InvalidOperationException)
+        {
+            throw new SessionValueException(key, typeof(T), ex);
+        }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>
     /// The bytes ASP.NET Core's <c>ISession</c> sees for a stored value: a binary value as it was written through

@@ -54,6 +54,18 @@ public sealed class HttpContextSessionTests
                 return "error";
             }
         });
+        app.MapPost("/is/set-bytes", (HttpContext c, string key, string hex) => c.Session.Set(key, Convert.FromHexString(hex)));
+        app.MapGet("/typed/read-int", (HttpContext c, string key) =>
+        {
+            try
+            {
+                return c.GetSession().Get<int?>(key)?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)";
+            }
+            catch (SessionValueException)
+            {
+                return "error";
+            }
+        });
         app.MapGet("/typed/read-bytes", (HttpContext c, string key) => Convert.ToHexString(c.GetSession().Get<byte[]>(key) ?? []));
         app.MapPost("/typed/cycle", (HttpContext c) => c.GetSession().CycleId());
     }, configure);
@@ -103,15 +115,25 @@ public sealed class HttpContextSessionTests
     }
 
     [Fact]
-    public async Task Bytes_written_through_ISession_read_back_as_bytes_and_as_a_typed_string_fail_clearly()
+    public async Task What_the_extensions_wrote_reads_as_a_typed_string_or_int_and_anything_else_fails_clearly()
     {
         await using var app = await StartAsync();
         using var client = app.CreateClient();
         await client.PostAsync("/is/set-string?key=name&value=alice");
+        await client.PostAsync("/is/set-int?key=visits&value=-7");
 
+        // The bytes stay the bytes ISession wrote; typed code reads them as SetString/SetInt32 meant them.
         Assert.Equal(Convert.ToHexString("alice"u8), await client.GetStringAsync("/is/raw?key=name"));
         Assert.Equal(Convert.ToHexString("alice"u8), await client.GetStringAsync("/typed/read-bytes?key=name"));
-        Assert.Equal("error", await client.GetStringAsync("/typed/read-string?key=name"));
+        Assert.Equal("alice", await client.GetStringAsync("/typed/read-string?key=name"));
+        Assert.Equal("-7", await client.GetStringAsync("/typed/read-int?key=visits"));
+
+        // Never garbage: bytes that are not UTF-8, or not the 4 bytes of an int, are an error for typed readers.
+        await client.PostAsync("/is/set-bytes?key=blob&hex=FF00FE");
+        Assert.Equal("error", await client.GetStringAsync("/typed/read-string?key=blob"));
+        Assert.Equal("error", await client.GetStringAsync("/typed/read-int?key=blob"));
+        Assert.Equal("error", await client.GetStringAsync("/typed/read-int?key=name"));
+        Assert.Equal("FF00FE", await client.GetStringAsync("/is/raw?key=blob"));
     }
 
     [Fact]
