@@ -67,11 +67,77 @@ public sealed class StoreSelectionTests
         Assert.Contains("No session store is chosen", ex.Message, StringComparison.Ordinal);
     }
 
-    private static WebApplication Build(Action<IServiceCollection> services)
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    [InlineData("Testing")]
+    public async Task Outside_Development_no_store_chosen_fails_at_startup_naming_the_choices(string environment)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        await using var app = Build(s => s.AddTypedSessions(), environment);
+
+        var ex = Assert.Throws<InvalidOperationException>(() => app.UseTypedSessions());
+        Assert.Contains("No session store is chosen", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("TypedSessions:Store (one of: Memory, File)", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_Development_no_store_chosen_is_the_in_memory_store_with_a_warning()
+    {
+        var logs = new Integration.CapturingLoggerProvider();
+        await using var app = Build(s => s.AddTypedSessions(), "Development", logs);
+        app.UseTypedSessions();
+        app.MapPost("/set", (HttpContext c) => c.GetSession().Set("k", "v"));
+        app.MapGet("/get", (HttpContext c) => c.GetSession().Get<string>("k") ?? "(none)");
+        await app.StartAsync();
+
+        var selected = app.Services.GetRequiredService<SelectedSessionStore>();
+        Assert.Equal("Memory", selected.Name);
+        Assert.IsType<MemorySessionStore>(selected.Store);
+        Assert.Contains(logs.Entries, e => e.Level == LogLevel.Warning && e.Id.Name == "DevelopmentMemoryStore");
+
+        // It is a working store: a write is kept for the next request on the same cookie.
+        var client = app.GetTestClient();
+        var set = await client.PostAsync(new Uri("https://localhost/set"), null);
+        Assert.True(set.IsSuccessStatusCode);
+        var cookie = set.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri("https://localhost/get"));
+        get.Headers.Add("Cookie", cookie);
+        Assert.Equal("v", await (await client.SendAsync(get)).Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task In_Development_a_store_the_app_chose_or_registered_itself_is_kept()
+    {
+        await using (var chosen = Build(s => s.AddTypedSessions().AddFileStore(o => o.Folder = Path.Combine(Path.GetTempPath(), "ts-dev-" + Guid.NewGuid().ToString("N"))), "Development"))
+        {
+            Assert.Equal("File", chosen.Services.GetRequiredService<SelectedSessionStore>().Name);
+        }
+
+        var own = new MemorySessionStore();
+        var logs = new Integration.CapturingLoggerProvider();
+        await using var app = Build(
+            s =>
+            {
+                s.AddTypedSessions();
+                s.AddSingleton<ISessionStore>(own);
+            },
+            "Development",
+            logs);
+        Assert.Same(own, app.Services.GetRequiredService<ISessionStore>());
+        Assert.Equal("(none)", app.Services.GetRequiredService<SelectedSessionStore>().Name);
+        Assert.DoesNotContain(logs.Entries, e => e.Id.Name == "DevelopmentMemoryStore");
+    }
+
+    private static WebApplication Build(Action<IServiceCollection> services, string environment = "Testing", ILoggerProvider? logs = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         services(builder.Services);
         builder.Services.Configure<TypedSessionOptions>(o => o.CleanupInterval = TimeSpan.Zero);
         return builder.Build();

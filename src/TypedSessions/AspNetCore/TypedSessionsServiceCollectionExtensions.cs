@@ -20,6 +20,8 @@ public static class TypedSessionsServiceCollectionExtensions
     /// <summary>
     /// Adds TypedSessions. Options bind from the configuration section <c>TypedSessions</c>; then
     /// <paramref name="configure"/> runs. Choose a store with <c>TypedSessions:Store</c> or an <c>Add*Store()</c> call.
+    /// With none chosen, the Development environment uses the in-memory store (and logs a warning that says so); any
+    /// other environment fails at startup (<c>UseTypedSessions()</c>) with an error that names the stores to choose from.
     /// Session schemas (<see cref="SessionSchemaAttribute"/>) whose assembly has run by now become scoped services.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -59,8 +61,8 @@ public static class TypedSessionsServiceCollectionExtensions
         services.AddSingleton<IConfigureOptions<FileSessionStoreOptions>, FileSessionStoreOptionsSetup>();
         services.AddSingleton(new SessionStoreRegistration(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>(), Explicit: false));
         services.AddSingleton(new SessionStoreRegistration(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>(), Explicit: false));
-        services.TryAddSingleton(SelectStore);
-        services.TryAddSingleton<ISessionStore>(sp => sp.GetRequiredService<SelectedSessionStore>().Create());
+        services.TryAddSingleton(sp => SelectStore(sp, services));
+        services.TryAddSingleton(typeof(ISessionStore), CreateSelectedStore);
         services.TryAddSingleton<SessionTransport>(CreateTransport);
         services.AddHostedService<SessionCleanupService>();
         return new TypedSessionsBuilder(services);
@@ -76,7 +78,10 @@ public static class TypedSessionsServiceCollectionExtensions
                 services.GetRequiredService<ILogger<EncryptedCookieTransport>>())
             : new IdCookieTransport(services.GetRequiredService<SessionCoordinator>(), services.GetRequiredService<ILogger<IdCookieTransport>>());
 
-    private static SelectedSessionStore SelectStore(IServiceProvider services)
+    // The ISessionStore service TypedSessions registers; an app that registered its own (before or after) replaces it.
+    private static readonly Func<IServiceProvider, object> CreateSelectedStore = sp => sp.GetRequiredService<SelectedSessionStore>().Create();
+
+    private static SelectedSessionStore SelectStore(IServiceProvider services, IServiceCollection registered)
     {
         var name = services.GetRequiredService<IOptions<TypedSessionOptions>>().Value.Store;
         var registrations = services.GetServices<SessionStoreRegistration>().ToList();
@@ -92,11 +97,23 @@ public static class TypedSessionsServiceCollectionExtensions
         else
         {
             var added = registrations.Where(r => r.Explicit).GroupBy(r => r.Name, StringComparer.OrdinalIgnoreCase).Select(g => g.Last()).ToList();
+            if (added.Count == 0 && !AppRegisteredItsOwnStore(registered) && services.GetService<IHostEnvironment>()?.IsDevelopment() == true)
+            {
+                // Development with no store chosen: the in-memory store, said loudly. Elsewhere this stays a startup error.
+                chosen = registrations.Last(r => string.Equals(r.Name, MemorySessionStore.StoreName, StringComparison.Ordinal));
+                if (services.GetService<ILoggerFactory>()?.CreateLogger("TypedSessions") is { } devLogger)
+                {
+                    SessionLog.DevelopmentMemoryStore(devLogger);
+                }
+
+                return new SelectedSessionStore(chosen, services);
+            }
+
             if (added.Count != 1)
             {
                 // No choice here; an app that registered its own ISessionStore still works. Resolving the store says why otherwise.
                 return new SelectedSessionStore(new SessionStoreRegistration("(none)", _ => throw new InvalidOperationException(added.Count == 0
-                    ? $"No session store is chosen. Set TypedSessions:Store (one of: {known}) or add one in code, e.g. AddTypedSessions().AddSqliteStore()."
+                    ? $"No session store is chosen. Set TypedSessions:Store (one of: {known}) or add one in code, e.g. AddTypedSessions().AddSqliteStore(). (Only the Development environment falls back to the in-memory store.)"
                     : $"Several session stores were added ({string.Join(", ", added.Select(a => a.Name))}); set TypedSessions:Store to choose one."), Explicit: false), services);
             }
 
@@ -111,6 +128,10 @@ public static class TypedSessionsServiceCollectionExtensions
 
         return new SelectedSessionStore(chosen, services);
     }
+
+    private static bool AppRegisteredItsOwnStore(IServiceCollection registered)
+        => registered.LastOrDefault(d => d.ServiceType == typeof(ISessionStore) && !d.IsKeyedService) is { } last
+            && !ReferenceEquals(last.ImplementationFactory, CreateSelectedStore);
 
     private sealed class FileSessionStoreOptionsSetup(IOptions<TypedSessionOptions> options, IServiceProvider services) : IConfigureOptions<FileSessionStoreOptions>
     {

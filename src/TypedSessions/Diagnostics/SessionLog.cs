@@ -64,4 +64,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(20, LogLevel.Debug, "Session {SessionHash} cycled to {NewSessionHash}; the old key is a tombstone.", EventName = "SessionCycled")]
     public static partial void Cycled(ILogger logger, string sessionHash, string newSessionHash);
+
+    [LoggerMessage(21, LogLevel.Warning, "No session store is chosen, so the Development environment uses the in-memory store: sessions are lost when the app stops and are not shared between instances. Choose one with TypedSessions:Store or an Add…Store() call; outside Development, no store chosen is a startup error.", EventName = "DevelopmentMemoryStore")]
+    public static partial void DevelopmentMemoryStore(ILogger logger);
 }

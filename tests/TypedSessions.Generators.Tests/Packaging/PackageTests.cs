@@ -1,8 +1,5 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Text;
 using System.Xml.Linq;
-using TypedSessions.Generators.Tests.Infrastructure;
 
 namespace TypedSessions.Generators.Tests.Packaging;
 
@@ -11,26 +8,19 @@ namespace TypedSessions.Generators.Tests.Packaging;
 /// local folder source added to the machine's default sources) and builds schemas there.
 /// </summary>
 [Trait("Category", "Packaging")]
-public sealed class PackageTests : IDisposable
+[Collection(PackagingTests.Name)]
+public sealed class PackageTests(PackedFeed packed)
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(8);
-
-    private readonly string _work = Directory.CreateTempSubdirectory("typedsessions-pack-").FullName;
-
-    // A version no earlier run used, so the global packages folder can never serve a stale copy.
-    private readonly string _version = "0.0.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
-
     [Fact]
     public async Task The_package_carries_the_generator_and_code_fixes_and_a_consumer_gets_working_schemas_and_TS_errors()
     {
-        var feed = Path.Combine(_work, "feed");
-        await RunAsync(RepositoryPaths.Root, "pack", "src/TypedSessions/TypedSessions.csproj", "-c", "Release", "-o", feed,
-            $"-p:Version={_version}", "-nodeReuse:false");
-
-        var package = Path.Combine(feed, $"TypedSessions.{_version}.nupkg");
+        await packed.EnsurePackedAsync();
+        var feed = packed.Feed;
+        var version = packed.Version;
+        var package = Path.Combine(feed, $"TypedSessions.{version}.nupkg");
         AssertPackageLayout(package);
 
-        var app = Path.Combine(_work, "Consumer");
+        var app = Path.Combine(packed.Work, "Consumer");
         Directory.CreateDirectory(app);
         await File.WriteAllTextAsync(Path.Combine(app, "Consumer.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk.Web">
@@ -42,14 +32,14 @@ public sealed class PackageTests : IDisposable
                 <RestoreAdditionalProjectSources>{feed}</RestoreAdditionalProjectSources>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="TypedSessions" Version="{_version}" />
+                <PackageReference Include="TypedSessions" Version="{version}" />
               </ItemGroup>
             </Project>
             """);
         await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), ConsumerProgram);
 
-        await RunAsync(app, "build", "-nodeReuse:false");
-        var output = await RunAsync(app, "exec", Path.Combine(app, "bin", "Debug", "net10.0", "Consumer.dll"));
+        await DotnetCli.RunAsync(app, "build", "-nodeReuse:false");
+        var output = await DotnetCli.RunAsync(app, "exec", Path.Combine(app, "bin", "Debug", "net10.0", "Consumer.dll"));
         Assert.True(output.Contains("first=|second=ada|cart=4|theme=Dark", StringComparison.Ordinal), output);
 
         await File.WriteAllTextAsync(Path.Combine(app, "Broken.cs"), """
@@ -64,7 +54,7 @@ public sealed class PackageTests : IDisposable
                 public partial int Count { get; set; }
             }
             """);
-        var broken = await RunAsync(app, expectSuccess: false, "build", "-nodeReuse:false");
+        var broken = await DotnetCli.RunAsync(app, expectSuccess: false, "build", "-nodeReuse:false");
         Assert.True(
             broken.Contains("error TS0008", StringComparison.Ordinal) && broken.Contains("Session property 'Count' uses the key \"Visits\"", StringComparison.Ordinal),
             "The broken schema's TS0008 error is missing from the build output:\n" + broken);
@@ -74,23 +64,10 @@ public sealed class PackageTests : IDisposable
         await File.WriteAllTextAsync(Path.Combine(app, "appsettings.Production.json"), """
             { "TypedSessions": { "Cookie": { "HttpOnly": false } } }
             """);
-        var insecure = await RunAsync(app, expectSuccess: false, "build", "-nodeReuse:false");
+        var insecure = await DotnetCli.RunAsync(app, expectSuccess: false, "build", "-nodeReuse:false");
         Assert.True(
             insecure.Contains("appsettings.Production.json", StringComparison.Ordinal) && insecure.Contains("error TS1003", StringComparison.Ordinal),
             "The TS1003 error for appsettings.Production.json is missing from the build output:\n" + insecure);
-    }
-
-    public void Dispose()
-    {
-        Directory.Delete(_work, recursive: true);
-        var cached = Path.Combine(
-            Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            "typedsessions",
-            _version);
-        if (Directory.Exists(cached))
-        {
-            Directory.Delete(cached, recursive: true);
-        }
     }
 
     private static void AssertPackageLayout(string package)
@@ -113,65 +90,6 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("MessagePack", dependencies);
         Assert.DoesNotContain(dependencies, id => id.StartsWith("TypedSessions.", StringComparison.Ordinal));
         Assert.DoesNotContain(dependencies, id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal));
-    }
-
-    private static Task<string> RunAsync(string folder, params string[] arguments) => RunAsync(folder, expectSuccess: true, arguments);
-
-    private static async Task<string> RunAsync(string folder, bool expectSuccess, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = folder,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        var stdout = PumpAsync(process.StandardOutput, output);
-        var stderr = PumpAsync(process.StandardError, output);
-        using var timeout = new CancellationTokenSource(CommandTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'dotnet {string.Join(' ', arguments)}' did not finish within {CommandTimeout}:\n{output}");
-        }
-
-        await Task.WhenAll(stdout, stderr);
-        var text = output.ToString();
-        if (expectSuccess)
-        {
-            Assert.True(process.ExitCode == 0, $"'dotnet {string.Join(' ', arguments)}' exited with {process.ExitCode}:\n{text}");
-        }
-        else
-        {
-            Assert.True(process.ExitCode != 0, $"'dotnet {string.Join(' ', arguments)}' was expected to fail:\n{text}");
-        }
-
-        return text;
-    }
-
-    private static async Task PumpAsync(StreamReader reader, StringBuilder output)
-    {
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
     }
 
     // Runs the app on a loopback port and talks to it: set a name, read it back with the cookie, fill a cart.
