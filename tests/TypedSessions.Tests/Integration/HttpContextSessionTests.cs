@@ -10,9 +10,15 @@ namespace TypedSessions.Tests.Integration;
 /// the <c>SessionExtensions</c>, what typed and <see cref="ISession"/> code see of each other's values, the id, and
 /// per-key merge for writes made through <see cref="ISession"/>. (Issue 14, point 1.)
 /// </summary>
-public sealed class HttpContextSessionTests
+public abstract class HttpContextSessionTests(TestStore store) : IAsyncLifetime
 {
-    private static Task<TestApp> StartAsync(Action<TypedSessionOptions>? configure = null) => TestApp.StartAsync(app =>
+    private readonly TestStores _stores = new(store);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _stores.CleanUpAsync();
+
+    private async Task<TestApp> StartAsync(Action<TypedSessionOptions>? configure = null) => await TestApp.StartAsync(app =>
     {
         Endpoints.Map(app);
         app.MapPost("/is/set-string", (HttpContext c, string key, string value) => c.Session.SetString(key, value));
@@ -68,7 +74,7 @@ public sealed class HttpContextSessionTests
         });
         app.MapGet("/typed/read-bytes", (HttpContext c, string key) => Convert.ToHexString(c.GetSession().Get<byte[]>(key) ?? []));
         app.MapPost("/typed/cycle", (HttpContext c) => c.GetSession().CycleId());
-    }, configure);
+    }, configure, await _stores.FactoryAsync());
 
     [Fact]
     public async Task The_session_extensions_round_trip_and_keys_remove_clear_work()
@@ -220,4 +226,13 @@ public sealed class HttpContextSessionTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("alice", await client.GetStringAsync("/is/get-string?key=name"));
     }
+
+    /// <summary>On the in-memory store.</summary>
+    public sealed class OnMemory() : HttpContextSessionTests(TestStore.Memory);
+
+    /// <summary>On a SQLite file.</summary>
+    public sealed class OnSqlite() : HttpContextSessionTests(TestStore.Sqlite);
+
+    /// <summary>On the test Redis server.</summary>
+    public sealed class OnRedis() : HttpContextSessionTests(TestStore.Redis);
 }

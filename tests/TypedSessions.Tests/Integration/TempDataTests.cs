@@ -10,9 +10,15 @@ namespace TypedSessions.Tests.Integration;
 /// MVC TempData over <c>AddSessionStateTempDataProvider()</c>, on TypedSessions' <c>HttpContext.Session</c>, through the
 /// real pipeline (the provider and the TempData dictionary are MVC's own; endpoints drive them as a controller would).
 /// </summary>
-public sealed class TempDataTests
+public abstract class TempDataTests(TestStore store) : IAsyncLifetime
 {
-    private static Task<TestApp> StartAsync() => TestApp.StartAsync(
+    private readonly TestStores _stores = new(store);
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _stores.CleanUpAsync();
+
+    private async Task<TestApp> StartAsync() => await TestApp.StartAsync(
         app =>
         {
             app.MapPost("/set", (HttpContext c, string value) =>
@@ -46,6 +52,7 @@ public sealed class TempDataTests
             app.MapGet("/raw-key", (HttpContext c) => c.GetSession().ContainsKey("__ControllerTempData") ? "present" : "absent");
             app.MapControllers();
         },
+        store: await _stores.FactoryAsync(),
         services: s => s.AddControllersWithViews().AddApplicationPart(typeof(FlashController).Assembly).AddSessionStateTempDataProvider());
 
     private static ITempDataDictionary TempData(HttpContext context)
@@ -91,6 +98,15 @@ public sealed class TempDataTests
         Assert.Equal("hello", await client.GetStringAsync("/read"));
         Assert.Equal("(none)", await client.GetStringAsync("/read"));
     }
+
+    /// <summary>On the in-memory store.</summary>
+    public sealed class OnMemory() : TempDataTests(TestStore.Memory);
+
+    /// <summary>On a SQLite file.</summary>
+    public sealed class OnSqlite() : TempDataTests(TestStore.Sqlite);
+
+    /// <summary>On the test Redis server.</summary>
+    public sealed class OnRedis() : TempDataTests(TestStore.Redis);
 }
 
 /// <summary>A controller using TempData as MVC apps do: post, redirect, show once.</summary>
