@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -18,9 +19,22 @@ public abstract class TempDataTests(TestStore store) : IAsyncLifetime
 
     public Task DisposeAsync() => _stores.CleanUpAsync();
 
-    private async Task<TestApp> StartAsync() => await TestApp.StartAsync(
+    // A request that loads TempData, then waits here before it saves (the race tests).
+    private readonly TaskCompletionSource _loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private async Task<TestApp> StartAsync(Action<TypedSessionOptions>? configure = null) => await TestApp.StartAsync(
         app =>
         {
+            app.MapGet("/read-slow", async (HttpContext c) =>
+            {
+                var tempData = TempData(c);
+                var value = tempData["message"] as string ?? "(none)";
+                _loaded.TrySetResult();
+                await _release.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                tempData.Save();
+                return value;
+            });
             app.MapPost("/set", (HttpContext c, string value) =>
             {
                 var tempData = TempData(c);
@@ -52,6 +66,7 @@ public abstract class TempDataTests(TestStore store) : IAsyncLifetime
             app.MapGet("/raw-key", (HttpContext c) => c.GetSession().ContainsKey("__ControllerTempData") ? "present" : "absent");
             app.MapControllers();
         },
+        configure,
         store: await _stores.FactoryAsync(),
         services: s => s.AddControllersWithViews().AddApplicationPart(typeof(FlashController).Assembly).AddSessionStateTempDataProvider());
 
@@ -97,6 +112,45 @@ public abstract class TempDataTests(TestStore store) : IAsyncLifetime
         Assert.Equal("hello", await client.GetStringAsync("/read-keep"));
         Assert.Equal("hello", await client.GetStringAsync("/read"));
         Assert.Equal("(none)", await client.GetStringAsync("/read"));
+    }
+
+    [Fact]
+    public async Task A_flash_set_while_another_request_of_the_page_reads_TempData_is_not_lost()
+    {
+        await using var app = await StartAsync();
+        using var client = app.CreateClient();
+        await client.PostAsync("/set?value=first");
+        Assert.Equal("first", await client.GetStringAsync("/read"));
+        var cookie = client.Cookie;
+
+        // An XHR of the page loads TempData (empty) and is still running when the form post sets a flash message;
+        // then the XHR saves its (empty) TempData. The built-in's whole-session save would drop the message.
+        using var xhr = app.CreateClient();
+        xhr.Cookie = cookie;
+        var slow = xhr.GetAsync("/read-slow");
+        await _loaded.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var posted = await client.PostAsync("/set?value=saved");
+        Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+        _release.SetResult();
+        var slowResponse = await slow;
+
+        Assert.True(slowResponse.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, $"the XHR answered {(int)slowResponse.StatusCode}");
+        Assert.Equal("saved", await client.GetStringAsync("/read"));
+    }
+
+    [Fact]
+    public async Task A_flash_message_too_large_for_the_session_is_refused_and_stores_nothing()
+    {
+        await using var app = await StartAsync(o => o.MaxSessionSize = 4096);
+        using var client = app.CreateClient();
+        await client.PostAsync("/flash/save?text=small");
+
+        // MVC saves TempData as the result runs: the write throws there, the request fails (TestServer hands the
+        // unhandled exception to the client; Kestrel answers 500) and the session keeps what it had.
+        var refused = await Record.ExceptionAsync(() => client.PostAsync("/flash/save?text=" + new string('x', 8000)));
+
+        Assert.IsType<SessionTooLargeException>(refused);
+        Assert.Equal("small", await client.GetStringAsync("/flash/show"));
     }
 
     /// <summary>On the in-memory store.</summary>
