@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using TypedSessions.AspNetCore;
 using TypedSessions.AspNetCore.Transports;
+using TypedSessions.Diagnostics;
 
 namespace TypedSessions;
 
@@ -20,6 +22,13 @@ public static class TypedSessionsApplicationBuilderExtensions
         if (app.ApplicationServices.GetService<SessionTransport>() is null)
         {
             throw new InvalidOperationException("TypedSessions services are missing: call builder.Services.AddTypedSessions() before app.UseTypedSessions().");
+        }
+
+        // Microsoft.AspNetCore.Session registered too: HttpContext.Session is whichever middleware set its feature last.
+        if (app.ApplicationServices.GetService<Microsoft.AspNetCore.Session.ISessionStore>() is not null
+            && app.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger("TypedSessions") is { } logger)
+        {
+            SessionLog.BuiltInSessionAlsoRegistered(logger);
         }
 
         return app.UseMiddleware<TypedSessionMiddleware>();

@@ -67,4 +67,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(21, LogLevel.Warning, "No session store is chosen, so the Development environment uses the in-memory store: sessions are lost when the app stops and are not shared between instances. Choose one with TypedSessions:Store or an Add…Store() call; outside Development, no store chosen is a startup error.", EventName = "DevelopmentMemoryStore")]
     public static partial void DevelopmentMemoryStore(ILogger logger);
+
+    [LoggerMessage(22, LogLevel.Warning, "Microsoft.AspNetCore.Session is registered too (AddSession()): HttpContext.Session is the session of whichever middleware, UseSession() or UseTypedSessions(), runs last for a request, and the two keep separate cookies and data. Remove AddSession() and UseSession() once code has moved (docs/migrating-from-aspnetcore-session.md).", EventName = "BuiltInSessionAlsoRegistered")]
+    public static partial void BuiltInSessionAlsoRegistered(ILogger logger);
 }
