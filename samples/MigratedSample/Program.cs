@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using MigratedSample;
 using TypedSessions;
 
@@ -40,6 +41,14 @@ else
         options.Cookie.HttpOnly = true;
         options.IdleTimeout = TimeSpan.FromMinutes(20);
     });
+}
+
+// Not part of the switch: the one page moved to a [SessionSchema] (Pages/Wizard/Summary) needs TypedSessions,
+// so on the built-in session it is not mapped (404).
+if (!sessions.IsTypedSessions)
+{
+    builder.Services.Configure<RazorPagesOptions>(options =>
+        options.Conventions.AddPageRouteModelConvention("/Wizard/Summary", page => page.Selectors.Clear()));
 }
 
 var app = builder.Build();

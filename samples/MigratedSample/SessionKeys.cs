@@ -2,7 +2,7 @@ namespace MigratedSample;
 
 /// <summary>
 /// The keys the app writes through <c>HttpContext.Session</c>, kept in one place as apps on
-/// <c>Microsoft.AspNetCore.Session</c> usually do.
+/// <c>Microsoft.AspNetCore.Session</c> usually do. <see cref="Schemas.WizardSession"/> reads the wizard's keys.
 /// </summary>
 internal static class SessionKeys
 {
