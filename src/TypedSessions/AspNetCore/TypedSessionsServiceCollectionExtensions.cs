@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -65,7 +66,36 @@ public static class TypedSessionsServiceCollectionExtensions
         services.TryAddSingleton(typeof(ISessionStore), CreateSelectedStore);
         services.TryAddSingleton<SessionTransport>(CreateTransport);
         services.AddHostedService<SessionCleanupService>();
+        DecorateAuthenticationService(services);
         return new TypedSessionsBuilder(services);
+    }
+
+    // HttpContext.SignInAsync/SignOutAsync keep the session in step (SessionAuthenticationService). Registered before
+    // AddAuthentication(), it wraps the framework's AuthenticationService (whose TryAdd then adds nothing); after, it
+    // wraps whatever was registered. Without authentication services there is still no IAuthenticationService.
+    private static void DecorateAuthenticationService(IServiceCollection services)
+    {
+        var existing = services.LastOrDefault(d => d.ServiceType == typeof(IAuthenticationService) && !d.IsKeyedService);
+        if (existing is not null)
+        {
+            services.Remove(existing);
+        }
+
+        services.Add(ServiceDescriptor.Describe(
+            typeof(IAuthenticationService),
+            sp => sp.GetService<IAuthenticationSchemeProvider>() is null
+                ? null!
+                : new SessionAuthenticationService(Inner(sp, existing), sp.GetRequiredService<IOptions<TypedSessionOptions>>()),
+            existing?.Lifetime ?? ServiceLifetime.Scoped));
+
+        static IAuthenticationService Inner(IServiceProvider sp, ServiceDescriptor? existing) => existing switch
+        {
+            null => ActivatorUtilities.CreateInstance<AuthenticationService>(sp),
+            { ImplementationInstance: IAuthenticationService instance } => instance,
+            { ImplementationFactory: { } factory } => (IAuthenticationService)factory(sp),
+            { ImplementationType: { } type } => (IAuthenticationService)ActivatorUtilities.CreateInstance(sp, type),
+            _ => throw new InvalidOperationException("The registered IAuthenticationService cannot be wrapped."),
+        };
     }
 
     // The encrypted cookie carries the session itself; every other store is reached through the id cookie.
