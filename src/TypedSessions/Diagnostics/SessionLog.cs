@@ -70,4 +70,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(22, LogLevel.Warning, "Microsoft.AspNetCore.Session is registered too (AddSession()): HttpContext.Session is the session of whichever middleware, UseSession() or UseTypedSessions(), runs last for a request, and the two keep separate cookies and data. Remove AddSession() and UseSession() once code has moved (docs/migrating-from-aspnetcore-session.md).", EventName = "BuiltInSessionAlsoRegistered")]
     public static partial void BuiltInSessionAlsoRegistered(ILogger logger);
+
+    [LoggerMessage(23, LogLevel.Warning, "A stored authentication ticket could not be read; the request is anonymous.", EventName = "AuthTicketUnreadable")]
+    public static partial void AuthTicketUnreadable(ILogger logger, Exception exception);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using TypedSessions.PostgreSql;
 using TypedSessions.Redis;
 using TypedSessions.Sqlite;
 using TypedSessions.Storage;
@@ -7,7 +8,7 @@ using TypedSessions.TestSupport;
 
 namespace TypedSessions.Tests.Integration;
 
-/// <summary>The real stores pipeline tests run on: memory, a SQLite file, and the Redis server tests/run-all.sh starts.</summary>
+/// <summary>The real stores pipeline tests run on: memory, a SQLite file, and the Redis and PostgreSQL servers tests/run-all.sh starts.</summary>
 public enum TestStore
 {
     /// <summary>The in-memory store.</summary>
@@ -18,11 +19,14 @@ public enum TestStore
 
     /// <summary>The test Redis server (<see cref="TestServers.Redis"/>), under a key prefix of its own.</summary>
     Redis,
+
+    /// <summary>The test PostgreSQL server (<see cref="TestServers.Postgres"/>), in a table of its own.</summary>
+    PostgreSql,
 }
 
 /// <summary>
 /// Makes the store of one <see cref="TestStore"/> for a <see cref="TestApp"/> and removes what it stored (<see cref="CleanUpAsync"/>: the SQLite
-/// folder, the Redis keys). A missing Redis server fails the test, never skips it.
+/// folder, the Redis keys, the PostgreSQL table). A missing server fails the test, never skips it.
 /// </summary>
 internal sealed class TestStores(TestStore kind)
 {
@@ -30,6 +34,7 @@ internal sealed class TestStores(TestStore kind)
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "ts-pipeline-" + Guid.NewGuid().ToString("N")[..12]);
     private readonly string _prefix = "ts-pipeline:" + Guid.NewGuid().ToString("N")[..12] + ":";
+    private readonly string _table = "ts_pipeline_" + Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>The store factory for <see cref="TestApp.StartAsync"/> (<see langword="null"/>: its memory store).</summary>
     public async Task<Func<IServiceProvider, ISessionStore>?> FactoryAsync()
@@ -43,6 +48,8 @@ internal sealed class TestStores(TestStore kind)
             case TestStore.Redis:
                 var connection = await Redis.Value;
                 return _ => new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
+            case TestStore.PostgreSql:
+                return _ => new PostgreSqlSessionStore(Options.Create(new PostgreSqlSessionStoreOptions { ConnectionString = TestServers.Postgres, TableName = _table }));
             default:
                 return null;
         }
@@ -54,6 +61,13 @@ internal sealed class TestStores(TestStore kind)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             Directory.Delete(_folder, recursive: true);
+        }
+
+        if (kind == TestStore.PostgreSql)
+        {
+            await using var dataSource = Npgsql.NpgsqlDataSource.Create(TestServers.Postgres);
+            await using var drop = dataSource.CreateCommand($"DROP TABLE IF EXISTS \"{_table}\";");
+            await drop.ExecuteNonQueryAsync();
         }
 
         if (kind == TestStore.Redis && Redis.IsValueCreated)
