@@ -29,7 +29,7 @@ namespace TypedSessions.PostgreSql;
 /// <para>The schema is created on first use (guarded by an advisory lock so that several app
 /// instances can start at once), or explicitly with <see cref="EnsureSchemaAsync"/>.</para>
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "PostgreSql";
@@ -415,6 +415,24 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         await using var command = await CommandAsync($"DELETE FROM {_table} WHERE user_key = @user_key;", cancellationToken).ConfigureAwait(false);
         command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = userKey });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<string>> ListUserSessionKeysAsync(string userKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        await using var command = await CommandAsync($"SELECT key FROM {_table} WHERE user_key = @user_key AND expires_at > @now;", cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(new NpgsqlParameter("user_key", NpgsqlDbType.Text) { Value = userKey });
+        command.Parameters.Add(Timestamp("now", now));
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Keys are stored as their 32 bytes (bytea); the store key is their lowercase hex.
+            keys.Add(Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(0)));
+        }
+
+        return keys;
     }
 
     /// <inheritdoc/>

@@ -39,7 +39,7 @@ namespace TypedSessions.Redis;
 /// unbound, ended or expired) are harmless, and it removes exactly the members it read, so a binding
 /// made while a revoke runs survives it.</para>
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Redis";
@@ -369,6 +369,15 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         var deleted = await SumAsync(calls).ConfigureAwait(false);
         await database.SortedSetRemoveAsync(indexKey, members).ConfigureAwait(false);
         return deleted;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The user's index, members whose score (the session's absolute end) has not passed; entries are hints.</remarks>
+    public async ValueTask<IReadOnlyList<string>> ListUserSessionKeysAsync(string userKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var members = await database.SortedSetRangeByScoreAsync(UserIndexKeyFor(userKey), start: now.ToUnixTimeMilliseconds(), exclude: Exclude.Start).ConfigureAwait(false);
+        return members.Select(m => (string?)m).Where(k => k is not null && SessionStoreKey.IsValid(k)).Select(k => k!).ToList();
     }
 
     /// <summary>Closes the connection when the store opened it.</summary>

@@ -13,7 +13,7 @@ namespace TypedSessions.Sqlite;
 /// are one such transaction too. A tombstone is a row whose <c>data</c> is the tombstone envelope
 /// (<see cref="SessionEnvelope"/>), with <c>user_key</c> null and <c>expires_at</c> at the tombstone's end.
 /// </summary>
-public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics, IDisposable
+public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Sqlite";
@@ -286,6 +286,25 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
         command.CommandText = $"DELETE FROM {_table} WHERE user_key = $user;";
         command.Parameters.AddWithValue("$user", userKey);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<string>> ListUserSessionKeysAsync(string userKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT key FROM {_table} WHERE user_key = $user AND expires_at > $now;";
+        command.Parameters.AddWithValue("$user", userKey);
+        command.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        var keys = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(reader.GetString(0));
+        }
+
+        return keys;
     }
 
     /// <inheritdoc/>

@@ -68,6 +68,39 @@ public interface ISessionManager
     /// <exception cref="NotSupportedException">The store keeps no user index (<see cref="ISessionUserIndex"/>).</exception>
     ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// "Your sessions": the devices <paramref name="userKey"/> is signed in on — the live sessions bound to the user, a
+    /// device's request session and authentication ticket grouped as one when client info is recorded
+    /// (<see cref="ActiveSessionOptions.RecordClientInfo"/>; without it each stored session is its own entry), most
+    /// recently seen first. Reads every listed session (no store timeout applies).
+    /// </summary>
+    /// <param name="userKey">The user.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>The devices.</returns>
+    /// <exception cref="NotSupportedException">The store cannot list a user's sessions (<see cref="ISessionUserListing"/>).</exception>
+    ValueTask<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userKey, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends every stored session of one of <paramref name="userKey"/>'s devices (a "sign out this device" button).</summary>
+    /// <param name="userKey">The user; a handle of another user's device ends nothing.</param>
+    /// <param name="handle">The device's <see cref="UserSessionInfo.Handle"/>.</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>How many stored sessions were deleted (0: no such device of this user).</returns>
+    /// <exception cref="NotSupportedException">The store cannot list a user's sessions.</exception>
+    ValueTask<long> EndUserSessionAsync(string userKey, string handle, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends every device of <paramref name="current"/>'s user but the one <paramref name="current"/> belongs to ("sign out all other devices").</summary>
+    /// <param name="current">The request's session (bound to the user).</param>
+    /// <param name="cancellationToken">Cancels the store calls.</param>
+    /// <returns>How many stored sessions were deleted.</returns>
+    /// <exception cref="InvalidOperationException"><paramref name="current"/> is not bound to a user.</exception>
+    /// <exception cref="NotSupportedException">The store cannot list a user's sessions.</exception>
+    ValueTask<long> EndOtherUserSessionsAsync(Session current, CancellationToken cancellationToken = default);
+
+    /// <summary>The <see cref="UserSessionInfo.Handle"/> of the device <paramref name="session"/> belongs to ("this device"), or <see langword="null"/> before it is stored.</summary>
+    /// <param name="session">A session.</param>
+    /// <returns>The handle.</returns>
+    string? HandleOf(Session session);
+
     /// <summary>Deletes the sessions expired now (Django's <c>clearsessions</c>); no store timeout applies.</summary>
     /// <param name="progress">Receives progress after each batch.</param>
     /// <param name="cancellationToken">Stops between batches; what was deleted stays deleted.</param>

@@ -234,6 +234,9 @@ public sealed partial class Session
 
     internal bool IsCommitted => _phase == Phase.Committed;
 
+    // Loaded, not saved yet, not a superseded (read-only) session: a change now would be committed.
+    internal bool IsWritable => _phase == Phase.Loaded && !_superseded;
+
     internal SessionId? CookieId => _cookieId;
 
     internal SessionId? Id => _state.Id;

@@ -105,6 +105,94 @@ public sealed class SessionManager : ISessionManager
         return statistics.GetStatisticsAsync(_coordinator.Now, cancellationToken);
     }
 
+    /// <inheritdoc/>
+    public async ValueTask<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        var records = await UserRecordsAsync(userKey, cancellationToken).ConfigureAwait(false);
+        return records
+            .GroupBy(r => r.Handle, StringComparer.Ordinal)
+            .Select(device =>
+            {
+                var latest = device.OrderByDescending(r => r.Client?.LastSeen ?? DateTimeOffset.MinValue).First();
+                return new UserSessionInfo(
+                    device.Key,
+                    device.Min(r => r.Record.CreatedAt),
+                    device.Max(r => r.Record.Lifetime.ExpiresAt),
+                    latest.Client?.LastSeen,
+                    latest.Client?.UserAgent,
+                    latest.Client?.IpNetwork,
+                    device.Any(r => r.Record.Values.ContainsKey(ActiveSessions.SessionClientInfo.TicketKey)),
+                    device.Count());
+            })
+            .OrderByDescending(d => d.LastSeen ?? d.CreatedAt)
+            .ToList();
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> EndUserSessionAsync(string userKey, string handle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(handle);
+        var records = await UserRecordsAsync(userKey, cancellationToken).ConfigureAwait(false);
+        return await DeleteAsync(records.Where(r => string.Equals(r.Handle, handle, StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<long> EndOtherUserSessionsAsync(Session current, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        var userKey = current.UserKey ?? throw new InvalidOperationException("The session is not bound to a user; sign it in first.");
+        var handle = HandleOf(current);
+        var currentKey = current.Id?.StoreKey;
+        var records = await UserRecordsAsync(userKey, cancellationToken).ConfigureAwait(false);
+        return await DeleteAsync(
+            records.Where(r => !string.Equals(r.Handle, handle, StringComparison.Ordinal) && !string.Equals(r.StoreKey, currentKey, StringComparison.Ordinal)),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    public string? HandleOf(Session session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        return ActiveSessions.SessionClientInfo.Read(session)?.Device is { } device
+            ? ActiveSessions.SessionClientInfo.Handle(device, string.Empty)
+            : session.Id is { } id && !session.IsNew ? ActiveSessions.SessionClientInfo.Handle(null, id.StoreKey) : null;
+    }
+
+    // The live sessions bound to the user, each read once (listed keys are hints: each is checked).
+    private async Task<List<(string StoreKey, SessionRecord Record, ActiveSessions.SessionClientInfo.Entry? Client, string Handle)>> UserRecordsAsync(string userKey, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(userKey);
+        var listing = Store as ISessionUserListing
+            ?? throw new NotSupportedException($"The session store {Store.GetType().Name} cannot list a user's sessions (it does not implement ISessionUserListing).");
+        var now = _coordinator.Now;
+        var records = new List<(string, SessionRecord, ActiveSessions.SessionClientInfo.Entry?, string)>();
+        foreach (var key in (await listing.ListUserSessionKeysAsync(userKey, now, cancellationToken).ConfigureAwait(false)).Distinct(StringComparer.Ordinal))
+        {
+            var loaded = await Store.LoadAsync(key, new SessionLoadRequest(now, null), cancellationToken).ConfigureAwait(false);
+            if (loaded.Record is { IsTombstone: false } record && string.Equals(record.UserKey, userKey, StringComparison.Ordinal) && record.Lifetime.ExpiresAt > now)
+            {
+                var client = ActiveSessions.SessionClientInfo.Read(_coordinator.Environment.Codec, record.Values);
+                records.Add((key, record, client, ActiveSessions.SessionClientInfo.Handle(client?.Device, key)));
+            }
+        }
+
+        return records;
+    }
+
+    private async Task<long> DeleteAsync(IEnumerable<(string StoreKey, SessionRecord Record, ActiveSessions.SessionClientInfo.Entry? Client, string Handle)> records, CancellationToken cancellationToken)
+    {
+        long deleted = 0;
+        foreach (var record in records)
+        {
+            if (await Store.DeleteAsync(record.StoreKey, cancellationToken).ConfigureAwait(false))
+            {
+                deleted++;
+            }
+        }
+
+        return deleted;
+    }
+
     private async ValueTask<Session> LoadAsync(SessionId id, CancellationToken cancellationToken)
     {
         var session = new Session(_coordinator, id);

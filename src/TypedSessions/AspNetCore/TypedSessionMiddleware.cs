@@ -88,6 +88,11 @@ internal sealed class TypedSessionMiddleware
                 throw;
             }
 
+            if (options.ActiveSessions.RecordClientInfo && session.IsWritable && !session.IsAbandoned)
+            {
+                ActiveSessions.SessionClientInfo.Record(session, context, options.ActiveSessions, _transport.Environment.Now);
+            }
+
             try
             {
                 await session.CommitAsync().ConfigureAwait(false);

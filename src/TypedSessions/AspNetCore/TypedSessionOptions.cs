@@ -26,6 +26,9 @@ public sealed class TypedSessionOptions
     /// <summary>What signing in and out (<c>HttpContext.SignInAsync</c>/<c>SignOutAsync</c>, any scheme) does to the session.</summary>
     public SessionAuthenticationOptions Authentication { get; set; } = new();
 
+    /// <summary>What signed-in sessions record about their device for a "your sessions" page (off by default).</summary>
+    public ActiveSessionOptions ActiveSessions { get; set; } = new();
+
     /// <summary>Idle (sliding) timeout. Default 20 minutes (OWASP: 15–30 minutes for low-risk apps). <see langword="null"/> disables it.</summary>
     public TimeSpan? IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
 

@@ -41,6 +41,7 @@ internal sealed class TypedSessionsTicketStore : ITicketStore
         var manager = Manager(httpContext);
         var session = manager.Create();
         Write(session, ticket, httpContext);
+        RecordDevice(session, httpContext, fromRequest: true);
         var saved = await manager.SaveAsync(session, cancellationToken).ConfigureAwait(false);
         return saved.SessionId ?? throw new InvalidOperationException("The ticket's session was not stored.");
     }
@@ -62,6 +63,7 @@ internal sealed class TypedSessionsTicketStore : ITicketStore
         }
 
         Write(session, ticket, httpContext);
+        RecordDevice(session, httpContext, fromRequest: false);
         await manager.SaveAsync(session, cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,6 +112,26 @@ internal sealed class TypedSessionsTicketStore : ITicketStore
         {
             session.SetExpiry(expires);
         }
+    }
+
+    // With client info on (ActiveSessions): the ticket joins the device of the request's session, so "your sessions"
+    // shows and ends them as one; a renewal refreshes the ticket's last seen.
+    private static void RecordDevice(Session ticketSession, HttpContext httpContext, bool fromRequest)
+    {
+        var options = httpContext.RequestServices.GetRequiredService<IOptions<TypedSessionOptions>>().Value.ActiveSessions;
+        if (!options.RecordClientInfo)
+        {
+            return;
+        }
+
+        var now = (httpContext.RequestServices.GetService<TimeProvider>() ?? TimeProvider.System).GetUtcNow();
+        var device = ActiveSessions.SessionClientInfo.Read(ticketSession)?.Device;
+        if (device is null && fromRequest && httpContext.Features.Get<ITypedSessionFeature>()?.Session is { IsWritable: true, IsAbandoned: false } requestSession)
+        {
+            device = ActiveSessions.SessionClientInfo.DeviceOf(requestSession, httpContext, options, now);
+        }
+
+        ActiveSessions.SessionClientInfo.RecordDevice(ticketSession, device ?? ActiveSessions.SessionClientInfo.NewDevice(), httpContext, options, now);
     }
 
     private static ISessionManager Manager(HttpContext httpContext)

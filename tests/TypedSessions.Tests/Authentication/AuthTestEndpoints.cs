@@ -31,6 +31,18 @@ internal static class AuthTestEndpoints
                 : "anonymous";
         });
         app.MapPost("/revoke-mine", async (HttpContext c) => await c.GetSession().RevokeUserSessionsAsync());
+        app.MapGet("/sessions", async (HttpContext c, ISessionManager manager) =>
+        {
+            var session = c.GetSession();
+            var current = manager.HandleOf(session);
+            var devices = await manager.ListUserSessionsAsync(session.UserKey ?? "(nobody)");
+            return string.Join("\n", devices.Select(d =>
+                $"{d.Handle}|{d.UserAgent}|{d.IpNetwork}|{d.HasAuthenticationTicket}|{d.SessionCount}|{(d.Handle == current ? "current" : "")}|{d.LastSeen?.ToUnixTimeSeconds()}"));
+        });
+        app.MapPost("/sessions/end", async (HttpContext c, ISessionManager manager, string handle)
+            => (await manager.EndUserSessionAsync(c.GetSession().UserKey ?? "(nobody)", handle)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        app.MapPost("/sessions/end-others", async (HttpContext c, ISessionManager manager)
+            => (await manager.EndOtherUserSessionsAsync(c.GetSession())).ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public static ClaimsPrincipal Principal(string user, int extraClaims, string? claimType)

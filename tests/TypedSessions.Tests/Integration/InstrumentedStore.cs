@@ -4,7 +4,7 @@ using TypedSessions.Storage;
 namespace TypedSessions.Tests.Integration;
 
 /// <summary>Wraps a real store: counts calls per operation and can make an operation fail or hang.</summary>
-internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionUserIndex
+internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionUserIndex, ISessionUserListing
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 
@@ -65,6 +65,11 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, IS
         => Inner is ISessionUserIndex index
             ? Run("revoke", () => index.RevokeUserAsync(userKey, cancellationToken))
             : throw new NotSupportedException("The wrapped store has no user index.");
+
+    public ValueTask<IReadOnlyList<string>> ListUserSessionKeysAsync(string userKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+        => Inner is ISessionUserListing listing
+            ? Run("list", () => listing.ListUserSessionKeysAsync(userKey, now, cancellationToken))
+            : throw new NotSupportedException("The wrapped store cannot list a user's sessions.");
 
     private ValueTask<T> Run<T>(string operation, Func<ValueTask<T>> call)
     {

@@ -8,7 +8,7 @@ namespace TypedSessions.Storage.File;
 /// (save, touch, delete) hold a lock — in-process and, through a lock file, across processes — so
 /// per-key merges are atomic.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics
+public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "File";
@@ -196,6 +196,26 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     {
         ArgumentNullException.ThrowIfNull(userKey);
         return await DeleteWhereAsync(record => string.Equals(record.UserKey, userKey, StringComparison.Ordinal), null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Reads every session file once, without locks (writes replace whole files by rename); corrupt files are skipped.</remarks>
+    public async ValueTask<IReadOnlyList<string>> ListUserSessionKeysAsync(string userKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        var keys = new List<string>();
+        foreach (var (_, key) in SessionFiles())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await ReadOrNullIfCorruptAsync(key, cancellationToken).ConfigureAwait(false) is { } record
+                && string.Equals(record.UserKey, userKey, StringComparison.Ordinal)
+                && record.Lifetime.ExpiresAt > now)
+            {
+                keys.Add(key);
+            }
+        }
+
+        return keys;
     }
 
     /// <inheritdoc/>

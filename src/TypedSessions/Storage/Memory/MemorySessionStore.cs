@@ -6,7 +6,7 @@ namespace TypedSessions.Storage.Memory;
 /// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
 /// not shared between instances. Per-key merges are atomic (a lock per key stripe).
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISessionStoreStatistics
+public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Memory";
@@ -215,6 +215,17 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
         }
 
         return ValueTask.FromResult(deleted);
+    }
+
+    /// <inheritdoc/>
+    public ValueTask<IReadOnlyList<string>> ListUserSessionKeysAsync(string userKey, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        var keys = _records
+            .Where(pair => string.Equals(pair.Value.UserKey, userKey, StringComparison.Ordinal) && pair.Value.Lifetime.ExpiresAt > now)
+            .Select(pair => pair.Key)
+            .ToList();
+        return ValueTask.FromResult<IReadOnlyList<string>>(keys);
     }
 
     private Lock StripeFor(string key) => _stripes[(uint)string.GetHashCode(key, StringComparison.Ordinal) % (uint)_stripes.Length];
