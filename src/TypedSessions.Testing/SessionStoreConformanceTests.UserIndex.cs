@@ -116,4 +116,43 @@ public abstract partial class SessionStoreConformanceTests
         ArgumentNullException.ThrowIfNull(record);
         return new SessionRecord(record.Values, record.CreatedAt, record.Lifetime, record.Version, userKey);
     }
+
+    /// <summary>
+    /// A store that lists a user's sessions (<see cref="ISessionUserListing"/>, behind "your sessions") lists every live
+    /// session bound to the user — bound at creation, by a save, or carried over by an id cycle — and no expired one, no
+    /// session of another user (user keys compare ordinally), no unbound one and no tombstone. Stores without it pass trivially.
+    /// </summary>
+    [Fact]
+    public async Task Listing_a_users_sessions_gives_the_live_ones_bound_to_them()
+    {
+        if (Store is not ISessionUserListing listing)
+        {
+            return;
+        }
+
+        var boundAtCreate = NewKey();
+        Assert.True(await Store.CreateAsync(boundAtCreate, Bound(NewRecord(null, ("a", [1])), "alice")));
+        var boundBySave = NewKey();
+        Assert.True(await Store.CreateAsync(boundBySave, NewRecord(null, ("a", [2]))));
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.SaveAsync(boundBySave, new SessionChangeSet { Now = T0, UserKeyChanged = true, UserKey = "alice" }));
+        var cycledFrom = NewKey();
+        Assert.True(await Store.CreateAsync(cycledFrom, Bound(NewRecord(null, ("a", [3])), "alice")));
+        var cycledTo = NewKey();
+        Assert.Equal(SessionWriteOutcome.Applied, await Store.CycleAsync(cycledFrom, cycledTo, new SessionChangeSet { Now = T0 }, T0.AddMinutes(1)));
+        var expired = NewKey();
+        Assert.True(await Store.CreateAsync(expired, Bound(NewRecord(T0.AddHours(-9), ("a", [4])), "alice")));
+        Assert.True(await Store.CreateAsync(NewKey(), Bound(NewRecord(), "bob")));
+        Assert.True(await Store.CreateAsync(NewKey(), Bound(NewRecord(), "Alice")));
+        Assert.True(await Store.CreateAsync(NewKey(), NewRecord()));
+
+        var listed = (await listing.ListUserSessionKeysAsync("alice", T0)).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        // Entries are hints the caller checks; a conforming store lists at least the live bound sessions, and of the
+        // others at most the cycled-from key (now a tombstone) or the expired one — never another user's or an unbound one.
+        Assert.Contains(boundAtCreate, listed);
+        Assert.Contains(boundBySave, listed);
+        Assert.Contains(cycledTo, listed);
+        Assert.Empty(listed.Except([boundAtCreate, boundBySave, cycledTo, cycledFrom, expired]));
+        Assert.Empty(await listing.ListUserSessionKeysAsync("nobody", T0));
+    }
 }
