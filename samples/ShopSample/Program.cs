@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ShopSample.Api;
 using ShopSample.Pages;
 using ShopSample.Shop;
@@ -33,6 +35,9 @@ else
 }
 
 builder.Services.AddDemoUsers();
+
+// GET /health probes the selected session store (a PING, a trivial query, a writable folder), bounded by TypedSessions:StoreTimeout.
+builder.Services.AddHealthChecks().AddTypedSessionsStore();
 
 // The HTML pages (Pages/*.cshtml) read the typed session in their views. Razor Pages checks an antiforgery
 // token on every POST. Its cookie is HttpOnly and SameSite=Strict, and Secure on HTTPS requests: antiforgery
@@ -71,7 +76,16 @@ app.UseStaticFiles();
 app.UseRateLimiter();
 app.UseTypedSessions();
 
-app.MapGet("/health", () => "ok").WithoutSession();
+// 200 "ok" while the session store answers, 503 "unhealthy" when it does not (the reason is logged, not shown). GET only,
+// and no session: no cookie, no session load — the probe is the only store I/O.
+app.MapHealthChecks("/health", new HealthCheckOptions
+{
+    ResponseWriter = (context, report) =>
+    {
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(report.Status == HealthStatus.Healthy ? "ok" : "unhealthy");
+    },
+}).WithMetadata(new HttpMethodMetadata([HttpMethods.Get])).WithoutSession();
 app.MapRazorPages();
 
 // Every state-changing API request a browser sends for another site (Sec-Fetch-Site, else Origin) is a 403

@@ -29,7 +29,7 @@ namespace TypedSessions.PostgreSql;
 /// <para>The schema is created on first use (guarded by an advisory lock so that several app
 /// instances can start at once), or explicitly with <see cref="EnsureSchemaAsync"/>.</para>
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "PostgreSql";
@@ -462,6 +462,18 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         var percentiles = reader.GetFieldValue<double[]>(4);
         var sizes = new SessionSizeSummary(reader.GetInt64(2), reader.GetInt64(3), percentiles[0], percentiles[1], percentiles[2], reader.GetInt64(5));
         return new SessionStoreStatistics(reader.GetInt64(0), reader.GetInt64(1), sizes);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One trivial statement, <c>SELECT 1 FROM {table} LIMIT 0</c> (after creating the schema on first use, as every store
+    /// call does): it reads no row, but fails when the server cannot be reached, the credentials are refused, or the
+    /// sessions table is missing or not readable — the cases in which every request would fail.
+    /// </remarks>
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = await CommandAsync($"SELECT 1 FROM {_table} LIMIT 0;", cancellationToken).ConfigureAwait(false);
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Disposes the data source when the store created it.</summary>

@@ -39,7 +39,7 @@ namespace TypedSessions.Redis;
 /// unbound, ended or expired) are harmless, and it removes exactly the members it read, so a binding
 /// made while a revoke runs survives it.</para>
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Redis";
@@ -378,6 +378,17 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var members = await database.SortedSetRangeByScoreAsync(UserIndexKeyFor(userKey), start: now.ToUnixTimeMilliseconds(), exclude: Exclude.Start).ConfigureAwait(false);
         return members.Select(m => (string?)m).Where(k => k is not null && SessionStoreKey.IsValid(k)).Select(k => k!).ToList();
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A <c>PING</c> on the connection the sessions use (connecting first, as every store call does). It fails while no
+    /// server is reachable; with Redis Cluster it reaches one node, not every primary.
+    /// </remarks>
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        await database.PingAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Closes the connection when the store opened it.</summary>

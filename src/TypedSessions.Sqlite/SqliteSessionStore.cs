@@ -13,7 +13,7 @@ namespace TypedSessions.Sqlite;
 /// are one such transaction too. A tombstone is a row whose <c>data</c> is the tombstone envelope
 /// (<see cref="SessionEnvelope"/>), with <c>user_key</c> null and <c>expires_at</c> at the tombstone's end.
 /// </summary>
-public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, IDisposable
+public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Sqlite";
@@ -345,6 +345,27 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
 
         var summary = SessionSizeSummary.FromSizes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sizes));
         return new SessionStoreStatistics(sizes.Count, expired, summary);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Opens a connection as every store call does (creating the schema on first use) and runs <c>SELECT 1</c>. A
+    /// database file that cannot be opened or whose schema cannot be created fails with the SQLite error and the file's path.
+    /// </remarks>
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1;";
+            await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SqliteException ex)
+        {
+            var file = new SqliteConnectionStringBuilder(_connectionString).DataSource;
+            throw new SessionStoreException($"The SQLite database '{file}' cannot be used: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Releases pooled connections to the database file.</summary>

@@ -1,18 +1,72 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using TypedSessions.TestSupport;
 
 namespace ShopSample.Tests;
 
 public sealed class HealthAndHomeTests
 {
     [Fact]
-    public async Task Health_answers_ok_as_text_without_a_cookie()
+    public async Task Health_answers_ok_as_text_without_a_cookie_and_uncached()
     {
         using var app = new ShopApp();
         using var response = await app.GetAsync("/health");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("ok", await response.Content.ReadAsStringAsync());
+        Assert.True(response.Headers.CacheControl?.NoStore, "A health answer is never cached.");
+        response.AssertNoSetCookie();
+    }
+
+    [Fact]
+    public async Task Health_probes_the_selected_session_store()
+    {
+        using var app = new ShopApp();
+
+        // The check /health runs: TypedSessions' store check, on the store appsettings.json selects (Sqlite), with its own probe.
+        var report = await app.Factory.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+
+        var (name, entry) = Assert.Single(report.Entries);
+        Assert.Equal("typedsessions-store", name);
+        Assert.Equal(HealthStatus.Healthy, entry.Status);
+        Assert.Equal("Sqlite", entry.Data["store"]);
+        Assert.Equal("store", entry.Data["probe"]);
+    }
+
+    [Fact]
+    public async Task Health_is_503_unhealthy_when_the_session_store_does_not_answer_within_the_store_timeout()
+    {
+        // Redis selected by configuration, on a port nothing listens on; the probe is bounded by TypedSessions:StoreTimeout.
+        using var app = new ShopApp(settings: new Dictionary<string, string?>
+        {
+            ["TypedSessions:Store"] = "Redis",
+            ["TypedSessions:ConnectionString"] = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=5000,asyncTimeout=5000,connectRetry=0",
+            ["TypedSessions:StoreTimeout"] = "00:00:01",
+        });
+
+        var clock = Stopwatch.StartNew();
+        using var response = await app.GetAsync("/health");
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(4));
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("unhealthy", await response.Content.ReadAsStringAsync());
+        response.AssertNoSetCookie();
+    }
+
+    [Fact]
+    public async Task Health_is_ok_with_the_encrypted_cookie_store_which_has_no_server_side_store()
+    {
+        using var app = new ShopApp(settings: new Dictionary<string, string?> { ["TypedSessions:Store"] = "Cookie" });
+        await app.StartSessionAsync();
+
+        using var response = await app.GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
         response.AssertNoSetCookie();
     }

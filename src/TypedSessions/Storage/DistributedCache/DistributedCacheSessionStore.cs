@@ -23,7 +23,7 @@ namespace TypedSessions.Storage.DistributedCache;
 /// entries, so there is no user index and <see cref="DeleteExpiredAsync"/> deletes nothing: expired
 /// entries are evicted by the cache (<see cref="SessionStoreCapabilities.NativeExpiry"/>).</para>
 /// </remarks>
-public sealed class DistributedCacheSessionStore : ISessionStore
+public sealed class DistributedCacheSessionStore : ISessionStore, ISessionStoreHealth
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "DistributedCache";
@@ -162,6 +162,14 @@ public sealed class DistributedCacheSessionStore : ISessionStore
         progress?.Report(new SessionCleanupProgress(0, 0));
         return ValueTask.FromResult(0L);
     }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// A get of <c>{prefix}health-probe</c>, a key no session has (session keys are 64 hex characters): one round
+    /// trip to the cache, reading nothing of any session.
+    /// </remarks>
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+        => await _cache.GetAsync(_prefix + "health-probe", cancellationToken).ConfigureAwait(false);
 
     private async Task<SessionRecord?> ReadAsync(string cacheKey, CancellationToken cancellationToken)
     {

@@ -8,7 +8,7 @@ namespace TypedSessions.Storage.File;
 /// (save, touch, delete) hold a lock — in-process and, through a lock file, across processes — so
 /// per-key merges are atomic.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics
+public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "File";
@@ -263,6 +263,36 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
 
         var summary = SessionSizeSummary.FromSizes(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(sizes));
         return new SessionStoreStatistics(sizes.Count, expired, summary);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// What every write needs: the folder (and its lock folder) exists or can be created, and a probe file can be
+    /// written in it and deleted. Session files are not read.
+    /// </remarks>
+    public async ValueTask CheckHealthAsync(CancellationToken cancellationToken = default)
+    {
+        var probe = Path.Combine(_folder, ".health." + Guid.NewGuid().ToString("N") + ".tmp");
+        try
+        {
+            Directory.CreateDirectory(_lockFolder);
+            try
+            {
+                await System.IO.File.WriteAllBytesAsync(probe, [1], cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                // Deleting is part of the probe (the store deletes files), and a probe file a failed write left behind goes too.
+                if (System.IO.File.Exists(probe))
+                {
+                    System.IO.File.Delete(probe);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new SessionStoreException($"The session folder {_folder} cannot be written: {ex.Message}", ex);
+        }
     }
 
     private string PathFor(string key)

@@ -6,7 +6,7 @@ namespace TypedSessions.Storage.Memory;
 /// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
 /// not shared between instances. Per-key merges are atomic (a lock per key stripe).
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics
+public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Memory";
@@ -19,6 +19,10 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
 
     /// <summary>How many records are held, expired ones included.</summary>
     public int Count => _records.Count;
+
+    /// <inheritdoc/>
+    /// <remarks>Always healthy: the sessions are in this process's memory.</remarks>
+    public ValueTask CheckHealthAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <inheritdoc/>
     public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
