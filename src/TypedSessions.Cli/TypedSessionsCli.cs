@@ -8,7 +8,7 @@ namespace TypedSessions.Cli;
 
 /// <summary>
 /// The <c>typedsessions</c> commands: <c>clear-expired</c> (Django's <c>clearsessions</c>), <c>stats</c>
-/// and <c>revoke-user</c>. <see cref="RunAsync"/> is the whole tool; <c>Program.cs</c> only wires Ctrl+C.
+/// <c>revoke-user</c> and <c>sessions</c>. <see cref="RunAsync"/> is the whole tool; <c>Program.cs</c> only wires Ctrl+C.
 /// </summary>
 internal sealed class TypedSessionsCli
 {
@@ -147,9 +147,16 @@ internal sealed class TypedSessionsCli
         };
         revoke.SetAction((parse, ct) => GuardAsync(console, parse, (store, token) => RevokeUserAsync(store, parse, console, token), ct));
 
+        var sessions = new Command("sessions", "List a user's signed-in devices (handle, created, last seen, expires, client, sessions); nothing is changed.")
+        {
+            UserKeyArgument, JsonOption,
+        };
+        sessions.SetAction((parse, ct) => GuardAsync(console, parse, (store, token) => SessionsAsync(store, parse, console, token), ct));
+
         root.Subcommands.Add(clear);
         root.Subcommands.Add(stats);
         root.Subcommands.Add(revoke);
+        root.Subcommands.Add(sessions);
         return root;
     }
 
@@ -289,6 +296,65 @@ internal sealed class TypedSessionsCli
         if (!parse.GetValue(QuietOption))
         {
             await console.Out.WriteLineAsync(Invariant($"Revoked {deleted:N0} sessions of user '{userKey}' in {store.Display}.")).ConfigureAwait(false);
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private async Task<int> SessionsAsync(OpenedStore store, ParseResult parse, CliConsole console, CancellationToken cancellationToken)
+    {
+        var userKey = parse.GetValue(UserKeyArgument)!;
+        if (store.Store is not ISessionUserListing)
+        {
+            throw new CliException(ExitCodes.Configuration, $"The {store.Name} store cannot list a user's sessions.");
+        }
+
+        var devices = await store.Sessions.ListUserSessionsAsync(userKey, cancellationToken).ConfigureAwait(false);
+        if (parse.GetValue(JsonOption))
+        {
+            var buffer = new System.IO.MemoryStream();
+            using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            {
+                json.WriteStartArray();
+                foreach (var d in devices)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("handle", d.Handle);
+                    json.WriteString("createdAt", d.CreatedAt);
+                    json.WriteString("expiresAt", d.ExpiresAt);
+                    if (d.LastSeen is { } seen)
+                    {
+                        json.WriteString("lastSeen", seen);
+                    }
+                    else
+                    {
+                        json.WriteNull("lastSeen");
+                    }
+
+                    json.WriteString("userAgent", d.UserAgent);
+                    json.WriteString("ipNetwork", d.IpNetwork);
+                    json.WriteBoolean("authenticationTicket", d.HasAuthenticationTicket);
+                    json.WriteNumber("sessions", d.SessionCount);
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
+            await console.Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray())).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        }
+
+        if (parse.GetValue(QuietOption))
+        {
+            return ExitCodes.Ok;
+        }
+
+        await console.Out.WriteLineAsync(Invariant($"{devices.Count:N0} signed-in devices of user '{userKey}' in {store.Display}.")).ConfigureAwait(false);
+        foreach (var d in devices)
+        {
+            await console.Out.WriteLineAsync(Invariant(
+                $"{d.Handle}  created {d.CreatedAt:u}  last seen {(d.LastSeen is { } s ? s.ToString("u", CultureInfo.InvariantCulture) : "-")}  expires {d.ExpiresAt:u}  {(d.HasAuthenticationTicket ? "auth ticket  " : string.Empty)}{d.SessionCount} session(s)  {d.IpNetwork ?? "-"}  {d.UserAgent ?? "-"}")).ConfigureAwait(false);
         }
 
         return ExitCodes.Ok;

@@ -9,7 +9,7 @@ public sealed class CommandLineTests
         var run = await Cli.RunAsync("--help");
 
         Assert.Equal(0, run.ExitCode);
-        foreach (var text in new[] { "clear-expired", "stats", "revoke-user <user-key>", "--store", "--config", "--section", "130 cancelled" })
+        foreach (var text in new[] { "clear-expired", "stats", "revoke-user <user-key>", "sessions <user-key>", "--store", "--config", "--section", "130 cancelled" })
         {
             Assert.Contains(text, run.Out);
         }

@@ -90,6 +90,29 @@ public sealed class PostgreSqlCliTests : IAsyncLifetime
         Assert.All(bob, key => Assert.True(Seed.ExistsAsync(_store, key).GetAwaiter().GetResult()));
     }
 
+    [Fact]
+    public async Task Sessions_lists_a_users_devices_as_text_and_json_and_changes_nothing()
+    {
+        var alice = await Seed.CreateAsync(_store, 2, _ => Seed.Live(user: "alice"));
+        await Seed.CreateAsync(_store, 1, _ => Seed.Live(user: "bob"));
+
+        var text = await Cli.RunAsync("sessions", "alice", "--store", "postgresql", "--connection", TestServers.Postgres, "--table", _table);
+        var json = await Cli.RunAsync("sessions", "alice", "--json", "--store", "postgresql", "--connection", TestServers.Postgres, "--table", _table);
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("2 signed-in devices of user 'alice'", text.Out);
+        foreach (var key in alice)
+        {
+            // Without device records each session is its own entry, named by its store key's first 16 characters.
+            Assert.Contains(key[..16], text.Out);
+            Assert.True(await Seed.ExistsAsync(_store, key));
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(json.Out);
+        Assert.Equal(2, document.RootElement.GetArrayLength());
+        Assert.All(document.RootElement.EnumerateArray(), d => Assert.Equal(1, d.GetProperty("sessions").GetInt32()));
+    }
+
     private static async Task<object?> TestScalarAsync(string sql)
     {
         await using var dataSource = NpgsqlDataSource.Create(TestServers.Postgres);
