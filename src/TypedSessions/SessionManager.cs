@@ -35,8 +35,9 @@ public sealed class SessionManager : ISessionManager
     /// </summary>
     /// <param name="configure">Changes the options (timeouts, size limit, concurrency) from their defaults.</param>
     /// <param name="timeProvider">The clock (e.g. a <c>FakeTimeProvider</c> to test expiry); the system clock by default.</param>
+    /// <param name="events">A session events handler to raise events on (e.g. to unit-test one); none by default.</param>
     /// <returns>The manager.</returns>
-    public static SessionManager CreateInMemory(Action<TypedSessionOptions>? configure = null, TimeProvider? timeProvider = null)
+    public static SessionManager CreateInMemory(Action<TypedSessionOptions>? configure = null, TimeProvider? timeProvider = null, ISessionEvents? events = null)
     {
         var options = new TypedSessionOptions();
         configure?.Invoke(options);
@@ -45,7 +46,8 @@ public sealed class SessionManager : ISessionManager
             new MemorySessionStore(),
             environment,
             NullLogger<SessionCoordinator>.Instance,
-            new SessionMetrics(InMemoryMeters.GetRequiredService<IMeterFactory>()));
+            new SessionMetrics(InMemoryMeters.GetRequiredService<IMeterFactory>()),
+            events is null ? [] : [events]);
         return new SessionManager(coordinator);
     }
 
@@ -90,12 +92,18 @@ public sealed class SessionManager : ISessionManager
         ArgumentException.ThrowIfNullOrEmpty(userKey);
         var index = Store as ISessionUserIndex
             ?? throw new NotSupportedException($"The session store {Store.GetType().Name} keeps no user index (it does not implement ISessionUserIndex), so it cannot find a user's sessions.");
-        return await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        var deleted = await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        await _coordinator.Events.RevokedAsync(userKey, deleted, _coordinator.Now, cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc/>
-    public ValueTask<long> DeleteExpiredAsync(IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Store.DeleteExpiredAsync(_coordinator.Now, progress, cancellationToken);
+    public async ValueTask<long> DeleteExpiredAsync(IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var deleted = await Store.DeleteExpiredAsync(_coordinator.Now, progress, cancellationToken).ConfigureAwait(false);
+        await _coordinator.Events.CleanedUpAsync(deleted, _coordinator.Now, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 
     /// <inheritdoc/>
     public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)

@@ -70,4 +70,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(22, LogLevel.Warning, "Microsoft.AspNetCore.Session is registered too (AddSession()): HttpContext.Session is the session of whichever middleware, UseSession() or UseTypedSessions(), runs last for a request, and the two keep separate cookies and data. Remove AddSession() and UseSession() once code has moved (docs/migrating-from-aspnetcore-session.md).", EventName = "BuiltInSessionAlsoRegistered")]
     public static partial void BuiltInSessionAlsoRegistered(ILogger logger);
+
+    [LoggerMessage(30, LogLevel.Error, "The session event handler {Handler} threw from {Event} (session handle {SessionHandle}); the session operation had already succeeded and stands, and the other handlers still run.", EventName = "SessionEventHandlerFailed")]
+    public static partial void EventHandlerFailed(ILogger logger, string handler, string @event, string sessionHandle, Exception exception);
 }
