@@ -565,11 +565,34 @@ public sealed class SessionEventsTests
     }
 
     [Fact]
-    public void Without_handlers_the_dispatcher_is_off()
+    public void Without_handlers_raising_events_allocates_nothing()
     {
         using var h = new SessionTestHarness();
+        var events = h.Coordinator.Events;
+        var id = SessionId.New();
+        var other = SessionId.New();
+        var now = h.Now;
+        var completed = 0;
+        void RaiseAll()
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                completed += events.CreatedAsync(id, "alice", now).IsCompletedSuccessfully ? 1 : 0;
+                completed += events.IdCycledAsync(id, other, "alice", now).IsCompletedSuccessfully ? 1 : 0;
+                completed += events.FlushedAsync(id, "alice", now).IsCompletedSuccessfully ? 1 : 0;
+                completed += events.RevokedAsync("alice", 2, now, default).IsCompletedSuccessfully ? 1 : 0;
+                completed += events.ExpiredOnRequestAsync(id, null, confirmed: false, now).IsCompletedSuccessfully ? 1 : 0;
+                completed += events.CleanedUpAsync(3, now, default).IsCompletedSuccessfully ? 1 : 0;
+            }
+        }
 
-        Assert.False(h.Coordinator.Events.IsEnabled);
-        Assert.True(SessionEventDispatcher.None.CreatedAsync(SessionId.New(), null, DateTimeOffset.UnixEpoch).IsCompletedSuccessfully);
+        RaiseAll();
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        RaiseAll();
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.False(events.IsEnabled);
+        Assert.Equal(0, allocated);
+        Assert.Equal(12_000, completed);
     }
 }
