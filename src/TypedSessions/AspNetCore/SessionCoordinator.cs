@@ -258,6 +258,15 @@ internal sealed class SessionCoordinator : ISessionBackend
 
     public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
+        var deleted = await RevokeInStoreAsync(userKey, cancellationToken).ConfigureAwait(false);
+
+        // Outside the store call's span and timing: a handler's time is not the store's.
+        await Events.RevokedAsync(userKey, deleted, Now, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    private async Task<long> RevokeInStoreAsync(string userKey, CancellationToken cancellationToken)
+    {
         if (_store is not ISessionUserIndex index)
         {
             throw new NotSupportedException($"The session store {_storeName} cannot find a user's sessions (it does not implement ISessionUserIndex).");
@@ -270,11 +279,11 @@ internal sealed class SessionCoordinator : ISessionBackend
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
         var outcome = "error";
-        long deleted;
         try
         {
-            deleted = await Start(() => index.RevokeUserAsync(userKey, cts.Token).AsTask()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var deleted = await Start(() => index.RevokeUserAsync(userKey, cts.Token).AsTask()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             outcome = "ok";
+            return deleted;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || ex is OperationCanceledException))
         {
@@ -289,9 +298,6 @@ internal sealed class SessionCoordinator : ISessionBackend
         {
             _metrics.Operation("revoke_user", outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
-
-        await Events.RevokedAsync(userKey, deleted, Now, cancellationToken).ConfigureAwait(false);
-        return deleted;
     }
 
     private async Task<T> Wrap<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
