@@ -18,6 +18,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddTypedSessions()
     .AddSqliteStore().AddMemoryStore().AddFileStore()
     .AddPostgreSqlStore().AddRedisStore().AddDistributedCacheStore()
+    .AddEvents<SessionEventLog>() // logs created, id cycled, flushed, revoked and expired sessions (Shop/SessionEventLog.cs)
     .AddCookieStore(); // TypedSessions:Store=Cookie: the session in an encrypted cookie, nothing on the server
 builder.Services.Configure<PostgreSqlSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:PostgreSql"));
 builder.Services.Configure<RedisSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:Redis"));

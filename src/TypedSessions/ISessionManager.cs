@@ -55,13 +55,16 @@ public interface ISessionManager
     /// <exception cref="SessionTooLargeException">The session would exceed its size limit; nothing was written.</exception>
     ValueTask<SessionSaveResult> SaveAsync(Session session, CancellationToken cancellationToken = default);
 
-    /// <summary>Ends the session stored under <paramref name="storeKey"/> (its id stops working at once).</summary>
+    /// <summary>Ends the session stored under <paramref name="storeKey"/> (its id stops working at once). Raises no session event.</summary>
     /// <param name="storeKey">The store key.</param>
     /// <param name="cancellationToken">Cancels the store call.</param>
     /// <returns>Whether a session was deleted.</returns>
     ValueTask<bool> DeleteByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default);
 
-    /// <summary>"Log out everywhere": deletes every session bound to <paramref name="userKey"/> (<see cref="Session.BindUser"/>).</summary>
+    /// <summary>
+    /// "Log out everywhere": deletes every session bound to <paramref name="userKey"/> (<see cref="Session.BindUser"/>),
+    /// then raises <see cref="ISessionEvents.OnRevokedAsync"/> with the count.
+    /// </summary>
     /// <param name="userKey">The user.</param>
     /// <param name="cancellationToken">Cancels the store call.</param>
     /// <returns>How many sessions were deleted.</returns>
@@ -101,7 +104,10 @@ public interface ISessionManager
     /// <returns>The handle.</returns>
     string? HandleOf(Session session);
 
-    /// <summary>Deletes the sessions expired now (Django's <c>clearsessions</c>); no store timeout applies.</summary>
+    /// <summary>
+    /// Deletes the sessions expired now (Django's <c>clearsessions</c>); no store timeout applies. When any were deleted,
+    /// raises <see cref="ISessionEvents.OnExpiredAsync"/> once with the count (<see cref="SessionExpirySource.Cleanup"/>).
+    /// </summary>
     /// <param name="progress">Receives progress after each batch.</param>
     /// <param name="cancellationToken">Stops between batches; what was deleted stays deleted.</param>
     /// <returns>How many were deleted.</returns>

@@ -35,8 +35,9 @@ public sealed class SessionManager : ISessionManager
     /// </summary>
     /// <param name="configure">Changes the options (timeouts, size limit, concurrency) from their defaults.</param>
     /// <param name="timeProvider">The clock (e.g. a <c>FakeTimeProvider</c> to test expiry); the system clock by default.</param>
+    /// <param name="events">A session events handler to raise events on (e.g. to unit-test one); none by default.</param>
     /// <returns>The manager.</returns>
-    public static SessionManager CreateInMemory(Action<TypedSessionOptions>? configure = null, TimeProvider? timeProvider = null)
+    public static SessionManager CreateInMemory(Action<TypedSessionOptions>? configure = null, TimeProvider? timeProvider = null, ISessionEvents? events = null)
     {
         var options = new TypedSessionOptions();
         configure?.Invoke(options);
@@ -45,7 +46,8 @@ public sealed class SessionManager : ISessionManager
             new MemorySessionStore(),
             environment,
             NullLogger<SessionCoordinator>.Instance,
-            new SessionMetrics(InMemoryMeters.GetRequiredService<IMeterFactory>()));
+            new SessionMetrics(InMemoryMeters.GetRequiredService<IMeterFactory>()),
+            events is null ? [] : [events]);
         return new SessionManager(coordinator);
     }
 
@@ -90,12 +92,18 @@ public sealed class SessionManager : ISessionManager
         ArgumentException.ThrowIfNullOrEmpty(userKey);
         var index = Store as ISessionUserIndex
             ?? throw new NotSupportedException($"The session store {Store.GetType().Name} keeps no user index (it does not implement ISessionUserIndex), so it cannot find a user's sessions.");
-        return await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        var deleted = await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
+        await _coordinator.Events.RevokedAsync(userKey, deleted, _coordinator.Now, cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc/>
-    public ValueTask<long> DeleteExpiredAsync(IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
-        => Store.DeleteExpiredAsync(_coordinator.Now, progress, cancellationToken);
+    public async ValueTask<long> DeleteExpiredAsync(IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var deleted = await Store.DeleteExpiredAsync(_coordinator.Now, progress, cancellationToken).ConfigureAwait(false);
+        await _coordinator.Events.CleanedUpAsync(deleted, _coordinator.Now, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 
     /// <inheritdoc/>
     public ValueTask<SessionStoreStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
@@ -133,7 +141,7 @@ public sealed class SessionManager : ISessionManager
     {
         ArgumentNullException.ThrowIfNull(handle);
         var records = await UserRecordsAsync(userKey, cancellationToken).ConfigureAwait(false);
-        return await DeleteAsync(records.Where(r => string.Equals(r.Handle, handle, StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
+        return await DeleteAsync(userKey, records.Where(r => string.Equals(r.Handle, handle, StringComparison.Ordinal)), cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -145,6 +153,7 @@ public sealed class SessionManager : ISessionManager
         var currentKey = current.Id?.StoreKey;
         var records = await UserRecordsAsync(userKey, cancellationToken).ConfigureAwait(false);
         return await DeleteAsync(
+            userKey,
             records.Where(r => !string.Equals(r.Handle, handle, StringComparison.Ordinal) && !string.Equals(r.StoreKey, currentKey, StringComparison.Ordinal)),
             cancellationToken).ConfigureAwait(false);
     }
@@ -179,7 +188,8 @@ public sealed class SessionManager : ISessionManager
         return records;
     }
 
-    private async Task<long> DeleteAsync(IEnumerable<(string StoreKey, SessionRecord Record, ActiveSessions.SessionClientInfo.Entry? Client, string Handle)> records, CancellationToken cancellationToken)
+    // Deletes the device's sessions; ending some of a user's sessions is reported as a revoke (ISessionEvents).
+    private async Task<long> DeleteAsync(string userKey, IEnumerable<(string StoreKey, SessionRecord Record, ActiveSessions.SessionClientInfo.Entry? Client, string Handle)> records, CancellationToken cancellationToken)
     {
         long deleted = 0;
         foreach (var record in records)
@@ -188,6 +198,11 @@ public sealed class SessionManager : ISessionManager
             {
                 deleted++;
             }
+        }
+
+        if (deleted > 0)
+        {
+            await _coordinator.Events.RevokedAsync(userKey, deleted, _coordinator.Now, cancellationToken).ConfigureAwait(false);
         }
 
         return deleted;

@@ -12,7 +12,8 @@ namespace TypedSessions.AspNetCore;
 /// "a 2xx means stored" (cycle, save or create, then end), each bounded by <see cref="TypedSessionOptions.StoreTimeout"/>,
 /// traced, measured and logged (with hashed ids only). A failed or timed-out call becomes
 /// <see cref="SessionUnavailableException"/>; corrupt stored data on load becomes "absent". Used by the request
-/// pipeline's id-cookie transport and by <see cref="ISessionManager"/>; no HTTP here.
+/// pipeline's id-cookie transport and by <see cref="ISessionManager"/>; no HTTP here. Session events
+/// (<see cref="ISessionEvents"/>) are raised here, after the store calls of a load or commit succeeded.
 /// </summary>
 internal sealed class SessionCoordinator : ISessionBackend
 {
@@ -21,14 +22,23 @@ internal sealed class SessionCoordinator : ISessionBackend
     private readonly SessionMetrics _metrics;
     private readonly string _storeName;
 
-    public SessionCoordinator(ISessionStore store, SessionEnvironment environment, ILogger<SessionCoordinator> logger, SessionMetrics metrics)
+    public SessionCoordinator(
+        ISessionStore store,
+        SessionEnvironment environment,
+        ILogger<SessionCoordinator> logger,
+        SessionMetrics metrics,
+        IEnumerable<ISessionEvents> events)
     {
         _store = store;
         _logger = logger;
         _metrics = metrics;
         Environment = environment;
         _storeName = store.GetType().Name;
+        Events = new SessionEventDispatcher(events, logger);
     }
+
+    /// <summary>The app's session event handlers (also raised by <see cref="SessionManager"/> for revoke and cleanup).</summary>
+    public SessionEventDispatcher Events { get; }
 
     public SessionEnvironment Environment { get; }
 
@@ -68,6 +78,9 @@ internal sealed class SessionCoordinator : ISessionBackend
         else
         {
             SessionLog.NotFound(_logger, id.LogId);
+
+            // Stores answer "no live session" alike for an expired, a deleted and a never-issued id (SessionExpiredContext).
+            await Events.ExpiredOnRequestAsync(id, null, confirmed: false, Now).ConfigureAwait(false);
         }
 
         return result;
@@ -76,15 +89,19 @@ internal sealed class SessionCoordinator : ISessionBackend
     /// <summary>
     /// Commits a request's changes: the cycle (one store operation that moves the record, with what other requests wrote
     /// meanwhile, to the new id), or a per-key save, or the creation of a new session; then the end of a flushed one.
+    /// Only when all of that succeeded are the commit's events raised (flushed, cycled, created, in that order).
     /// </summary>
     public async Task<bool> CommitAsync(SessionCommit commit)
     {
         var stored = false;
         var created = false;
+        var ended = false;
+        SessionId? cycledFrom = null;
         if (commit.CycleFrom is { } from)
         {
             await CycleAsync(from, commit.Id!, commit.ChangeSet(), commit.Size).ConfigureAwait(false);
             stored = true;
+            cycledFrom = from;
         }
         else if (commit.IsModified && commit.Id is { } id)
         {
@@ -108,7 +125,7 @@ internal sealed class SessionCoordinator : ISessionBackend
             try
             {
                 // After the create: if ending the old session fails, the new one is taken back and nothing changed.
-                await EndAsync(end).ConfigureAwait(false);
+                ended = await EndAsync(end).ConfigureAwait(false);
             }
             catch when (created)
             {
@@ -117,7 +134,32 @@ internal sealed class SessionCoordinator : ISessionBackend
             }
         }
 
+        if (Events.IsEnabled)
+        {
+            await RaiseCommitEventsAsync(commit, ended ? commit.EndId : null, cycledFrom, created).ConfigureAwait(false);
+        }
+
         return stored;
+    }
+
+    // In the order the app made the changes: a flush ends the old session before the next write creates a new one.
+    private async Task RaiseCommitEventsAsync(SessionCommit commit, SessionId? ended, SessionId? cycledFrom, bool created)
+    {
+        var now = Now;
+        if (ended is not null)
+        {
+            await Events.FlushedAsync(ended, commit.LoadedUserKey, now).ConfigureAwait(false);
+        }
+
+        if (cycledFrom is not null)
+        {
+            await Events.IdCycledAsync(cycledFrom, commit.Id!, commit.UserKey, now).ConfigureAwait(false);
+        }
+
+        if (created)
+        {
+            await Events.CreatedAsync(commit.Id!, commit.UserKey, now).ConfigureAwait(false);
+        }
     }
 
     // A session this request created but must not keep: nobody has its id yet; if deleting it fails it simply expires.
@@ -165,7 +207,8 @@ internal sealed class SessionCoordinator : ISessionBackend
     }
 
     /// <summary>Ends the stored session, leaving a tombstone. A session that is already gone is fine; one cycled or flushed by another request throws.</summary>
-    public async Task EndAsync(SessionId id)
+    /// <returns>Whether a live session was ended (not one already gone).</returns>
+    public async Task<bool> EndAsync(SessionId id)
     {
         var now = Now;
         var outcome = await Wrap("end", id, (store, key, ct) => store.EndAsync(key, now, now + Options.TombstoneLifetime, ct)).ConfigureAwait(false);
@@ -175,6 +218,7 @@ internal sealed class SessionCoordinator : ISessionBackend
         }
 
         SessionLog.Deleted(_logger, id.LogId);
+        return outcome == SessionWriteOutcome.Applied;
     }
 
     /// <summary>Deletes a session outright (a session this request created and must take back).</summary>
@@ -213,6 +257,15 @@ internal sealed class SessionCoordinator : ISessionBackend
     }
 
     public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        var deleted = await RevokeInStoreAsync(userKey, cancellationToken).ConfigureAwait(false);
+
+        // Outside the store call's span and timing: a handler's time is not the store's.
+        await Events.RevokedAsync(userKey, deleted, Now, cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    private async Task<long> RevokeInStoreAsync(string userKey, CancellationToken cancellationToken)
     {
         if (_store is not ISessionUserIndex index)
         {

@@ -62,6 +62,9 @@ internal sealed class SessionCommit
     /// <summary>The record the request started from, when there was one (its creation time and version).</summary>
     public SessionRecord? Record => _state.Record;
 
+    /// <summary>The user the stored session was bound to when this request loaded it (what a flush ends, for its event).</summary>
+    public string? LoadedUserKey => _loaded?.UserKey;
+
     /// <summary>Every value as it stands, key to bytes (for a backend that writes the whole session).</summary>
     public Dictionary<string, byte[]> Values() => _state.Values();
 

@@ -73,4 +73,7 @@ internal static partial class SessionLog
 
     [LoggerMessage(23, LogLevel.Warning, "A stored authentication ticket could not be read; the request is anonymous.", EventName = "AuthTicketUnreadable")]
     public static partial void AuthTicketUnreadable(ILogger logger, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Error, "The session event handler {Handler} threw from {Event} (session handle {SessionHandle}); the session operation had already succeeded and stands, and the other handlers still run.", EventName = "SessionEventHandlerFailed")]
+    public static partial void EventHandlerFailed(ILogger logger, string handler, string @event, string sessionHandle, Exception exception);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TypedSessions.Core;
 using TypedSessions.Diagnostics;
@@ -15,16 +16,27 @@ namespace TypedSessions.AspNetCore.Transports;
 /// whole record once — when the response starts at the latest — and the response carries it, chunked, replacing or
 /// deleting every cookie of the request's session. Nothing is kept on the server.
 /// </summary>
+/// <remarks>
+/// Session events (<see cref="ISessionEvents"/>) follow the cookie: created, id cycled and flushed when a commit produces
+/// the cookie change that creates, re-keys or ends the session (no server-side store to ask); expired when a request
+/// presents an authentic cookie whose payload has expired (raised as the response that deletes it starts, or at the
+/// commit, whichever comes first). No revoke and no cleanup exist here.
+/// </remarks>
 internal sealed class EncryptedCookieTransport(CookieSessionStore format, SessionEnvironment environment, SessionMetrics metrics, ILogger<EncryptedCookieTransport> logger)
     : SessionTransport(environment)
 {
+    // The handlers, from the first request's services: DI builds this transport without them. Handlers are singletons
+    // (AddEvents), so any request's provider gives the same ones; a race only builds the same dispatcher twice.
+    private SessionEventDispatcher? _events;
+
     public override Session Open(HttpContext context)
     {
         var name = Environment.Options.Cookie.EffectiveName;
         var started = Stopwatch.GetTimestamp();
         var read = format.Read(context.Request.Cookies, name);
         var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
-        var committer = new CookieCommitter(format, Environment, read.CookieNames);
+        var events = _events ??= new SessionEventDispatcher(context.RequestServices.GetServices<ISessionEvents>(), logger);
+        var committer = new CookieCommitter(format, Environment, read.CookieNames, events);
         var session = new Session(committer, null);
         if (read.Failure is { } reason)
         {
@@ -39,7 +51,8 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
         }
 
         // The expiry and the touch policy apply from inside the payload, as a server-side load would apply them.
-        var result = SessionLoadResult.From(read.Record, new SessionLoadRequest(Environment.Now, Environment.Options.SlidingRefreshThreshold));
+        var now = Environment.Now;
+        var result = SessionLoadResult.From(read.Record, new SessionLoadRequest(now, Environment.Options.SlidingRefreshThreshold));
         metrics.Operation("load", "ok", elapsed);
         if (result.Record is { } record)
         {
@@ -49,12 +62,21 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
         else
         {
             SessionLog.NotFound(logger, id.LogId);
+
+            // The payload is authentic and carries its own expiry: this is an expiry for certain, with the session's user.
+            if (events.IsEnabled && read.Record is { } expired && expired.Lifetime.IsExpired(now))
+            {
+                committer.NoteExpired(id, expired.UserKey);
+            }
         }
 
         return session;
     }
 
-    public override Session OpenDisabled() => new(new CookieCommitter(format, Environment, []), null, disabled: true);
+    public override Session OpenDisabled() => new(new CookieCommitter(format, Environment, [], SessionEventDispatcher.None), null, disabled: true);
+
+    protected override ValueTask RaisePendingEventsAsync(Session session)
+        => session.Backend is CookieCommitter { HasPendingEvents: true } committer ? new ValueTask(committer.RaisePendingAsync()) : ValueTask.CompletedTask;
 
     protected override async ValueTask<IReadOnlyList<SessionCookieChange>> CookieChangesAsync(HttpContext context, Session session)
     {
@@ -101,8 +123,11 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
     /// One request's backend for the encrypted cookie: the commit protects the whole record into the value the
     /// response will carry. Nothing is loaded by key, nothing is stored on the server, and no user index exists.
     /// </summary>
-    private sealed class CookieCommitter(CookieSessionStore format, SessionEnvironment environment, IReadOnlyList<string> requestCookieNames) : ISessionBackend
+    private sealed class CookieCommitter(CookieSessionStore format, SessionEnvironment environment, IReadOnlyList<string> requestCookieNames, SessionEventDispatcher events)
+        : ISessionBackend
     {
+        private (SessionId Id, string? UserKey)? _expired;
+
         public SessionEnvironment Environment => environment;
 
         /// <summary>Every request cookie of the session (base and chunks), to replace or delete.</summary>
@@ -117,31 +142,79 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
         public Task<SessionLoadResult> LoadAsync(SessionId id)
             => throw new InvalidOperationException("The encrypted cookie carries the session; there is nothing to load by id.");
 
-        public Task<bool> CommitAsync(SessionCommit commit)
+        /// <summary>Whether an expiry seen when the request opened is still to be reported.</summary>
+        public bool HasPendingEvents => _expired is not null;
+
+        /// <summary>The request presented an authentic cookie whose session has expired: reported once, later (Open is synchronous).</summary>
+        public void NoteExpired(SessionId id, string? userKey) => _expired = (id, userKey);
+
+        public Task RaisePendingAsync()
         {
-            // Only a session that changed or whose expiry slid is re-sent; the cookie store keeps nothing to end or move.
-            if (commit.Id is not { } id || !(commit.IsModified || commit.Touched))
+            if (_expired is not { } expired)
             {
-                return Task.FromResult(false);
+                return Task.CompletedTask;
             }
 
+            _expired = null;
+            return events.ExpiredOnRequestAsync(expired.Id, expired.UserKey, confirmed: true, environment.Now);
+        }
+
+        public async Task<bool> CommitAsync(SessionCommit commit)
+        {
+            await RaisePendingAsync().ConfigureAwait(false);
             var now = commit.Now;
-            var lifetime = commit.Lifetime;
-            if (commit.IsModified)
+
+            // Only a session that changed or whose expiry slid is re-sent; the cookie store keeps nothing to end or move.
+            var written = false;
+            if (commit.Id is { } id && (commit.IsModified || commit.Touched))
             {
-                // A save slides the idle window, as it does in every server-side store.
-                lifetime = lifetime.Touch(now, 0) ?? lifetime;
+                var lifetime = commit.Lifetime;
+                if (commit.IsModified)
+                {
+                    // A save slides the idle window, as it does in every server-side store.
+                    lifetime = lifetime.Touch(now, 0) ?? lifetime;
+                }
+
+                var record = new SessionRecord(
+                    commit.Values(),
+                    commit.Record?.CreatedAt ?? now,
+                    lifetime,
+                    (commit.Persisted ? commit.Record?.Version ?? 0 : 0) + 1,
+                    commit.UserKey);
+                Value = format.Protect(id, record);
+                Lifetime = lifetime;
+                written = true;
             }
 
-            var record = new SessionRecord(
-                commit.Values(),
-                commit.Record?.CreatedAt ?? now,
-                lifetime,
-                (commit.Persisted ? commit.Record?.Version ?? 0 : 0) + 1,
-                commit.UserKey);
-            Value = format.Protect(id, record);
-            Lifetime = lifetime;
-            return Task.FromResult(true);
+            if (events.IsEnabled && commit.IsModified)
+            {
+                await RaiseCommitEventsAsync(commit, written, now).ConfigureAwait(false);
+            }
+
+            return written;
+        }
+
+        // The response now carries the change: a flushed session's cookies are deleted, a cycled one's replaced, a new one's set.
+        private async Task RaiseCommitEventsAsync(SessionCommit commit, bool written, DateTimeOffset now)
+        {
+            if (commit.EndId is { } ended)
+            {
+                await events.FlushedAsync(ended, commit.LoadedUserKey, now).ConfigureAwait(false);
+            }
+
+            if (!written)
+            {
+                return;
+            }
+
+            if (commit.CycleFrom is { } from)
+            {
+                await events.IdCycledAsync(from, commit.Id!, commit.UserKey, now).ConfigureAwait(false);
+            }
+            else if (!commit.Persisted)
+            {
+                await events.CreatedAsync(commit.Id!, commit.UserKey, now).ConfigureAwait(false);
+            }
         }
 
         public Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken)

@@ -38,7 +38,14 @@ internal abstract class SessionTransport
         IReadOnlyList<SessionCookieChange> changes;
         try
         {
-            if (session.IsDisabled || session.IsAbandoned)
+            if (session.IsDisabled)
+            {
+                return;
+            }
+
+            // Even for a failed request: what the transport saw when it opened the session is not undone by the endpoint.
+            await RaisePendingEventsAsync(session).ConfigureAwait(false);
+            if (session.IsAbandoned)
             {
                 return;
             }
@@ -89,6 +96,14 @@ internal abstract class SessionTransport
 
         headers.CacheControl = "no-store";
     }
+
+    /// <summary>
+    /// Raises the session events the transport noted while opening the session (<see cref="Open"/> is synchronous) and
+    /// has not raised yet; called as the response starts, also for a failed request. None by default.
+    /// </summary>
+    /// <param name="session">The request's session.</param>
+    /// <returns>A task.</returns>
+    protected virtual ValueTask RaisePendingEventsAsync(Session session) => ValueTask.CompletedTask;
 
     /// <summary>What the response's session cookies become (none: leave the browser's as they are).</summary>
     /// <param name="context">The request.</param>
