@@ -219,6 +219,11 @@ public sealed partial class Session
         Changed();
     }
 
+    // A value read for the framework (the device record): not recorded as read (so writing the key later is a blind
+    // write, never a conflict with a parallel request), not cached, and not an access of the session.
+    internal T? Peek<T>(string key)
+        => _state.Entries.TryGetValue(key, out var entry) ? _env.Codec.Decode<T>(key, entry.Bytes) : default;
+
     private void Access()
     {
         EnsureReadable();

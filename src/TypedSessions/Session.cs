@@ -234,6 +234,9 @@ public sealed partial class Session
 
     internal bool IsCommitted => _phase == Phase.Committed;
 
+    // The bound user, read for the framework without counting as an access of the session.
+    internal string? BoundUserKey => _state.UserKey;
+
     // Loaded, not saved yet, not a superseded (read-only) session: a change now would be committed.
     internal bool IsWritable => _phase == Phase.Loaded && !_superseded;
 

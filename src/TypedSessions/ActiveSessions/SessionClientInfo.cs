@@ -23,7 +23,7 @@ internal static class SessionClientInfo
     /// <summary>Records (or refreshes) the request's device on a session bound to a user, when enabled and due.</summary>
     public static void Record(Session session, HttpContext context, ActiveSessionOptions options, DateTimeOffset now)
     {
-        if (!options.RecordClientInfo || session.UserKey is null)
+        if (!options.RecordClientInfo || session.BoundUserKey is null)
         {
             return;
         }
@@ -59,12 +59,15 @@ internal static class SessionClientInfo
     public static void RecordDevice(Session session, string device, HttpContext context, ActiveSessionOptions options, DateTimeOffset now)
         => session.Set(Key, new[] { device, Truncate(context.Request.Headers.UserAgent.ToString(), options.MaxUserAgentLength) ?? string.Empty, Network(context.Connection.RemoteIpAddress) ?? string.Empty, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) });
 
-    /// <summary>The record of a session, or <see langword="null"/> when it has none (or an unreadable one).</summary>
+    /// <summary>
+    /// The record of a session, or <see langword="null"/> when it has none (or an unreadable one). Peeked: the read is
+    /// not tracked, so refreshing the record is a blind write that parallel requests cannot conflict on.
+    /// </summary>
     public static Entry? Read(Session session)
     {
         try
         {
-            return Parse(session.Get<string[]>(Key));
+            return Parse(session.Peek<string[]>(Key));
         }
         catch (SessionValueException)
         {

@@ -104,6 +104,20 @@ public abstract class ActiveSessionsTests(TestStore store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Parallel_requests_that_all_refresh_last_seen_never_conflict()
+    {
+        await using var app = await StartAsync();
+        var laptop = await Device.SignInAsync(app, "alice", "Laptop/1.0", "203.0.113.7");
+        app.Time.Advance(TimeSpan.FromMinutes(6));
+
+        // A page and its XHRs after a pause: each request is due to refresh the device record.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => laptop.SendRawAsync(app, HttpMethod.Get, "/value")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(app.Time.GetUtcNow().ToUnixTimeSeconds(), (await laptop.ListAsync(app)).Single().LastSeen);
+    }
+
+    [Fact]
     public async Task Nothing_about_the_client_is_stored_unless_enabled()
     {
         await using var app = await StartAsync(record: false);
@@ -175,6 +189,8 @@ public abstract class ActiveSessionsTests(TestStore store) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return await response.Content.ReadAsStringAsync();
         }
+
+        public Task<HttpResponseMessage> SendRawAsync(TestApp app, HttpMethod method, string path) => SendAsync(app, method, path);
 
         private async Task<HttpResponseMessage> SendAsync(TestApp app, HttpMethod method, string path)
         {
