@@ -288,6 +288,9 @@ internal sealed class SessionCoordinator : ISessionBackend
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || ex is OperationCanceledException))
         {
             outcome = "timeout";
+
+            // The abandoned call is told to stop (disposing the source alone would not cancel its token).
+            await cts.CancelAsync().ConfigureAwait(false);
             throw new SessionUnavailableException($"The session store did not revoke the user's sessions within {timeout}.", ex);
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SessionUnavailableException)
@@ -334,6 +337,10 @@ internal sealed class SessionCoordinator : ISessionBackend
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cts.IsCancellationRequested))
         {
             outcome = "timeout";
+
+            // WaitAsync may give up before the source's own timer fires: the abandoned call is told to stop now
+            // (disposing the source alone would not cancel its token).
+            await cts.CancelAsync().ConfigureAwait(false);
             SessionLog.StoreTimedOut(_logger, operation, id.LogId, timeout);
             activity?.SetStatus(ActivityStatusCode.Error, "timeout");
             throw new SessionUnavailableException($"The session store did not {operation} the session within {timeout}.", ex);

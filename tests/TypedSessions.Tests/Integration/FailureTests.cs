@@ -28,6 +28,20 @@ public sealed class FailureTests
     }
 
     [Fact]
+    public async Task A_store_call_abandoned_at_the_timeout_is_told_to_stop()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.StoreTimeout = TimeSpan.FromMilliseconds(300));
+        using var client = app.CreateClient();
+        await SeedAsync(client);
+        app.Store.LoadWaitsForCancellation = true;
+
+        var response = await client.GetAsync("/read?key=name");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        await app.Store.LoadCancelled.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
     public async Task A_store_that_hangs_on_load_gives_503_within_the_timeout_and_writes_nothing()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.StoreTimeout = TimeSpan.FromMilliseconds(300));

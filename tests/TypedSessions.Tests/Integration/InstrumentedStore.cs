@@ -37,8 +37,28 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, IS
 
     public void Reset() => _calls.Clear();
 
+    /// <summary>When set, a load waits until its token is cancelled, then completes <see cref="LoadCancelled"/>.</summary>
+    public bool LoadWaitsForCancellation { get; set; }
+
+    /// <summary>Completed when a waiting load saw its token cancelled.</summary>
+    public TaskCompletionSource LoadCancelled { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
-        => Run("load", () => Inner.LoadAsync(key, request, cancellationToken));
+        => LoadWaitsForCancellation ? WaitForCancellationAsync(cancellationToken) : Run("load", () => Inner.LoadAsync(key, request, cancellationToken));
+
+    private async ValueTask<SessionLoadResult> WaitForCancellationAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            LoadCancelled.TrySetResult();
+        }
+
+        throw new InvalidOperationException("unreachable");
+    }
 
     public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)
         => Run("create", () => Inner.CreateAsync(key, record, cancellationToken));
