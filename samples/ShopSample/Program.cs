@@ -85,6 +85,7 @@ builder.Services.AddOptions<CookieAuthenticationOptions>(ShopSignIn.Scheme)
         }
     });
 builder.Services.AddAuthorization();
+builder.Services.AddScoped<YourSessions>();
 
 // Password guessing: a fixed window per client IP over POST /api/login and the /login form (Api/LoginRateLimit.cs).
 builder.Services.AddLoginRateLimit(builder.Configuration);
@@ -134,6 +135,7 @@ api.MapCartApi();
 api.MapThemeApi();
 api.MapCounterApi();
 api.MapExpiryApi();
+api.MapSessionsApi();
 
 await app.RunAsync();
 
