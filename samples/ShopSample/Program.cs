@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ShopSample.Api;
@@ -56,6 +57,36 @@ builder.Services.AddAntiforgery(options =>
 });
 builder.Services.AddSingleton<StoreInfo>();
 
+// Sign-in is cookie authentication: HttpContext.SignInAsync signs the session in too (TypedSessions' hook: a new id,
+// bound to the user) and SignOutAsync flushes it (Shop/ShopSignIn.cs). The auth cookie is Secure, HttpOnly, Lax and
+// host-only like the session cookie (browsers and curl keep Secure cookies from http://localhost; only antiforgery
+// refuses Secure on plain HTTP). A visitor who is not signed in is sent to /login by the pages that need a user.
+builder.Services.AddAuthentication(ShopSignIn.Scheme)
+    .AddCookie(options =>
+    {
+        options.Cookie.Name = ShopSignIn.CookieName;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        options.Cookie.HttpOnly = true;
+        options.Cookie.SameSite = SameSiteMode.Lax;
+        options.Cookie.Path = "/";
+        options.LoginPath = "/login";
+        options.LogoutPath = "/logout";
+    });
+
+// With a server-side store the ticket lives in the session store: the auth cookie holds only an opaque key, and ending
+// a device ("Your sessions") or revoking the user ends the ticket too. The encrypted-cookie store keeps nothing on the
+// server, so there the ticket stays in its (data-protected) cookie.
+builder.Services.AddOptions<CookieAuthenticationOptions>(ShopSignIn.Scheme)
+    .Configure<StoreInfo>((options, store) =>
+    {
+        if (store.KeepsSessionsOnServer)
+        {
+            options.UseTypedSessionsTicketStore();
+        }
+    });
+builder.Services.AddAuthorization();
+builder.Services.AddScoped<YourSessions>();
+
 // Password guessing: a fixed window per client IP over POST /api/login and the /login form (Api/LoginRateLimit.cs).
 builder.Services.AddLoginRateLimit(builder.Configuration);
 
@@ -76,6 +107,12 @@ app.UseStaticFiles();
 // Before the sessions: a login refused for its rate costs no store I/O.
 app.UseRateLimiter();
 app.UseTypedSessions();
+
+// After the sessions: a store failure while reading a ticket is then a 503. A session whose ticket is gone is logged
+// out, and a ticket without its session signs nobody in (Shop/SessionTicketCheck.cs).
+app.UseAuthentication();
+app.UseSessionTicketCheck();
+app.UseAuthorization();
 
 // 200 "ok" while the session store answers, 503 "unhealthy" when it does not (the reason is logged, not shown). GET only,
 // and no session: no cookie, no session load — the probe is the only store I/O.
@@ -98,6 +135,7 @@ api.MapCartApi();
 api.MapThemeApi();
 api.MapCounterApi();
 api.MapExpiryApi();
+api.MapSessionsApi();
 
 await app.RunAsync();
 

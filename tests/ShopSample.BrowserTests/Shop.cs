@@ -8,6 +8,9 @@ internal static class Shop
 {
     public const string SessionCookie = "__Host-session";
 
+    /// <summary>The cookie authentication cookie (with the ticket store: only the key of the ticket on the server).</summary>
+    public const string AuthCookie = "__Host-shop-auth";
+
     public static async Task LoginAsync(IPage page, string username = "alice", string password = "wonderland")
     {
         await page.GotoAsync("/login");

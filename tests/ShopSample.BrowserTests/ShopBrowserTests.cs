@@ -7,6 +7,9 @@ namespace ShopSample.BrowserTests;
 [Collection(ShopInABrowser.Name)]
 public sealed class ShopBrowserTests(ShopFixture shop)
 {
+    private const string LaptopUserAgent = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36";
+    private const string PhoneUserAgent = "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Mobile Safari/537.36";
+
     [Fact]
     public async Task Login_cart_and_theme_are_all_kept_across_a_reload()
     {
@@ -249,7 +252,7 @@ public sealed class ShopBrowserTests(ShopFixture shop)
         await Expect(Shop.Greeting(page)).ToHaveTextAsync("Welcome, alice!");
         await Shop.AddToCartAsync(page, "earl-grey", 1);
 
-        foreach (var path in new[] { "/", "/cart", "/preferences", "/session", "/logout", "/login" })
+        foreach (var path in new[] { "/", "/cart", "/preferences", "/session", "/sessions", "/logout", "/login" })
         {
             await page.GotoAsync(path);
             await Expect(page.Locator("#store")).ToContainTextAsync("Sqlite");
@@ -281,6 +284,77 @@ public sealed class ShopBrowserTests(ShopFixture shop)
 
         Assert.True(new FileInfo(Path.Combine(folder, "home.png")).Length > 0);
         Assert.True(new FileInfo(Path.Combine(folder, "cart.png")).Length > 0);
+    }
+
+    [Fact]
+    public async Task Your_sessions_lists_both_browsers_and_signing_the_other_out_logs_it_out()
+    {
+        // Two browsers of carol's (a user no other test logs in); their user agents are set so that the list (and the
+        // screenshot) tells them apart.
+        await using var laptop = await shop.NewContextAsync(width: 1100, height: 760, userAgent: LaptopUserAgent);
+        var laptopPage = await laptop.NewPageAsync();
+        await Shop.LoginAsync(laptopPage, "carol", "sessions");
+        await Expect(Shop.Greeting(laptopPage)).ToHaveTextAsync("Welcome, carol!");
+        await using var phone = await shop.NewContextAsync(userAgent: PhoneUserAgent);
+        var phonePage = await phone.NewPageAsync();
+        await Shop.LoginAsync(phonePage, "carol", "sessions");
+        await Expect(Shop.Greeting(phonePage)).ToHaveTextAsync("Welcome, carol!");
+
+        await laptopPage.Locator("#your-sessions").ClickAsync();
+
+        await Expect(laptopPage).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/sessions$"));
+        var devices = laptopPage.Locator("#devices li.device");
+        await Expect(devices).ToHaveCountAsync(2);
+        var mine = laptopPage.Locator("li.device[data-this-device=true]");
+        await Expect(mine).ToHaveCountAsync(1);
+        await Expect(mine.Locator(".this-device")).ToHaveTextAsync("This device");
+        await Expect(mine.Locator(".device-name")).ToContainTextAsync("Chrome on Windows");
+        await Expect(mine.Locator(".end-device")).ToHaveCountAsync(0);
+        var other = laptopPage.Locator("li.device[data-this-device=false]");
+        await Expect(other.Locator(".device-name")).ToContainTextAsync("Chrome on Android");
+        await Expect(other.Locator(".this-device")).ToHaveCountAsync(0);
+        await Expect(laptopPage.Locator("#privacy")).ToContainTextAsync("user agent");
+
+        var folder = Path.Combine(ShopServer.RepositoryRoot, "docs", "screenshots");
+        Directory.CreateDirectory(folder);
+        await laptopPage.ScreenshotAsync(new() { Path = Path.Combine(folder, "sessions.png"), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        Assert.True(new FileInfo(Path.Combine(folder, "sessions.png")).Length > 0);
+
+        await other.Locator(".end-device").ClickAsync();
+
+        await Expect(laptopPage.Locator("#ended")).ToHaveTextAsync("That device is signed out.");
+        await Expect(devices).ToHaveCountAsync(1);
+        await Expect(laptopPage.Locator("#only-device")).ToBeVisibleAsync();
+
+        // The phone's next navigation finds it logged out, and its sessions page sends it to the login form.
+        await phonePage.GotoAsync("/");
+        await Expect(Shop.Greeting(phonePage)).ToHaveTextAsync("Please log in.");
+        await Expect(phonePage.Locator("#your-sessions")).ToHaveCountAsync(0);
+        await phonePage.GotoAsync("/sessions");
+        await Expect(phonePage).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login\\?ReturnUrl=%2Fsessions$"));
+
+        // The laptop is still logged in.
+        await laptopPage.GotoAsync("/");
+        await Expect(Shop.Greeting(laptopPage)).ToHaveTextAsync("Welcome, carol!");
+    }
+
+    [Fact]
+    public async Task The_auth_cookie_is_HttpOnly_Secure_Lax_and_holds_only_a_key()
+    {
+        await using var context = await shop.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await Shop.LoginAsync(page);
+        await Expect(Shop.Greeting(page)).ToHaveTextAsync("Welcome, alice!");
+
+        var cookie = (await context.CookiesAsync()).SingleOrDefault(c => c.Name == Shop.AuthCookie);
+
+        Assert.NotNull(cookie);
+        Assert.True(cookie.HttpOnly);
+        Assert.True(cookie.Secure);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+        Assert.Equal("/", cookie.Path);
+        Assert.Equal(43, cookie.Value.Length);
+        Assert.DoesNotContain(Shop.AuthCookie, await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
     }
 
     // The session cookie as the server set it: host-only (a domain without a leading dot), Secure, HttpOnly, Lax.

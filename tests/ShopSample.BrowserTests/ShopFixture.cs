@@ -48,7 +48,10 @@ public sealed class ShopFixture : IAsyncLifetime
     }
 
     /// <summary>A new, empty browser context (no cookies) whose relative URLs go to the app.</summary>
-    public async Task<IBrowserContext> NewContextAsync(int width = 1200, int height = 800)
+    /// <param name="width">The viewport's width.</param>
+    /// <param name="height">The viewport's height.</param>
+    /// <param name="userAgent">The <c>User-Agent</c> to send, or <see langword="null"/> for Chromium's own.</param>
+    public async Task<IBrowserContext> NewContextAsync(int width = 1200, int height = 800, string? userAgent = null)
     {
         var context = await Browser.NewContextAsync(new()
         {
@@ -56,6 +59,7 @@ public sealed class ShopFixture : IAsyncLifetime
             ViewportSize = new() { Width = width, Height = height },
             Locale = "en-GB",
             TimezoneId = "UTC",
+            UserAgent = userAgent,
         });
 
         // Auto-waiting bound for every action and assertion; generous because the machine is shared.

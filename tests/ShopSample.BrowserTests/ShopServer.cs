@@ -71,6 +71,11 @@ public sealed class ShopServer : IAsyncDisposable
             "--TypedSessions:ConnectionString", $"Data Source={Path.Combine(folder, "sessions.db")}",
             // The tests log in more often than the default login rate limit (10 a minute per address) allows.
             "--Shop:LoginRateLimit:PermitLimit", "1000",
+            // A third demo user for the "Your sessions" test alone: the other tests' logins of alice and bob stay alive in
+            // this shared server and would be listed as devices too.
+            "--Shop:Users:2:Username", "carol",
+            "--Shop:Users:2:Password", "sessions",
+            "--Shop:Users:2:UserId", "3",
         })
         {
             start.ArgumentList.Add(argument);

@@ -36,4 +36,41 @@ public sealed class CookieStoreTests
         Assert.Null(app.CookieValue);
         Assert.Equal(JsonValueKind.Null, (await app.SessionAsync()).GetProperty("username").ValueKind);
     }
+
+    [Fact]
+    public async Task Your_sessions_says_it_is_unavailable_and_sign_in_keeps_its_ticket_in_the_auth_cookie()
+    {
+        using var app = new ShopApp(settings: new Dictionary<string, string?> { ["TypedSessions:Store"] = "Cookie" });
+        await app.LoginAsync("alice", "wonderland");
+
+        // No ticket store: the auth cookie carries the data-protected ticket itself, not a 43-character key.
+        Assert.True(app.AuthCookieValue?.Length > 43);
+
+        using (var page = await app.GetAsync("/sessions"))
+        {
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+            var html = await page.Content.ReadAsStringAsync();
+            Assert.Contains("id=\"sessions-unavailable\"", html, StringComparison.Ordinal);
+            Assert.DoesNotContain("id=\"devices\"", html, StringComparison.Ordinal);
+        }
+
+        using (var list = await app.GetAsync("/api/sessions"))
+        {
+            await list.AssertErrorAsync(HttpStatusCode.NotImplemented);
+        }
+
+        using (var end = await app.PostAsync("/api/sessions/end-others"))
+        {
+            await end.AssertErrorAsync(HttpStatusCode.NotImplemented);
+        }
+
+        Assert.Equal("alice", (await app.SessionAsync()).GetProperty("username").GetString());
+        using (var logout = await app.PostAsync("/api/logout"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
+        }
+
+        Assert.Null(app.AuthCookieValue);
+        Assert.Null(app.CookieValue);
+    }
 }

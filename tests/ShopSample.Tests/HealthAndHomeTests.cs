@@ -158,6 +158,8 @@ public sealed class HealthAndHomeTests
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM typedsessions WHERE user_key = '1';";
-        Assert.Equal(1L, await command.ExecuteScalarAsync());
+
+        // The session and the auth ticket (the ticket store keeps it as a session of its own, bound to the user).
+        Assert.Equal(2L, await command.ExecuteScalarAsync());
     }
 }

@@ -22,6 +22,7 @@ public sealed class SessionEventLogTests
         var anonymous = await app.StartSessionAsync();
         await app.LoginAsync("alice", "wonderland");
         var loggedIn = app.CookieValue!;
+        var ticket = app.AuthCookieValue!;
         using (var response = await app.PostAsync("/api/logout"))
         {
             Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
@@ -31,12 +32,15 @@ public sealed class SessionEventLogTests
         Assert.Collection(
             lines,
             l => Assert.Equal(("SessionCreated", $"Session {HandleOf(anonymous)} created (user (anonymous))."), (l.EventName, l.Text)),
+            // The auth ticket is a stored session of its own (the ticket store), bound to the user; logout deletes it.
+            l => Assert.Equal(("SessionCreated", $"Session {HandleOf(ticket)} created (user 1)."), (l.EventName, l.Text)),
             l => Assert.Equal(("SessionIdCycled", $"Session {HandleOf(anonymous)} got a new id, now {HandleOf(loggedIn)} (user 1)."), (l.EventName, l.Text)),
             l => Assert.Equal(("SessionFlushed", $"Session {HandleOf(loggedIn)} ended (user 1)."), (l.EventName, l.Text)));
         Assert.All(logs.Lines, l =>
         {
             Assert.DoesNotContain(anonymous, l.Text, StringComparison.Ordinal);
             Assert.DoesNotContain(loggedIn, l.Text, StringComparison.Ordinal);
+            Assert.DoesNotContain(ticket, l.Text, StringComparison.Ordinal);
         });
     }
 

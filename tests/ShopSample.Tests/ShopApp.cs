@@ -88,6 +88,9 @@ internal sealed class ShopApp : IDisposable
 {
     public const string CookieName = "__Host-session";
 
+    /// <summary>The cookie authentication cookie (its value is the key of the auth ticket in the session store).</summary>
+    public const string AuthCookieName = "__Host-shop-auth";
+
     private static readonly Uri BaseAddress = new("https://localhost/");
     private readonly CookieContainerHandler _jar = new();
 
@@ -110,6 +113,9 @@ internal sealed class ShopApp : IDisposable
 
     /// <summary>The session cookie the browser holds, or <see langword="null"/>.</summary>
     public string? CookieValue => _jar.Container.GetCookies(BaseAddress)[CookieName]?.Value;
+
+    /// <summary>The auth cookie the browser holds, or <see langword="null"/>.</summary>
+    public string? AuthCookieValue => _jar.Container.GetCookies(BaseAddress)[AuthCookieName]?.Value;
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, string? json = null)
         => Browser.SendAsync(Http.Request(method, url, json));

@@ -1,4 +1,3 @@
-using System.Globalization;
 using ShopSample.Shop;
 
 namespace ShopSample.Api;
@@ -12,10 +11,10 @@ internal static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this RouteGroupBuilder api)
     {
         api.MapPost("/login", LoginAsync).RequireRateLimiting(LoginRateLimit.PolicyName);
-        api.MapPost("/logout", (ShopSession shop) =>
+        api.MapPost("/logout", async (HttpContext http, ShopSession shop) =>
         {
-            // Deletes the stored session and the cookie; a later write starts a new session with a new id.
-            shop.Core.Flush();
+            // Deletes the stored session, its cookie and the auth ticket; a later write starts a new session with a new id.
+            await ShopSignIn.SignOutAsync(http, shop);
             return Results.NoContent();
         });
         api.MapPost("/logout-everywhere", LogoutEverywhereAsync);
@@ -23,7 +22,8 @@ internal static class AuthApi
     }
 
     // Ends every session of the logged-in user (all devices), this one included. 401 when nobody is logged in.
-    private static async Task<IResult> LogoutEverywhereAsync(ShopSession shop, CancellationToken cancellationToken)
+    // The user's auth tickets are bound to them too, so they end with the sessions; signing out then drops this browser's auth cookie.
+    private static async Task<IResult> LogoutEverywhereAsync(HttpContext http, ShopSession shop, CancellationToken cancellationToken)
     {
         if (shop.Core.UserKey is null)
         {
@@ -31,6 +31,7 @@ internal static class AuthApi
         }
 
         await shop.Core.RevokeUserSessionsAsync(cancellationToken);
+        await ShopSignIn.SignOutAsync(http, shop);
         return Results.NoContent();
     }
 
@@ -49,11 +50,10 @@ internal static class AuthApi
             return ApiJson.Error(StatusCodes.Status401Unauthorized, "Unknown username or wrong password.");
         }
 
-        // Django's login(): the same user or an anonymous visitor keeps the data (cart, theme, counters) under a new id
-        // (session fixation defence); a session bound to another user is flushed first, so nothing of theirs carries over.
-        shop.Core.SignIn(user.UserId.ToString(CultureInfo.InvariantCulture));
-        shop.Username = user.Username;
-        shop.UserId = user.UserId;
+        // Django's login(), by the sign-in hook: the same user or an anonymous visitor keeps the data (cart, theme,
+        // counters) under a new id (session fixation defence); a session bound to another user is flushed first, so
+        // nothing of theirs carries over. The auth cookie comes with it.
+        await ShopSignIn.SignInAsync(request.HttpContext, shop, user);
         return Results.Ok(new LoginResult(user.Username));
     }
 }

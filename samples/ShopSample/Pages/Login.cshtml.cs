@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,7 +9,8 @@ namespace ShopSample.Pages;
 
 /// <summary>
 /// <c>/login</c>: the form posts username and password (with an antiforgery token, checked by Razor Pages).
-/// Success cycles the session id (fixation defence), stores the user and binds the session to them.
+/// Success signs in with cookie authentication (<see cref="ShopSignIn"/>: a new session id, the session bound to the
+/// user, the auth cookie), stores the user in the session and goes back to the page that asked for a login, else home.
 /// Posts share the login rate limit with <c>POST /api/login</c>; a post the same-origin rule refuses is a 403
 /// (the rate limit does not count such posts, so they must never reach the password check).
 /// </summary>
@@ -26,7 +26,7 @@ internal sealed class LoginModel(ShopSession shop, DemoUserDirectory users) : Pa
     /// <summary>Who is logged in already, or <see langword="null"/>.</summary>
     public string? LoggedInAs => shop.Username;
 
-    public IActionResult OnPost(string? username, string? password)
+    public async Task<IActionResult> OnPostAsync(string? username, string? password, string? returnUrl)
     {
         if (SameOriginFilter.IsRefused(Request, out var reason))
         {
@@ -42,10 +42,7 @@ internal sealed class LoginModel(ShopSession shop, DemoUserDirectory users) : Pa
             return Page();
         }
 
-        shop.Core.CycleId();
-        shop.Username = user.Username;
-        shop.UserId = user.UserId;
-        shop.Core.BindUser(user.UserId.ToString(CultureInfo.InvariantCulture));
-        return LocalRedirect("/");
+        await ShopSignIn.SignInAsync(HttpContext, shop, user);
+        return LocalRedirect(Url.IsLocalUrl(returnUrl) ? returnUrl : "/");
     }
 }

@@ -6,15 +6,15 @@ namespace ShopSample.Pages;
 
 /// <summary>
 /// <c>/logout</c>: a page with the logout button (GET never logs out, so a link or a prefetch cannot end a session).
-/// The POST flushes the session: stored data deleted, cookie removed.
+/// The POST signs out: stored data deleted, session cookie removed, auth ticket and cookie gone.
 /// </summary>
 internal sealed class LogoutModel(ShopSession shop) : PageModel
 {
     public string? Username => shop.Username;
 
-    public IActionResult OnPost()
+    public async Task<IActionResult> OnPostAsync()
     {
-        shop.Core.Flush();
+        await ShopSignIn.SignOutAsync(HttpContext, shop);
         return LocalRedirect("/");
     }
 
@@ -23,15 +23,13 @@ internal sealed class LogoutModel(ShopSession shop) : PageModel
     /// <returns>A redirect home.</returns>
     public async Task<IActionResult> OnPostEverywhereAsync(CancellationToken cancellationToken)
     {
-        if (shop.Core.UserKey is null)
+        if (shop.Core.UserKey is not null)
         {
-            shop.Core.Flush();
-        }
-        else
-        {
+            // The user's auth tickets are bound to them too: they end with the sessions.
             await shop.Core.RevokeUserSessionsAsync(cancellationToken);
         }
 
+        await ShopSignIn.SignOutAsync(HttpContext, shop);
         return LocalRedirect("/");
     }
 }

@@ -13,6 +13,12 @@ internal sealed class StoreInfo(SelectedSessionStore selected, IOptions<TypedSes
     /// <summary>Whether the store can find a user's sessions, so "log out everywhere" is offered (never with the encrypted cookie).</summary>
     public bool CanLogOutEverywhere { get; } = selected.Store?.Capabilities.HasFlag(SessionStoreCapabilities.UserIndex) == true;
 
+    /// <summary>Whether the store keeps sessions on the server, so it can hold authentication tickets (never the encrypted cookie).</summary>
+    public bool KeepsSessionsOnServer { get; } = selected.Store is not null;
+
+    /// <summary>Whether the store can list a user's sessions, so "Your sessions" is offered (<see cref="ISessionUserListing"/>).</summary>
+    public bool CanListSessions { get; } = selected.Store is ISessionUserListing;
+
     /// <summary>The configured idle (sliding) timeout, or <see langword="null"/> when disabled.</summary>
     public TimeSpan? IdleTimeout { get; } = options.Value.IdleTimeout;
 
