@@ -9,6 +9,9 @@ internal static class ExitCodes
     /// <summary>Bad command line: unknown command or option, missing or invalid value, or a confirmation that was not given.</summary>
     public const int Usage = 1;
 
+    /// <summary><c>check</c> found at least one insecure setting (a warning); shares its value with <see cref="Usage"/>.</summary>
+    public const int CheckFindings = 1;
+
     /// <summary>Bad configuration: config file missing or unreadable, no store chosen, missing connection, or a store that cannot do the command.</summary>
     public const int Configuration = 2;
 

@@ -8,7 +8,7 @@ namespace TypedSessions.Cli;
 
 /// <summary>
 /// The <c>typedsessions</c> commands: <c>clear-expired</c> (Django's <c>clearsessions</c>), <c>stats</c>
-/// <c>revoke-user</c> and <c>sessions</c>. <see cref="RunAsync"/> is the whole tool; <c>Program.cs</c> only wires Ctrl+C.
+/// <c>revoke-user</c>, <c>sessions</c> and <c>check</c> (Django's <c>check --deploy</c>). <see cref="RunAsync"/> is the whole tool; <c>Program.cs</c> only wires Ctrl+C.
 /// </summary>
 internal sealed class TypedSessionsCli
 {
@@ -82,6 +82,12 @@ internal sealed class TypedSessionsCli
         Description = "Do not ask for confirmation (required when stdin is not a terminal).",
     };
 
+    private readonly Option<string?> EnvironmentOption = new("--environment", "-e")
+    {
+        Description = "The environment whose appsettings.{Environment}.json is read. Default: ASPNETCORE_ENVIRONMENT, DOTNET_ENVIRONMENT, else Production.",
+        HelpName = "name",
+    };
+
     private readonly Argument<string> UserKeyArgument = new("user-key")
     {
         Description = "The user key the sessions were bound with (Session.BindUser), compared exactly.",
@@ -115,7 +121,7 @@ internal sealed class TypedSessionsCli
         // ("TypedSessions.Cli" under `dotnet TypedSessions.Cli.dll`, "testhost" in tests): help reads the same everywhere.
         var root = new Command("typedsessions",
             "typedsessions: maintenance of TypedSessions session stores.\n" +
-            "Exit codes: 0 ok, 1 usage error, 2 configuration error, 3 store unreachable or failed, 130 cancelled (Ctrl+C).")
+            "Exit codes: 0 ok, 1 usage error (check: an insecure setting), 2 configuration error, 3 store unreachable or failed, 130 cancelled (Ctrl+C).")
         {
             StoreOption, ConnectionOption, ConfigOption, SectionOption, TableOption, KeyPrefixOption, QuietOption,
             new System.CommandLine.Help.HelpOption(), new VersionOption(),
@@ -153,11 +159,33 @@ internal sealed class TypedSessionsCli
         };
         sessions.SetAction((parse, ct) => GuardAsync(console, parse, (store, token) => SessionsAsync(store, parse, console, token), ct));
 
+        var check = new Command("check", "Check the effective cookie and session settings of --config (+ appsettings.{Environment}.json, + environment variables) for the TS1xxx weaknesses (Django's check --deploy); exit code 1 on a warning.")
+        {
+            EnvironmentOption,
+        };
+        check.SetAction(parse => Guard(console, () => DeployCheckCommand.Run(
+            parse.GetValue(ConfigOption)?.FullName, parse.GetValue(SectionOption) ?? TypedSessionOptions.SectionName, parse.GetValue(EnvironmentOption), parse.GetValue(QuietOption), console)));
+
         root.Subcommands.Add(clear);
         root.Subcommands.Add(stats);
         root.Subcommands.Add(revoke);
         root.Subcommands.Add(sessions);
+        root.Subcommands.Add(check);
         return root;
+    }
+
+    // Runs a command that needs no store, mapping a CliException to its exit code with one line on stderr.
+    private static int Guard(CliConsole console, Func<int> command)
+    {
+        try
+        {
+            return command();
+        }
+        catch (CliException ex)
+        {
+            console.Error.WriteLine("typedsessions: " + ex.Message);
+            return ex.ExitCode;
+        }
     }
 
     // Opens the store, runs the command, and maps failures to exit codes with one line on stderr.

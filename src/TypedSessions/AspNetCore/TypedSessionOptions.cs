@@ -1,4 +1,5 @@
 using MessagePack;
+using TypedSessions.Deployment;
 
 namespace TypedSessions;
 
@@ -72,6 +73,13 @@ public sealed class TypedSessionOptions
 
     /// <summary>How often the cleanup service deletes expired sessions (stores without native expiry). Default 1 hour; <see cref="TimeSpan.Zero"/> disables it.</summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// What the startup deploy check of the effective cookie and session settings does outside Development
+    /// (docs/deploy-check.md): <see cref="DeployCheckMode.Warn"/> (default) logs one warning per finding,
+    /// <see cref="DeployCheckMode.Fail"/> also fails startup, <see cref="DeployCheckMode.Off"/> skips it.
+    /// </summary>
+    public DeployCheckMode DeployCheck { get; set; } = DeployCheckMode.Warn;
 
     /// <summary>
     /// MessagePack settings for values. Default: the standard resolver with

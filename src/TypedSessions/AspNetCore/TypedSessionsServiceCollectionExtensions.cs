@@ -66,6 +66,7 @@ public static class TypedSessionsServiceCollectionExtensions
         services.TryAddSingleton(typeof(ISessionStore), CreateSelectedStore);
         services.TryAddSingleton<SessionTransport>(CreateTransport);
         services.AddHostedService<SessionCleanupService>();
+        services.AddHostedService<TypedSessions.Deployment.DeployCheckService>();
         DecorateAuthenticationService(services);
         return new TypedSessionsBuilder(services);
     }
