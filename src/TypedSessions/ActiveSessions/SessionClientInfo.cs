@@ -39,7 +39,7 @@ internal static class SessionClientInfo
             return;
         }
 
-        session.Set(Key, new[] { current?.Device ?? NewDevice(), userAgent ?? string.Empty, network ?? string.Empty, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) });
+        Write(session, current?.Device ?? NewDevice(), userAgent, network, now);
     }
 
     /// <summary>The device id of <paramref name="session"/>, created (and recorded) when it has none yet.</summary>
@@ -51,13 +51,13 @@ internal static class SessionClientInfo
         }
 
         device = NewDevice();
-        session.Set(Key, new[] { device, Truncate(context.Request.Headers.UserAgent.ToString(), options.MaxUserAgentLength) ?? string.Empty, Network(context.Connection.RemoteIpAddress) ?? string.Empty, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) });
+        RecordDevice(session, device, context, options, now);
         return device;
     }
 
     /// <summary>Records <paramref name="device"/> on a session of the same device (an authentication ticket).</summary>
     public static void RecordDevice(Session session, string device, HttpContext context, ActiveSessionOptions options, DateTimeOffset now)
-        => session.Set(Key, new[] { device, Truncate(context.Request.Headers.UserAgent.ToString(), options.MaxUserAgentLength) ?? string.Empty, Network(context.Connection.RemoteIpAddress) ?? string.Empty, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) });
+        => Write(session, device, Truncate(context.Request.Headers.UserAgent.ToString(), options.MaxUserAgentLength), Network(context.Connection.RemoteIpAddress), now);
 
     /// <summary>
     /// The record of a session, or <see langword="null"/> when it has none (or an unreadable one). Peeked: the read is
@@ -128,6 +128,10 @@ internal static class SessionClientInfo
             && long.TryParse(seen, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             ? new Entry(device, userAgent.Length == 0 ? null : userAgent, network.Length == 0 ? null : network, DateTimeOffset.FromUnixTimeMilliseconds(ms))
             : null;
+
+    // One place for the stored form: [device, user agent, IP network, last seen (Unix ms)]; absent parts are "".
+    private static void Write(Session session, string device, string? userAgent, string? network, DateTimeOffset now)
+        => session.Set(Key, new[] { device, userAgent ?? string.Empty, network ?? string.Empty, now.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) });
 
     private static string? Truncate(string value, int length)
         => value.Length == 0 ? null : value.Length <= length ? value : value[..length];
