@@ -129,7 +129,7 @@ public sealed class SessionManager : ISessionManager
                     latest.Client?.LastSeen,
                     latest.Client?.UserAgent,
                     latest.Client?.IpNetwork,
-                    device.Any(r => r.Record.Values.ContainsKey(ActiveSessions.SessionClientInfo.TicketKey)),
+                    device.Any(r => r.Record.Values.ContainsKey(Authentication.TypedSessionsTicketStore.TicketKey)),
                     device.Count());
             })
             .OrderByDescending(d => d.LastSeen ?? d.CreatedAt)

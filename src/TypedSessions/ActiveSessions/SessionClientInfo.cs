@@ -17,9 +17,6 @@ internal static class SessionClientInfo
     /// <summary>The framework-owned session key holding the record.</summary>
     public const string Key = "__client";
 
-    /// <summary>The session key of an authentication ticket (the ticket store's sessions).</summary>
-    public const string TicketKey = "__authTicket";
-
     /// <summary>Records (or refreshes) the request's device on a session bound to a user, when enabled and due.</summary>
     public static void Record(Session session, HttpContext context, ActiveSessionOptions options, DateTimeOffset now)
     {
