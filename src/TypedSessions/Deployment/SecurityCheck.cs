@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.CookiePolicy;
 using Microsoft.AspNetCore.Http;
+using TypedSessions.Analyzers;
 
 namespace TypedSessions.Deployment;
 
@@ -56,7 +57,7 @@ public static class SecurityCheck
             var limit = options.SlidingExpiration ? MaxIdleTimeout : MaxAbsoluteTimeout;
             if (options.ExpireTimeSpan > limit)
             {
-                findings.Add(Warning("TS1006", path + ".ExpireTimeSpan", Text(options.ExpireTimeSpan),
+                findings.Add(Warning(DiagnosticIds.LifetimeTooLong, path + ".ExpireTimeSpan", Text(options.ExpireTimeSpan),
                     $"The authentication ticket lives longer than {Text(limit)} ({(options.SlidingExpiration ? "sliding" : "absolute")} expiration); shorten ExpireTimeSpan."));
             }
         }
@@ -77,7 +78,7 @@ public static class SecurityCheck
         if (!cookie.UseHostPrefix && cookie.SecurePolicy == CookieSecurePolicy.Always && string.IsNullOrEmpty(cookie.Domain) && cookie.Path == "/"
             && !cookie.Name.StartsWith("__Host-", StringComparison.Ordinal))
         {
-            findings.Add(new("TS1009", SecurityFindingSeverity.Info, prefix + "UseHostPrefix", "False",
+            findings.Add(new(DiagnosticIds.CookieNameWithoutHostPrefix, SecurityFindingSeverity.Info, prefix + "UseHostPrefix", "False",
                 "The session cookie qualifies for the __Host- prefix (Secure always, Path=/, no Domain) but does not use it; set UseHostPrefix to true."));
         }
 
@@ -89,11 +90,11 @@ public static class SecurityCheck
     {
         if (value is null)
         {
-            findings.Add(Warning("TS1007", path, "null", $"The session {kind} timeout is disabled; set it (at most {Text(limit)})."));
+            findings.Add(Warning(DiagnosticIds.TimeoutDisabled, path, "null", $"The session {kind} timeout is disabled; set it (at most {Text(limit)})."));
         }
         else if (value > limit)
         {
-            findings.Add(Warning("TS1006", path, Text(value.Value), $"The session {kind} timeout is longer than {Text(limit)}; shorten it."));
+            findings.Add(Warning(DiagnosticIds.LifetimeTooLong, path, Text(value.Value), $"The session {kind} timeout is longer than {Text(limit)}; shorten it."));
         }
     }
 
@@ -102,12 +103,12 @@ public static class SecurityCheck
         CheckCookieAttributes(prefix, cookie.SecurePolicy, cookie.HttpOnly, cookie.SameSite, cookie.Domain, policy, findings);
         if (cookie.MaxAge is { } maxAge && maxAge > MaxCookieLifetime)
         {
-            findings.Add(Warning("TS1006", prefix + "MaxAge", Text(maxAge), $"The cookie lives longer than {Text(MaxCookieLifetime)}; shorten MaxAge."));
+            findings.Add(Warning(DiagnosticIds.LifetimeTooLong, prefix + "MaxAge", Text(maxAge), $"The cookie lives longer than {Text(MaxCookieLifetime)}; shorten MaxAge."));
         }
 
         if (cookie.Expiration is { } expiration && expiration > MaxCookieLifetime)
         {
-            findings.Add(Warning("TS1006", prefix + "Expiration", Text(expiration), $"The cookie lives longer than {Text(MaxCookieLifetime)}; shorten Expiration."));
+            findings.Add(Warning(DiagnosticIds.LifetimeTooLong, prefix + "Expiration", Text(expiration), $"The cookie lives longer than {Text(MaxCookieLifetime)}; shorten Expiration."));
         }
     }
 
@@ -119,29 +120,29 @@ public static class SecurityCheck
         var effectiveSecure = Strength(policy.Secure) > Strength(secure) ? policy.Secure : secure;
         if (effectiveSecure == CookieSecurePolicy.None)
         {
-            findings.Add(Warning("TS1001", prefix + "SecurePolicy", secure.ToString(),
+            findings.Add(Warning(DiagnosticIds.CookieNotSecure, prefix + "SecurePolicy", secure.ToString(),
                 "The cookie is sent without the Secure attribute, so it also travels over plain HTTP; set SecurePolicy to Always."));
         }
         else if (effectiveSecure == CookieSecurePolicy.SameAsRequest)
         {
-            findings.Add(new("TS1002", SecurityFindingSeverity.Info, prefix + "SecurePolicy", secure.ToString(),
+            findings.Add(new(DiagnosticIds.CookieSecureOnlyOnHttps, SecurityFindingSeverity.Info, prefix + "SecurePolicy", secure.ToString(),
                 "The cookie is Secure only on HTTPS requests (an HTTP request, or a proxy ending TLS without forwarded headers, issues it without Secure); set SecurePolicy to Always."));
         }
 
         if (!httpOnly && !policy.HttpOnlyAlways)
         {
-            findings.Add(Warning("TS1003", prefix + "HttpOnly", "False", "The cookie is readable by scripts (document.cookie); set HttpOnly to true."));
+            findings.Add(Warning(DiagnosticIds.CookieNotHttpOnly, prefix + "HttpOnly", "False", "The cookie is readable by scripts (document.cookie); set HttpOnly to true."));
         }
 
         if (sameSite == SameSiteMode.None && effectiveSecure != CookieSecurePolicy.Always && !policy.MinimumSameSiteLaxOrStrict)
         {
-            findings.Add(Warning("TS1004", prefix + "SameSite", sameSite.ToString(),
+            findings.Add(Warning(DiagnosticIds.SameSiteNoneWithoutSecure, prefix + "SameSite", sameSite.ToString(),
                 "SameSite=None without Secure always: browsers reject it, and a cross-site cookie over HTTP invites theft and CSRF; use Lax, or SecurePolicy Always."));
         }
 
         if (!string.IsNullOrEmpty(domain))
         {
-            findings.Add(Warning("TS1005", prefix + "Domain", domain, "The Domain attribute widens the cookie to every sibling host under it; leave Domain unset."));
+            findings.Add(Warning(DiagnosticIds.CookieDomainSet, prefix + "Domain", domain, "The Domain attribute widens the cookie to every sibling host under it; leave Domain unset."));
         }
     }
 

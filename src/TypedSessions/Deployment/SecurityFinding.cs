@@ -9,7 +9,7 @@ namespace TypedSessions.Deployment;
 public sealed record SecurityFinding(string RuleId, SecurityFindingSeverity Severity, string Setting, string Value, string Message)
 {
     /// <summary>Where the help links of the rules point (the same base the analyzer uses).</summary>
-    public const string HelpLinkBase = "https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/";
+    public const string HelpLinkBase = TypedSessions.Analyzers.DiagnosticIds.HelpLinkBase;
 
     /// <summary>The rule's documentation page.</summary>
     public string HelpLink => HelpLinkBase + RuleId + ".md";
