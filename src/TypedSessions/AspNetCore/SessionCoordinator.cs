@@ -46,10 +46,7 @@ internal sealed class SessionCoordinator : ISessionBackend
 
     public ISessionStore Store => _store;
 
-    // A store call starts on the thread pool, so that one that blocks its caller is still bounded by the timeout;
-    // stores that declare NeverBlocksCaller skip that hop.
-    private Task<T> Start<T>(Func<Task<T>> call)
-        => (_store.Capabilities & SessionStoreCapabilities.NeverBlocksCaller) != 0 ? call() : Task.Run(call, CancellationToken.None);
+    private Task<T> Start<T>(Func<Task<T>> call) => StoreCall.Start(_store, call);
 
     public DateTimeOffset Now => Environment.Now;
 

@@ -53,7 +53,7 @@ internal sealed class SessionStoreHealthCheck(IServiceProvider services, TimeSpa
         {
             // As the pipeline does (SessionCoordinator): WaitAsync bounds a store that ignores its token, and the thread
             // pool hop one whose async methods block their caller (Microsoft.Data.Sqlite waiting on a lock).
-            await Start(store, () => ProbeAsync(store, cts.Token)).WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+            await StoreCall.Start(store, () => ProbeAsync(store, cts.Token)).WaitAsync(limit, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || (ex is OperationCanceledException && cts.IsCancellationRequested)))
         {
@@ -72,9 +72,6 @@ internal sealed class SessionStoreHealthCheck(IServiceProvider services, TimeSpa
                 : $"The session store {selected.Name} answered a load (it has no health probe of its own, ISessionStoreHealth).",
             data);
     }
-
-    private static Task Start(ISessionStore store, Func<Task> probe)
-        => (store.Capabilities & SessionStoreCapabilities.NeverBlocksCaller) != 0 ? probe() : Task.Run(probe, CancellationToken.None);
 
     private async Task ProbeAsync(ISessionStore store, CancellationToken cancellationToken)
     {
