@@ -117,6 +117,20 @@ public abstract class TicketStoreTests(TestStore store) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_stored_ticket_that_does_not_read_back_is_anonymous_and_logged()
+    {
+        await using var app = await StartAsync();
+        var cookie = await SignInAsync(app, "alice");
+        var manager = app.Services.GetRequiredService<ISessionManager>();
+        var ticket = await manager.OpenAsync(cookie.Split('=', 2)[1]);
+        ticket.Set("__authTicket", new byte[] { 5, 0, 0, 0, 0xFF, 0xFF });
+        await manager.SaveAsync(ticket);
+
+        Assert.Equal("anonymous", await MeAsync(app, cookie));
+        Assert.Contains(app.Logs.Entries, e => e.Id.Name == "AuthTicketUnreadable");
+    }
+
+    [Fact]
     public async Task A_store_that_is_down_is_a_503_never_a_sign_in_or_a_silent_sign_out()
     {
         await using var app = await StartAsync();
