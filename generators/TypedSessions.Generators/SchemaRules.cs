@@ -262,18 +262,97 @@ namespace TypedSessions.Generators
             if (target is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
             {
                 return SymbolEqualityComparer.Default.Equals(source, enumType) || IsIntegral(source)
-                    ? null
+                    ? DescribeInvalidEnumValue(enumType, argument.Value!)
                     : "is a '" + source.ToDisplayString() + "', which is not a value of the enum '" + target.ToDisplayString() + "'";
             }
 
             var conversion = compilation.ClassifyCommonConversion(source, target);
-            if (conversion.IsImplicit || (conversion.IsNumeric && IsNumeric(source) && IsNumeric(target)))
+            if (conversion.IsImplicit)
             {
                 return null;
             }
 
+            if (conversion.IsNumeric && IsNumeric(source) && IsNumeric(target))
+            {
+                return FitsNumeric(argument.Value!, target)
+                    ? null
+                    : "is the " + source.ToDisplayString() + " " + FormatNumber(argument.Value!) + ", which '" + target.ToDisplayString() + "' cannot hold without losing its value";
+            }
+
             return "is a '" + source.ToDisplayString() + "', which does not convert to '" + target.ToDisplayString() + "'";
         }
+
+        // A number becomes an enum default only if the enum defines it, or, for a [Flags] enum, if it is
+        // a combination of defined flags (0, no flag set, included): anything else reads back as a value
+        // no code handles, and a switch over the enum would not see it coming.
+        private static string? DescribeInvalidEnumValue(INamedTypeSymbol enumType, object value)
+        {
+            var number = ToDecimal(value);
+            var members = enumType.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue && f.ConstantValue is not null).ToList();
+            if (members.Any(f => ToDecimal(f.ConstantValue!) == number))
+            {
+                return null;
+            }
+
+            var isFlags = enumType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.FlagsAttribute");
+            if (isFlags)
+            {
+                var bits = ToBits(value);
+                var defined = members.Aggregate(0UL, (all, f) => all | ToBits(f.ConstantValue!));
+                if ((bits & ~defined) == 0)
+                {
+                    return null;
+                }
+
+                return "is " + FormatNumber(value) + ", which is not a combination of the flags of '" + enumType.ToDisplayString() + "'";
+            }
+
+            return "is " + FormatNumber(value) + ", which is not a value of the enum '" + enumType.ToDisplayString() + "'";
+        }
+
+        // An explicit numeric conversion is accepted where it keeps the value: an integer in the target's
+        // range, or a floating-point number for float (rounding is what the author of 1.5 for a float means)
+        // or, when finite and in range, for decimal. A fraction never becomes an integer silently.
+        private static bool FitsNumeric(object value, ITypeSymbol target)
+        {
+            if (value is double or float)
+            {
+                var number = Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
+                return target.SpecialType switch
+                {
+                    SpecialType.System_Single or SpecialType.System_Double => true,
+                    SpecialType.System_Decimal => !double.IsNaN(number) && !double.IsInfinity(number) && Math.Abs(number) < 7.9e28,
+                    _ => false,
+                };
+            }
+
+            var integer = ToDecimal(value);
+            return target.SpecialType switch
+            {
+                SpecialType.System_SByte => integer is >= sbyte.MinValue and <= sbyte.MaxValue,
+                SpecialType.System_Byte => integer is >= byte.MinValue and <= byte.MaxValue,
+                SpecialType.System_Int16 => integer is >= short.MinValue and <= short.MaxValue,
+                SpecialType.System_UInt16 or SpecialType.System_Char => integer is >= ushort.MinValue and <= ushort.MaxValue,
+                SpecialType.System_Int32 => integer is >= int.MinValue and <= int.MaxValue,
+                SpecialType.System_UInt32 => integer is >= uint.MinValue and <= uint.MaxValue,
+                SpecialType.System_Int64 => integer is >= long.MinValue and <= long.MaxValue,
+                SpecialType.System_UInt64 => integer is >= ulong.MinValue and <= ulong.MaxValue,
+                _ => true,
+            };
+        }
+
+        private static decimal ToDecimal(object value) => value is char c ? c : Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture);
+
+        private static ulong ToBits(object value) => value switch
+        {
+            ulong u => u,
+            char c => c,
+            _ => unchecked((ulong)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)),
+        };
+
+        private static string FormatNumber(object value) => value is char c
+            ? "'" + c + "'"
+            : Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 
         /// <summary>The reason a property's name suggests it holds a secret, or <see langword="null"/>.</summary>
         public static string? DescribeSecretName(string name)

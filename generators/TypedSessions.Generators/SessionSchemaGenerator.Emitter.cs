@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
+using Microsoft.CodeAnalysis.CSharp;
 using TypedSessions.Generators.Model;
 
 namespace TypedSessions.Generators
@@ -18,17 +19,7 @@ namespace TypedSessions.Generators
         {
             var writer = new SourceWriter();
             WriteHeader(writer);
-            if (schema.Namespace is not null)
-            {
-                writer.WriteLine("namespace " + schema.Namespace);
-                writer.OpenBlock();
-            }
-
-            foreach (var outer in schema.ContainingTypes)
-            {
-                writer.WriteLine("partial " + outer.Keyword + " " + outer.Name);
-                writer.OpenBlock();
-            }
+            OpenContainers(writer, schema.Namespace, schema.ContainingTypes);
 
             var self = schema.FullyQualifiedName;
             writer.WriteLine("partial class " + schema.Name + " : global::TypedSessions.ISessionSchema<" + self + ">");
@@ -61,17 +52,40 @@ namespace TypedSessions.Generators
                 WriteProperty(writer, property);
             }
 
+            foreach (var refused in schema.Refused)
+            {
+                writer.WriteLine();
+                WritePlaceholder(writer, refused);
+            }
+
             writer.CloseBlock();
-            foreach (var _ in schema.ContainingTypes)
+            CloseContainers(writer, schema.Namespace, schema.ContainingTypes);
+            return writer.ToString();
+        }
+
+        /// <summary>
+        /// Placeholder bodies for the partial properties of a schema that is not generated (TS0001, TS0010):
+        /// no session, no registration, only what keeps the compiler from adding its own error to the TS one.
+        /// </summary>
+        internal static string EmitRefusedSchema(RefusedSchemaSpec schema)
+        {
+            var writer = new SourceWriter();
+            WriteHeader(writer);
+            OpenContainers(writer, schema.Namespace, schema.ContainingTypes);
+            writer.WriteLine("partial " + schema.Keyword + " " + schema.Name);
+            writer.OpenBlock();
+            for (var i = 0; i < schema.Refused.Count; i++)
             {
-                writer.CloseBlock();
+                if (i > 0)
+                {
+                    writer.WriteLine();
+                }
+
+                WritePlaceholder(writer, schema.Refused[i]);
             }
 
-            if (schema.Namespace is not null)
-            {
-                writer.CloseBlock();
-            }
-
+            writer.CloseBlock();
+            CloseContainers(writer, schema.Namespace, schema.ContainingTypes);
             return writer.ToString();
         }
 
@@ -97,6 +111,49 @@ namespace TypedSessions.Generators
             writer.CloseBlock();
             writer.CloseBlock();
             return writer.ToString();
+        }
+
+        private static void OpenContainers(SourceWriter writer, string? ns, EquatableArray<ContainingTypeSpec> containingTypes)
+        {
+            if (ns is not null)
+            {
+                writer.WriteLine("namespace " + ns);
+                writer.OpenBlock();
+            }
+
+            foreach (var outer in containingTypes)
+            {
+                writer.WriteLine("partial " + outer.Keyword + " " + outer.Name);
+                writer.OpenBlock();
+            }
+        }
+
+        private static void CloseContainers(SourceWriter writer, string? ns, EquatableArray<ContainingTypeSpec> containingTypes)
+        {
+            foreach (var _ in containingTypes)
+            {
+                writer.CloseBlock();
+            }
+
+            if (ns is not null)
+            {
+                writer.CloseBlock();
+            }
+        }
+
+        // The accessors throw: the member is never meant to run, and the build already fails with its TS error.
+        private static void WritePlaceholder(SourceWriter writer, RefusedPropertySpec property)
+        {
+            var body = " => throw new global::System.NotSupportedException(" + SymbolDisplay.FormatLiteral(property.Reason, quote: true) + ");";
+            writer.WriteLine(GeneratedCodeAttribute);
+            writer.WriteLine(property.Declaration);
+            writer.OpenBlock();
+            foreach (var accessor in property.Accessors)
+            {
+                writer.WriteLine(accessor + body);
+            }
+
+            writer.CloseBlock();
         }
 
         private static void WriteHeader(SourceWriter writer)

@@ -5,6 +5,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using TypedSessions.Analyzers;
 using TypedSessions.Generators.Model;
 
 namespace TypedSessions.Generators
@@ -15,47 +16,135 @@ namespace TypedSessions.Generators
             .AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
         /// <summary>
-        /// Turns a <c>[SessionSchema]</c> class into a model, or <see langword="null"/> when nothing
-        /// can be generated for it (the analyzer reports why).
+        /// Turns a <c>[SessionSchema]</c> type into a model: its diagnostics, and what to generate for it
+        /// (the schema, or placeholders for a schema that cannot be generated).
         /// </summary>
-        internal static SchemaSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        internal static SchemaModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type
-                || SchemaRules.DescribeUnsupportedShape(type) is not null
-                || SchemaRules.FindNonPartialType(type, cancellationToken) is not null)
+            if (context.TargetSymbol is not INamedTypeSymbol type)
             {
                 return null;
             }
 
             var known = new KnownTypeSymbols(context.SemanticModel.Compilation);
+            var diagnostics = SchemaChecker.Check(type, known, cancellationToken).ToEquatableArray();
+            var containing = new List<ContainingTypeSpec>();
+            var metadataName = new List<string>();
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), NameWithTypeParameters(outer)));
+                metadataName.Insert(0, outer.MetadataName);
+            }
+
+            metadataName.Add(type.MetadataName);
+            var ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
+            var hintName = (ns is null ? string.Empty : ns + ".") + string.Join("+", metadataName) + ".g.cs";
+
+            var refusedShape = SchemaRules.DescribeUnsupportedShape(type) is not null
+                ? DiagnosticIds.UnsupportedSchemaShape
+                : SchemaRules.FindNonPartialType(type, cancellationToken) is not null ? DiagnosticIds.SchemaNotPartial : null;
+            if (refusedShape is not null)
+            {
+                return new SchemaModel(null, RefusedSchema(type, refusedShape, hintName, ns, containing, cancellationToken), diagnostics);
+            }
+
             var properties = new List<PropertySpec>();
+            var refused = new List<RefusedPropertySpec>();
             foreach (var member in type.GetMembers())
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                if (member is IPropertySymbol { IsPartialDefinition: true, IsStatic: false, IsIndexer: false, PartialImplementationPart: null } property
-                    && ParseProperty(property, known, cancellationToken) is { } spec)
+                if (member is not IPropertySymbol { IsPartialDefinition: true, PartialImplementationPart: null } property)
+                {
+                    continue;
+                }
+
+                if (property.IsStatic || property.IsIndexer)
+                {
+                    var id = property.IsIndexer ? DiagnosticIds.PropertyIndexer : DiagnosticIds.PropertyStatic;
+                    if (Placeholder(property, id, cancellationToken) is { } placeholder)
+                    {
+                        refused.Add(placeholder);
+                    }
+                }
+                else if (ParseProperty(property, known, cancellationToken) is { } spec)
                 {
                     properties.Add(spec);
                 }
             }
 
-            var containing = new List<ContainingTypeSpec>();
-            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            {
-                containing.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
-            }
-
-            var ns = type.ContainingNamespace.IsGlobalNamespace ? null : type.ContainingNamespace.ToDisplayString();
-            var metadataName = (ns is null ? string.Empty : ns + ".")
-                + string.Join("+", containing.Select(c => c.Name).Concat(new[] { type.MetadataName }));
-            return new SchemaSpec(
-                metadataName + ".g.cs",
+            var schema = new SchemaSpec(
+                hintName,
                 ns,
                 containing.ToEquatableArray(),
                 type.Name,
                 type.ToDisplayString(TypeFormat),
-                properties.ToEquatableArray());
+                properties.ToEquatableArray(),
+                refused.ToEquatableArray());
+            return new SchemaModel(schema, null, diagnostics);
         }
+
+        // A refused schema still gets bodies for its partial properties, so that the compiler does not add
+        // CS9248 ("must have an implementation part") for each one. A file-local type cannot have a part in
+        // another file, and an interface is never a schema (the attribute is for classes): no placeholders.
+        private static RefusedSchemaSpec? RefusedSchema(
+            INamedTypeSymbol type, string id, string hintName, string? ns, List<ContainingTypeSpec> containing, CancellationToken cancellationToken)
+        {
+            if (type.IsFileLocal || type.TypeKind == TypeKind.Interface)
+            {
+                return null;
+            }
+
+            var placeholders = new List<RefusedPropertySpec>();
+            foreach (var member in type.GetMembers())
+            {
+                if (member is IPropertySymbol { IsPartialDefinition: true, PartialImplementationPart: null } property
+                    && Placeholder(property, id, cancellationToken) is { } placeholder)
+                {
+                    placeholders.Add(placeholder);
+                }
+            }
+
+            return placeholders.Count == 0
+                ? null
+                : new RefusedSchemaSpec(hintName, ns, containing.ToEquatableArray(), Keyword(type), NameWithTypeParameters(type), placeholders.ToEquatableArray());
+        }
+
+        private static RefusedPropertySpec? Placeholder(IPropertySymbol property, string id, CancellationToken cancellationToken)
+        {
+            if (property.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not BasePropertyDeclarationSyntax { AccessorList: { } accessors } syntax)
+            {
+                return null;
+            }
+
+            var name = property.IsIndexer
+                ? "this[" + string.Join(", ", property.Parameters.Select(Parameter)) + "]"
+                : Identifier(property.Name);
+            var declaration = syntax.Modifiers.ToString() + " " + property.Type.ToDisplayString(TypeFormat) + " " + name;
+            var reason = id + ": " + (property.IsIndexer ? "this indexer" : "'" + property.Name + "'")
+                + " is not stored in the session; the build reports " + id + " for it (" + DiagnosticIds.HelpLinkBase + id + ".md)";
+            return new RefusedPropertySpec(
+                declaration,
+                accessors.Accessors.Select(a => a.Modifiers.Count == 0 ? a.Keyword.ValueText : a.Modifiers.ToString() + " " + a.Keyword.ValueText).ToEquatableArray(),
+                reason);
+        }
+
+        private static string Parameter(IParameterSymbol parameter)
+        {
+            var prefix = parameter.IsParams ? "params " : parameter.RefKind switch
+            {
+                RefKind.In => "in ",
+                RefKind.Ref => "ref ",
+                RefKind.Out => "out ",
+                RefKind.RefReadOnlyParameter => "ref readonly ",
+                _ => string.Empty,
+            };
+            return prefix + parameter.Type.ToDisplayString(TypeFormat) + " " + Identifier(parameter.Name);
+        }
+
+        private static string Identifier(string name) => SyntaxFacts.GetKeywordKind(name) == SyntaxKind.None ? name : "@" + name;
+
+        private static string NameWithTypeParameters(INamedTypeSymbol type)
+            => type.TypeParameters.Length == 0 ? type.Name : type.Name + "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
 
         private static PropertySpec? ParseProperty(IPropertySymbol property, KnownTypeSymbols known, CancellationToken cancellationToken)
         {
@@ -90,7 +179,7 @@ namespace TypedSessions.Generators
                 : null;
 
             return new PropertySpec(
-                Name: SyntaxFacts.GetKeywordKind(property.Name) == SyntaxKind.None ? property.Name : "@" + property.Name,
+                Name: Identifier(property.Name),
                 KeyLiteral: SymbolDisplay.FormatLiteral(key, quote: true),
                 Modifiers: syntax.Modifiers.ToString(),
                 Type: type.ToDisplayString(TypeFormat),

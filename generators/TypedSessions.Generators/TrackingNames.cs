@@ -5,6 +5,8 @@ namespace TypedSessions.Generators
     {
         public const string Schemas = nameof(Schemas);
         public const string ValidSchemas = nameof(ValidSchemas);
+        public const string RefusedSchemas = nameof(RefusedSchemas);
+        public const string Diagnostics = nameof(Diagnostics);
         public const string Registrations = nameof(Registrations);
     }
 }

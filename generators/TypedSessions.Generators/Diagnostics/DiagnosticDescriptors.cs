@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using TypedSessions.Analyzers;
 
@@ -85,6 +88,25 @@ namespace TypedSessions.Generators
             "Session property has no value when its key is absent",
             "Session property '{0}' has the non-nullable type '{1}', which has no public parameterless constructor to create a value when the key is absent; make the property nullable",
             DiagnosticSeverity.Error);
+
+        /// <summary>Every schema rule, reported by <see cref="SessionSchemaGenerator"/>.</summary>
+        public static readonly ImmutableArray<DiagnosticDescriptor> All = ImmutableArray.Create(
+            SchemaNotPartial,
+            PropertyNotPartial,
+            PropertyNeedsGetAndSet,
+            PropertyInitOnly,
+            PropertyStatic,
+            PropertyIndexer,
+            UnsupportedPropertyType,
+            DuplicateKey,
+            InvalidKey,
+            UnsupportedSchemaShape,
+            SecretLikeProperty,
+            InvalidDefaultValue,
+            NoValueWhenAbsent);
+
+        /// <summary>The rules by id: the generator's model holds ids, not descriptors.</summary>
+        public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = All.ToDictionary(d => d.Id, d => d);
 
         private static DiagnosticDescriptor Create(string id, string title, string message, DiagnosticSeverity severity)
             => new(id, title, message, Category, severity, isEnabledByDefault: true, helpLinkUri: DiagnosticIds.HelpLinkBase + id + ".md");

@@ -1,11 +1,10 @@
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace TypedSessions.Generators.Tests.Infrastructure;
 
-/// <summary>Compiles test sources and runs the generator and the analyzer over them.</summary>
+/// <summary>Compiles test sources and runs the generator over them.</summary>
 internal static class GeneratorRunner
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
@@ -31,8 +30,16 @@ internal static class GeneratorRunner
         return (output, driver.GetRunResult().Results.Single());
     }
 
-    public static async Task<ImmutableArray<Diagnostic>> AnalyzeAsync(Compilation compilation)
-        => await compilation
-            .WithAnalyzers([new SessionSchemaAnalyzer()])
-            .GetAnalyzerDiagnosticsAsync();
+    /// <summary>
+    /// Runs the generator as the compiler does; returns the generator's diagnostics (the TS0xxx schema
+    /// diagnostics) and the compilation with the generated sources.
+    /// </summary>
+    public static (ImmutableArray<Diagnostic> Diagnostics, Compilation Output) RunWithDiagnostics(Compilation input)
+    {
+        CreateDriver().RunGeneratorsAndUpdateCompilation(input, out var output, out var diagnostics);
+        return (diagnostics, output);
+    }
+
+    /// <summary>The schema diagnostics the generator reports for <paramref name="compilation"/>.</summary>
+    public static ImmutableArray<Diagnostic> SchemaDiagnostics(Compilation compilation) => RunWithDiagnostics(compilation).Diagnostics;
 }

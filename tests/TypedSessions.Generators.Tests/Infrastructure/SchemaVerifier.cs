@@ -8,8 +8,9 @@ using TypedSessions.CodeFixes;
 namespace TypedSessions.Generators.Tests.Infrastructure;
 
 /// <summary>
-/// roslyn-sdk tests for the schema analyzer and code fixes, with the generator running as in the IDE
-/// and offline references (no reference packs are downloaded).
+/// roslyn-sdk tests for the schema diagnostics and code fixes. The generator reports the TS0xxx diagnostics
+/// (there is no schema analyzer), so the tests run it as the IDE does, with offline references (no reference
+/// packs are downloaded).
 /// </summary>
 internal static class SchemaVerifier
 {
@@ -48,7 +49,7 @@ internal static class SchemaVerifier
     }
 
     public static DiagnosticResult Diagnostic(string id)
-        => new(id, new SessionSchemaAnalyzer().SupportedDiagnostics.First(d => d.Id == id).DefaultSeverity);
+        => new(id, DiagnosticDescriptors.ById[id].DefaultSeverity);
 
     private static void Configure<TVerifier>(AnalyzerTest<TVerifier> test)
         where TVerifier : IVerifier, new()
@@ -67,14 +68,14 @@ internal static class SchemaVerifier
         });
     }
 
-    private sealed class AnalyzerTest : CSharpAnalyzerTest<SessionSchemaAnalyzer, DefaultVerifier>
+    private sealed class AnalyzerTest : CSharpAnalyzerTest<EmptyDiagnosticAnalyzer, DefaultVerifier>
     {
         public AnalyzerTest() => Configure(this);
 
         protected override IEnumerable<Type> GetSourceGenerators() => [typeof(SessionSchemaGenerator)];
     }
 
-    private sealed class CodeFixTest : CSharpCodeFixTest<SessionSchemaAnalyzer, MakePartialCodeFixProvider, DefaultVerifier>
+    private sealed class CodeFixTest : CSharpCodeFixTest<EmptyDiagnosticAnalyzer, MakePartialCodeFixProvider, DefaultVerifier>
     {
         public CodeFixTest() => Configure(this);
 
