@@ -2,7 +2,7 @@ using static TypedSessions.Generators.Tests.Infrastructure.SchemaVerifier;
 
 namespace TypedSessions.Generators.Tests.Analyzers;
 
-/// <summary>Each schema rule, reported where the mistake is, and silent on good schemas.</summary>
+/// <summary>Each schema rule, reported (by the generator) where the mistake is, and silent on good schemas.</summary>
 public sealed class SchemaAnalyzerTests
 {
     [Fact]
@@ -175,6 +175,65 @@ public sealed class SchemaAnalyzerTests
         Diagnostic("TS0012").WithLocation(2).WithArguments("Zero", "cannot be null for the non-nullable type 'int'"),
         Diagnostic("TS0012").WithLocation(3).WithArguments("Theme", "is a 'Size', which is not a value of the enum 'Theme'"),
         Diagnostic("TS0012").WithLocation(4).WithArguments("Price", "must be a single constant: [DefaultValue(Type, string)] is not supported"));
+
+    [Fact]
+    public Task TS0012_an_enum_default_must_be_a_defined_value_or_a_combination_of_defined_flags() => VerifyAnalyzerAsync("""
+        public enum Theme { Light, Dark }
+        [Flags] public enum Access { None = 0, Read = 1, Write = 2, Admin = 8 }
+        [Flags] public enum NoZero { A = 1, B = 2 }
+        public enum Small : byte { A = 1 }
+
+        [SessionSchema]
+        public partial class S
+        {
+            [{|#0:DefaultValue(5)|}] public partial Theme NoFive { get; set; }
+            [{|#1:DefaultValue((Theme)7)|}] public partial Theme? CastSeven { get; set; }
+            [{|#2:DefaultValue(4)|}] public partial Access NoFourFlag { get; set; }
+            [{|#3:DefaultValue(300)|}] public partial Small TooBig { get; set; }
+            [{|#4:DefaultValue(-1)|}] public partial Access AllBits { get; set; }
+            [DefaultValue(1)] public partial Theme DarkByNumber { get; set; }
+            [DefaultValue(11)] public partial Access ReadWriteAdmin { get; set; }
+            [DefaultValue(Access.Read | Access.Write)] public partial Access Combined { get; set; }
+            [DefaultValue(0)] public partial Access Nothing { get; set; }
+            [DefaultValue(0)] public partial NoZero NoFlagSet { get; set; }
+            [DefaultValue((byte)1)] public partial Small One { get; set; }
+        }
+        """,
+        Diagnostic("TS0012").WithLocation(0).WithArguments("NoFive", "is 5, which is not a value of the enum 'Theme'"),
+        Diagnostic("TS0012").WithLocation(1).WithArguments("CastSeven", "is 7, which is not a value of the enum 'Theme'"),
+        Diagnostic("TS0012").WithLocation(2).WithArguments("NoFourFlag", "is 4, which is not a combination of the flags of 'Access'"),
+        Diagnostic("TS0012").WithLocation(3).WithArguments("TooBig", "is 300, which is not a value of the enum 'Small'"),
+        Diagnostic("TS0012").WithLocation(4).WithArguments("AllBits", "is -1, which is not a combination of the flags of 'Access'"));
+
+    [Fact]
+    public Task TS0012_a_number_that_the_property_type_cannot_hold() => VerifyAnalyzerAsync("""
+        [SessionSchema]
+        public partial class S
+        {
+            [{|#0:DefaultValue(1.5)|}] public partial int Fraction { get; set; }
+            [{|#1:DefaultValue(2.0)|}] public partial long WholeDouble { get; set; }
+            [{|#2:DefaultValue(300)|}] public partial byte TooBig { get; set; }
+            [{|#3:DefaultValue(-1)|}] public partial uint? Negative { get; set; }
+            [{|#4:DefaultValue(5000000000L)|}] public partial int TooLong { get; set; }
+            [{|#5:DefaultValue(double.NaN)|}] public partial decimal NotANumber { get; set; }
+            [{|#6:DefaultValue(70000)|}] public partial char NoSuchChar { get; set; }
+            [{|#7:DefaultValue(true)|}] public partial int Flag { get; set; }
+            [DefaultValue(255)] public partial byte Largest { get; set; }
+            [DefaultValue(5L)] public partial int LongThatFits { get; set; }
+            [DefaultValue(65)] public partial char Letter { get; set; }
+            [DefaultValue(1.5)] public partial decimal Price { get; set; }
+            [DefaultValue(1.5)] public partial float Zoom { get; set; }
+            [DefaultValue('a')] public partial int CharCode { get; set; }
+        }
+        """,
+        Diagnostic("TS0012").WithLocation(0).WithArguments("Fraction", "is the double 1.5, which 'int' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(1).WithArguments("WholeDouble", "is the double 2, which 'long' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(2).WithArguments("TooBig", "is the int 300, which 'byte' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(3).WithArguments("Negative", "is the int -1, which 'uint' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(4).WithArguments("TooLong", "is the long 5000000000, which 'int' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(5).WithArguments("NotANumber", "is the double NaN, which 'decimal' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(6).WithArguments("NoSuchChar", "is the int 70000, which 'char' cannot hold without losing its value"),
+        Diagnostic("TS0012").WithLocation(7).WithArguments("Flag", "is a 'bool', which does not convert to 'int'"));
 
     [Fact]
     public Task TS0013_a_non_nullable_type_with_no_value_when_absent() => VerifyAnalyzerAsync("""

@@ -57,6 +57,26 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void An_unrelated_edit_reports_a_broken_schemas_diagnostics_again_and_leaves_its_sources_cached()
+    {
+        const string broken = """
+            using TypedSessions;
+            [SessionSchema] public partial class Broken<T> { public partial int Visits { get; set; } }
+            [SessionSchema] public partial class Mixed { public static partial int Shared { get; set; } public partial int Visits { get; set; } }
+            """;
+        var compilation = GeneratorRunner.Compile(broken, Unrelated);
+        var driver = GeneratorRunner.CreateDriver(trackSteps: true).RunGenerators(compilation);
+
+        var edited = ReplaceTree(compilation, 1, Unrelated.Replace("int Value", "long Value", StringComparison.Ordinal));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertAllOutputs(result, TrackingNames.RefusedSchemas, IncrementalStepRunReason.Cached);
+        AssertAllOutputs(result, TrackingNames.ValidSchemas, IncrementalStepRunReason.Cached);
+        Assert.Equal(["TS0005", "TS0010"], result.Diagnostics.Select(d => d.Id).Order());
+        Assert.Equal(3, result.GeneratedSources.Length);
+    }
+
+    [Fact]
     public void Equal_input_gives_equal_models()
     {
         var first = RunAndGetModels(GeneratorRunner.Compile(TestSchemas.Shop, TestSchemas.Shapes));
@@ -73,7 +93,7 @@ public sealed class IncrementalityTests
     {
         var forbidden = new[] { typeof(ISymbol), typeof(SyntaxNode), typeof(SyntaxToken), typeof(Location), typeof(Compilation), typeof(SemanticModel) };
         var seen = new HashSet<Type>();
-        var pending = new Stack<Type>([typeof(SchemaSpec)]);
+        var pending = new Stack<Type>([typeof(SchemaModel)]);
         while (pending.TryPop(out var type))
         {
             if (!seen.Add(type))
@@ -99,6 +119,8 @@ public sealed class IncrementalityTests
         }
 
         Assert.Contains(typeof(PropertySpec), seen);
+        Assert.Contains(typeof(RefusedSchemaSpec), seen);
+        Assert.Contains(typeof(DiagnosticInfo), seen);
         Assert.Contains(typeof(AccessorSpec), seen);
         Assert.DoesNotContain(seen, t => typeof(IEnumerable).IsAssignableFrom(t) && t != typeof(string) && !t.Name.StartsWith("EquatableArray", StringComparison.Ordinal) && !t.IsArray);
     }
