@@ -29,7 +29,7 @@ namespace TypedSessions.Generators
         None,
     }
 
-    /// <summary>The schema rules, shared by the generator (what to emit) and the analyzer (what to report).</summary>
+    /// <summary>The schema rules: what the generator emits (Parser) and what it reports (<see cref="SchemaChecker"/>).</summary>
     internal static class SchemaRules
     {
         public static bool HasSchemaAttribute(INamedTypeSymbol type, KnownTypeSymbols known)

@@ -57,6 +57,19 @@ public sealed class BuildOutputTests
     }
 
     [Fact]
+    public void A_file_local_schema_with_partial_properties_keeps_CS9248_next_to_TS0010()
+    {
+        // The documented limit: no generated file can complete a file-local type.
+        var (schemaDiagnostics, output) = GeneratorRunner.RunWithDiagnostics(GeneratorRunner.Compile("""
+            using TypedSessions;
+            [SessionSchema] file partial class Local { public partial int Visits { get; set; } }
+            """));
+
+        Assert.Equal(["TS0010"], schemaDiagnostics.Select(d => d.Id));
+        Assert.Equal(["CS9248"], output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.Id));
+    }
+
+    [Fact]
     public void Placeholders_throw_with_the_TS_id_and_are_marked_generated()
     {
         var (_, output) = GeneratorRunner.RunWithDiagnostics(GeneratorRunner.Compile("""
