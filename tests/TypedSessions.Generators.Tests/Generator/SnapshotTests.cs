@@ -53,6 +53,42 @@ public sealed class SnapshotTests
     }
 
     [Fact]
+    public void Placeholders_for_refused_members_and_schemas_match_the_snapshot()
+    {
+        var (_, output) = GeneratorRunner.RunWithDiagnostics(GeneratorRunner.Compile("""
+            using TypedSessions;
+
+            namespace Refused;
+
+            [SessionSchema]
+            public partial class Mixed
+            {
+                public partial int Visits { get; set; }
+                public static partial int Shared { get; private set; }
+                public partial string? this[string key, int @default] { get; set; }
+            }
+
+            public partial class Container<T>
+            {
+                [SessionSchema]
+                public partial record Nested
+                {
+                    public partial T? Value { get; set; }
+                }
+            }
+            """));
+
+        var generated = output.SyntaxTrees.Skip(1).Where(t => !t.FilePath.EndsWith("SessionSchemaRegistration.g.cs", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, generated.Count);
+        var mismatches = generated
+            .Select(t => Snapshot.Compare("Refused." + Path.GetFileNameWithoutExtension(t.FilePath).Replace(".g", "", StringComparison.Ordinal).Replace('`', '-'), t.ToString()))
+            .OfType<string>()
+            .ToList();
+        Assert.Empty(mismatches);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
     public void Schemas_that_cannot_be_generated_get_placeholders_only_and_are_not_registered()
     {
         var (diagnostics, output) = GeneratorRunner.RunWithDiagnostics(GeneratorRunner.Compile("""
