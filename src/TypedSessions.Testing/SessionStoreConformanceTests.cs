@@ -74,6 +74,23 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
         }
     }
 
+    // The one difference between the xunit v2 and v3 builds of the kit: v3's IAsyncLifetime returns
+    // ValueTask and extends IAsyncDisposable; v2's returns Task.
+#if XUNIT_V3
+    /// <inheritdoc/>
+    public async ValueTask InitializeAsync() => _store = await CreateStoreAsync().ConfigureAwait(false);
+
+    /// <inheritdoc/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await DisposeStoreAsync(_store).ConfigureAwait(false);
+        }
+
+        GC.SuppressFinalize(this);
+    }
+#else
     /// <inheritdoc/>
     public async Task InitializeAsync() => _store = await CreateStoreAsync().ConfigureAwait(false);
 
@@ -85,6 +102,7 @@ public abstract partial class SessionStoreConformanceTests : IAsyncLifetime
             await DisposeStoreAsync(_store).ConfigureAwait(false);
         }
     }
+#endif
 
     /// <summary>A new random store key (the SHA-256 of a random id, 64 lowercase hex characters).</summary>
     /// <returns>The key.</returns>

@@ -44,6 +44,20 @@ public sealed class KitSelfTests
     }
 
     [Fact]
+    public async Task A_failure_says_what_the_store_did_and_what_the_contract_wanted()
+    {
+        var kit = new Kit(() => new RecreatingStore());
+        await kit.InitializeAsync();
+
+        // The kit's failures are xunit assertion failures (under v2 and v3 alike): the store author reads the
+        // expected and the actual outcome, not only that something failed.
+        var failure = await Assert.ThrowsAnyAsync<Exception>(kit.Save_on_a_missing_session_is_not_found_and_does_not_create_it);
+        Assert.Equal("Xunit.Sdk.EqualException", failure.GetType().FullName);
+        Assert.Matches(@"Expected: +NotFound", failure.Message);
+        Assert.Matches(@"Actual: +Applied", failure.Message);
+    }
+
+    [Fact]
     public async Task The_same_tests_pass_on_the_memory_store()
     {
         var merge = new Kit(() => new MemorySessionStore());
