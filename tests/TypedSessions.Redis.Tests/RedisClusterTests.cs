@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using StackExchange.Redis;
 using TypedSessions.Storage;
+using TypedSessions.TestSupport;
 
 namespace TypedSessions.Redis.Tests;
 
@@ -181,6 +182,30 @@ public sealed class RedisClusterTests : IAsyncLifetime
         Assert.NotNull((await store.LoadAsync(winner, new(_t0, null))).Record);
         Assert.False(await connection.GetDatabase().KeyExistsAsync(store.RedisKeyFor(loser)));
         Assert.Contains(winner, await store.ListUserSessionKeysAsync("alice", _t0));
+    }
+
+    [Fact]
+    public async Task A_cycle_on_a_cluster_is_three_single_key_commands_and_five_for_a_session_bound_to_a_user()
+    {
+        // A connection of its own: the profiler sees every command on its connection, and other tests run in parallel.
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestServers.RedisCluster);
+        var store = new RedisSessionStore(Microsoft.Extensions.Options.Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
+        async Task<int> CycleCommandsAsync(string? boundTo)
+        {
+            var key = Key();
+            Assert.True(await store.CreateAsync(key, Record(boundTo)));
+            var warm = Key();
+            Assert.True(await store.CreateAsync(warm, Record(boundTo)));
+            await store.CycleAsync(warm, Key(), new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)); // SCRIPT LOAD on each node
+            var profiler = new StackExchange.Redis.Profiling.ProfilingSession();
+            connection.RegisterProfiler(() => profiler);
+            Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(key, Key(), new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+            connection.RegisterProfiler(() => null);
+            return profiler.FinishProfiling().Count(c => c.Command is not "SCRIPT");
+        }
+
+        Assert.Equal(3, await CycleCommandsAsync(null));
+        Assert.Equal(5, await CycleCommandsAsync("alice"));
     }
 
     // The primaries that hold at least one key under the prefix (SCAN on each).
