@@ -63,6 +63,8 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private readonly string _prefix;
     private readonly int _database;
     private readonly int _batchSize;
+    private readonly int _waitForReplicas;
+    private readonly long _replicaWaitMs;
     private readonly SessionEnvelopeLimits _limits;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly bool _ownsConnection;
@@ -89,6 +91,10 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         _prefix = value.KeyPrefix;
         _database = value.Database;
         _batchSize = value.CleanupBatchSize;
+        ArgumentOutOfRangeException.ThrowIfNegative(value.WaitForReplicas);
+        ArgumentOutOfRangeException.ThrowIfLessThan(value.ReplicaWaitTimeout, TimeSpan.FromMilliseconds(1));
+        _waitForReplicas = value.WaitForReplicas;
+        _replicaWaitMs = (long)value.ReplicaWaitTimeout.TotalMilliseconds;
         _limits = value.Limits;
     }
 
@@ -177,8 +183,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         var result = await call.ConfigureAwait(false);
+        if ((long)result != 1)
+        {
+            return false;
+        }
 
-        return (long)result == 1;
+        await ReplicatedAsync(database, record.UserKey is { } boundTo ? [redisKey, UserIndexKeyFor(boundTo)] : [redisKey]).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -196,7 +207,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             await Task.WhenAll(index, call).ConfigureAwait(false);
         }
 
-        return Outcome((long)await call.ConfigureAwait(false));
+        var outcome = Outcome((long)await call.ConfigureAwait(false));
+        if (outcome == SessionWriteOutcome.Applied)
+        {
+            await ReplicatedAsync(database, changes is { UserKeyChanged: true, UserKey: { } boundTo } ? [redisKey, UserIndexKeyFor(boundTo)] : [redisKey]).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -232,6 +249,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             var code = (long)result[0];
             if (code != CycleOtherUser)
             {
+                if (code == 0)
+                {
+                    await ReplicatedAsync(database, [newRedisKey]).ConfigureAwait(false);
+                }
+
                 return Outcome(code);
             }
 
@@ -325,6 +347,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                     await database.SortedSetRemoveAsync(UserIndexKeyFor(storedUser), key).ConfigureAwait(false);
                 }
 
+                await ReplicatedAsync(database, user is not null ? [newRedisKey, redisKey, UserIndexKeyFor(user)] : [newRedisKey, redisKey]).ConfigureAwait(false);
                 return SessionWriteOutcome.Applied;
             }
 
@@ -343,6 +366,29 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
     }
 
+    // WaitForReplicas: a WAIT on each primary the write reached, on the connection that sent the write (the
+    // multiplexer's one interactive connection per server, so the WAIT follows the write and covers it).
+    private async Task ReplicatedAsync(IDatabase database, RedisKey[] keys)
+    {
+        if (_waitForReplicas == 0)
+        {
+            return;
+        }
+
+        var connection = database.Multiplexer;
+        var primaries = keys.Select(k => connection.GetServer(k)).DistinctBy(s => s.EndPoint).ToList();
+        var waits = primaries.Select(s => s.ExecuteAsync("WAIT", _waitForReplicas, _replicaWaitMs)).ToList();
+        foreach (var wait in waits)
+        {
+            var confirmed = (long)await wait.ConfigureAwait(false);
+            if (confirmed < _waitForReplicas)
+            {
+                throw new SessionStoreException(
+                    $"A session write was confirmed by {confirmed} of the {_waitForReplicas} replicas RedisSessionStoreOptions.WaitForReplicas asks for within {_replicaWaitMs} ms; it may still be on the primary only.");
+            }
+        }
+    }
+
     private async ValueTask<bool> IsClusterAsync(CancellationToken cancellationToken)
     {
         var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -356,7 +402,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var result = await database.ScriptEvaluateAsync(RedisScripts.End, [redisKey], [Ms(now), Ms(tombstoneExpiresAt)]).ConfigureAwait(false);
-        return Outcome((long)result);
+        var outcome = Outcome((long)result);
+        if (outcome == SessionWriteOutcome.Applied)
+        {
+            await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -373,7 +425,9 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     {
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        return await database.KeyDeleteAsync(redisKey).ConfigureAwait(false);
+        var deleted = await database.KeyDeleteAsync(redisKey).ConfigureAwait(false);
+        await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc/>
@@ -467,6 +521,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         var calls = new List<Task<RedisResult>>(members.Length);
+        var touched = new List<RedisKey>(members.Length + 1) { indexKey };
         foreach (var member in members)
         {
             var key = (string?)member;
@@ -475,11 +530,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 continue;
             }
 
+            touched.Add(_prefix + key);
             calls.Add(database.ScriptEvaluateAsync(RedisScripts.Revoke, [_prefix + key], [userKey]));
         }
 
         var deleted = await SumAsync(calls).ConfigureAwait(false);
         await database.SortedSetRemoveAsync(indexKey, members).ConfigureAwait(false);
+        await ReplicatedAsync(database, [.. touched]).ConfigureAwait(false);
         return deleted;
     }
 
