@@ -1,6 +1,7 @@
 # Sourced by tests/run-all.sh and the benchmark scripts: installs (apt-get) Redis, PostgreSQL and
-# Chromium when missing, starts private Redis and PostgreSQL servers on loopback ports, exports
-# TYPEDSESSIONS_TEST_REDIS / TYPEDSESSIONS_TEST_POSTGRES, and stops both by pid on exit.
+# Chromium when missing, starts private Redis and PostgreSQL servers on loopback ports and a 6-node
+# Redis Cluster (3 primaries, 3 replicas), exports TYPEDSESSIONS_TEST_REDIS / TYPEDSESSIONS_TEST_POSTGRES /
+# TYPEDSESSIONS_TEST_REDIS_CLUSTER, and stops them all by pid on exit.
 # Usage: source tests/servers.sh; start_servers
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -30,6 +31,10 @@ cleanup() {
   if [ -n "${redis_port:-}" ] && [ -f "$redis_pid_file" ]; then
     redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$redis_pid_file")" 2>/dev/null || true
   fi
+  local pid_file
+  for pid_file in "$work"/cluster-*.pid; do
+    [ -f "$pid_file" ] && kill "$(cat "$pid_file")" 2>/dev/null || true
+  done
   if [ -n "$pg_started" ]; then
     as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true
   fi
@@ -70,6 +75,44 @@ start_redis() {
   log "redis did not start"; cat "$work/redis.log" >&2; exit 1
 }
 
+# A free port whose cluster bus port (port + 10000) is free too.
+free_cluster_port() {
+  local port
+  for _ in $(seq 1 50); do
+    port=$(free_port)
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$((port + 10000))") 2>/dev/null; then echo "$port"; return 0; fi
+  done
+  log "no free cluster port found"; return 1
+}
+
+# Six redis-server processes with cluster-enabled yes, joined by `redis-cli --cluster create --cluster-replicas 1`.
+start_redis_cluster() {
+  local nodes=() port dir
+  cluster_ports=()
+  for i in 1 2 3 4 5 6; do
+    port=$(free_cluster_port)
+    dir="$work/cluster-$port"; mkdir -p "$dir"
+    redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
+      --cluster-node-timeout 2000 --save '' --appendonly no --daemonize yes --pidfile "$work/cluster-$port.pid" \
+      --logfile "$dir/redis.log" --dir "$dir" >/dev/null
+    cluster_ports+=("$port"); nodes+=("127.0.0.1:$port")
+  done
+  for port in "${cluster_ports[@]}"; do
+    for _ in $(seq 1 100); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
+  done
+  redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster-create.log" 2>&1 \
+    || { log "redis cluster create failed"; cat "$work/cluster-create.log" >&2; exit 1; }
+  for _ in $(seq 1 100); do
+    if redis-cli -p "${cluster_ports[0]}" cluster info 2>/dev/null | grep -q 'cluster_state:ok' \
+      && [ "$(redis-cli -p "${cluster_ports[0]}" cluster nodes | grep -c ' slave ')" = 3 ]; then
+      log "redis cluster on 127.0.0.1:${cluster_ports[*]}"
+      return 0
+    fi
+    sleep 0.1
+  done
+  log "redis cluster did not become ready"; exit 1
+}
+
 start_postgres() {
   pg_port=$(free_port)
   mkdir -p "$pg_data"
@@ -85,7 +128,10 @@ start_servers() {
   ensure_packages
   start_redis
   start_postgres
+  start_redis_cluster
   export TYPEDSESSIONS_TEST_REDIS="127.0.0.1:$redis_port"
+  TYPEDSESSIONS_TEST_REDIS_CLUSTER=$(printf '127.0.0.1:%s,' "${cluster_ports[@]}")
+  export TYPEDSESSIONS_TEST_REDIS_CLUSTER="${TYPEDSESSIONS_TEST_REDIS_CLUSTER%,}"
   export TYPEDSESSIONS_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 }

@@ -223,6 +223,44 @@ internal static class RedisScripts
         return { 0 }
         """;
 
+    // Redis Cluster cycles in steps, each on one key (the old key, the new key and the index are in different hash slots).
+    // Step 1, KEYS[1] the session's key now; ARGV as for Cycle. Returns { outcome } when the change set does not apply,
+    // else { 0, flat field/value list of the hash as stored now }.
+    internal const string ClusterCycleRead = Common + ChangeSet + """
+        local code = check(KEYS[1], tonumber(ARGV[1]), 18)
+        if code ~= 0 then return { code } end
+        return { 0, redis.call('HGETALL', KEYS[1]) }
+        """;
+
+    // Step 2, KEYS[1] the new key; ARGV as for Cycle, then (after the expectations) the field/value pairs step 1 read.
+    // Writes those fields under the new key and applies the change set there. Returns 0, or 3 when the new key is taken.
+    internal const string ClusterCycleWrite = Common + ChangeSet + """
+        local new = KEYS[1]
+        if redis.call('EXISTS', new) == 1 then return 3 end
+        local first = 18 + tonumber(ARGV[3]) + 2 * tonumber(ARGV[4]) + 3 * tonumber(ARGV[12])
+        for i = first, #ARGV, 1000 do
+          redis.call('HSET', new, unpack(ARGV, i, math.min(i + 999, #ARGV)))
+        end
+        local m = redis.call('HMGET', new, '@e', '@i', '@a', '@v', '@t', '@u')
+        apply(new, tonumber(ARGV[1]), m, 18)
+        return 0
+        """;
+
+    // Step 3, KEYS[1] the session's key now; ARGV[1] now; ARGV[2] the tombstone's end; ARGV[3] the version step 1 read.
+    // Buries the old key only if no write reached it since step 1. Returns the outcome: 0 buried, 1 no live session,
+    // 2 a tombstone, 3 written meanwhile (the caller removes the new key and starts again).
+    internal const string ClusterCycleBury = Common + Tombstone + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local m = redis.call('HMGET', key, '@e', '@t', '@v')
+        local exp = tonumber(m[1])
+        if exp == nil or exp <= now then return 1 end
+        if m[2] then return 2 end
+        if m[3] ~= ARGV[3] then return 3 end
+        bury(key, now, tonumber(ARGV[2]))
+        return 0
+        """;
+
     // KEYS[1] session; ARGV[1] now; ARGV[2] the tombstone's end. Replaces a live session by a tombstone.
     // Returns the outcome: 0 ended, 1 no live session, 2 a tombstone already (left as it is).
     internal const string End = Common + Tombstone + """

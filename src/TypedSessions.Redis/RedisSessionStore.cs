@@ -17,8 +17,11 @@ namespace TypedSessions.Redis;
 /// when due), create, save, end and touch are Lua scripts that run atomically on the server; delete is
 /// <c>DEL</c>. A save checks the expected values and applies the change set (clear, removals, sets,
 /// lifetime, user key) and sets the TTL in one script, so concurrent saves of different keys never lose
-/// each other's writes. A cycle is one script on the old key, the new key and the user's index, so it needs
-/// a single Redis server (not Redis Cluster, where those keys are in different hash slots).</para>
+/// each other's writes. On a single server a cycle is one script on the old key, the new key and the user's index.
+/// On Redis Cluster (detected from the connection) those keys are in different hash slots, so a cycle runs in
+/// single-key steps: read the session checking the change set, write the moved copy under the new key, index it, and
+/// bury the old key only if its version is unchanged since the read; a save that reached the old key in between
+/// makes the cycle discard the copy and start again, so no acknowledged write is lost.</para>
 /// <para>A tombstone (left by <see cref="CycleAsync"/> and <see cref="EndAsync"/>) is a hash holding only
 /// <c>@t</c> (when it was made) and <c>@e</c> (its end), with the key's TTL at that end; the scripts
 /// never load, touch, save, cycle, revoke or create over it while it lasts.</para>
@@ -60,6 +63,8 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private readonly string _prefix;
     private readonly int _database;
     private readonly int _batchSize;
+    private readonly int _waitForReplicas;
+    private readonly long _replicaWaitMs;
     private readonly SessionEnvelopeLimits _limits;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
     private readonly bool _ownsConnection;
@@ -86,6 +91,10 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         _prefix = value.KeyPrefix;
         _database = value.Database;
         _batchSize = value.CleanupBatchSize;
+        ArgumentOutOfRangeException.ThrowIfNegative(value.WaitForReplicas);
+        ArgumentOutOfRangeException.ThrowIfLessThan(value.ReplicaWaitTimeout, TimeSpan.FromMilliseconds(1));
+        _waitForReplicas = value.WaitForReplicas;
+        _replicaWaitMs = (long)value.ReplicaWaitTimeout.TotalMilliseconds;
         _limits = value.Limits;
     }
 
@@ -174,8 +183,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         var result = await call.ConfigureAwait(false);
+        if ((long)result != 1)
+        {
+            return false;
+        }
 
-        return (long)result == 1;
+        await ReplicatedAsync(database, record.UserKey is { } boundTo ? [redisKey, UserIndexKeyFor(boundTo)] : [redisKey]).ConfigureAwait(false);
+        return true;
     }
 
     /// <inheritdoc/>
@@ -193,7 +207,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             await Task.WhenAll(index, call).ConfigureAwait(false);
         }
 
-        return Outcome((long)await call.ConfigureAwait(false));
+        var outcome = Outcome((long)await call.ConfigureAwait(false));
+        if (outcome == SessionWriteOutcome.Applied)
+        {
+            await ReplicatedAsync(database, changes is { UserKeyChanged: true, UserKey: { } boundTo } ? [redisKey, UserIndexKeyFor(boundTo)] : [redisKey]).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -203,8 +223,9 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     /// there as <see cref="SaveAsync"/> does, leaves a tombstone under the old key and, in the user's index, replaces
     /// the old store key by the new one. The script needs that index key up front: when the change set does not say
     /// whom the session is bound to, the first call assumes nobody and, for a bound session, the script writes nothing
-    /// and names the stored user, so a second call does the cycle. Not for Redis Cluster: the keys are in different
-    /// hash slots.
+    /// and names the stored user, so a second call does the cycle. On Redis Cluster, where the keys are in different
+    /// hash slots, the cycle runs in single-key steps instead (see the class remarks); a failure between its steps leaves
+    /// the old session as it was and, at worst, a copy under the new key that no client holds, which expires.
     /// </remarks>
     public async ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
     {
@@ -214,6 +235,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var user = changes.UserKeyChanged ? changes.UserKey : null;
         var args = ChangeSetArguments(changes, [Ms(tombstoneExpiresAt), key, newKey, RedisValue.Null, RedisValue.Null]);
+        if (await IsClusterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return await CycleInStepsAsync(database, key, newKey, changes, args, tombstoneExpiresAt, cancellationToken).ConfigureAwait(false);
+        }
+
         for (var attempt = 1; ; attempt++)
         {
             args[CycleUserFlag] = user is null ? "0" : "1";
@@ -223,6 +249,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             var code = (long)result[0];
             if (code != CycleOtherUser)
             {
+                if (code == 0)
+                {
+                    await ReplicatedAsync(database, [newRedisKey]).ConfigureAwait(false);
+                }
+
                 return Outcome(code);
             }
 
@@ -237,6 +268,133 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
     }
 
+    // Redis Cluster: the old key, the new key and the user's index are in different hash slots, so no one script can
+    // touch them all. The cycle reads the session (checking the change set), writes the copy with the change set
+    // applied under the new key, indexes it, and buries the old key only if its version is still the one read; a
+    // write that reached the old key in between makes the cycle drop the copy and start again, so no write is lost.
+    // A failure after the copy was written leaves a live session under an id no client holds; it is removed when
+    // possible and otherwise expires.
+    private async Task<SessionWriteOutcome> CycleInStepsAsync(IDatabase database, string key, string newKey, SessionChangeSet changes, List<RedisValue> args, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken)
+    {
+        var redisKey = RedisKeyFor(key);
+        var newRedisKey = RedisKeyFor(newKey);
+        // The single script's user-index arguments; the steps find the binding themselves.
+        args[CycleUserFlag] = "0";
+        args[CycleUserFlag + 1] = string.Empty;
+        var changeSetLength = args.Count;
+        for (var attempt = 1; ; attempt++)
+        {
+            var read = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleRead, [redisKey], [.. args]).ConfigureAwait(false))!;
+            var code = (long)read[0];
+            if (code != 0)
+            {
+                return Outcome(code);
+            }
+
+            var fields = (RedisResult[])read[1]!;
+            RedisValue version = RedisValue.Null;
+            string? storedUser = null;
+            DateTimeOffset? storedCap = null;
+            args.RemoveRange(changeSetLength, args.Count - changeSetLength);
+            for (var i = 0; i + 1 < fields.Length; i += 2)
+            {
+                var field = (RedisValue)fields[i];
+                var value = (RedisValue)fields[i + 1];
+                args.Add(field);
+                args.Add(value);
+                if (field == "@v")
+                {
+                    version = value;
+                }
+                else if (field == "@u")
+                {
+                    storedUser = value;
+                }
+                else if (field == "@a" && long.TryParse((string?)value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var cap))
+                {
+                    storedCap = DateTimeOffset.FromUnixTimeMilliseconds(cap);
+                }
+            }
+
+            var written = (long)await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleWrite, [newRedisKey], [.. args]).ConfigureAwait(false);
+            if (written != 0)
+            {
+                return Outcome(written);
+            }
+
+            long buried;
+            var user = changes.UserKeyChanged ? changes.UserKey : storedUser;
+            try
+            {
+                if (user is not null)
+                {
+                    var absolute = changes.Lifetime is { } lifetime ? lifetime.AbsoluteExpiresAt : storedCap;
+                    await IndexAsync(database, user, newKey, changes.Now, absolute).ConfigureAwait(false);
+                }
+
+                buried = (long)await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleBury, [redisKey], [Ms(changes.Now), Ms(tombstoneExpiresAt), version]).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException)
+            {
+                await database.KeyDeleteAsync(newRedisKey, CommandFlags.FireAndForget).ConfigureAwait(false);
+                throw;
+            }
+
+            if (buried == 0)
+            {
+                if (storedUser is not null)
+                {
+                    await database.SortedSetRemoveAsync(UserIndexKeyFor(storedUser), key).ConfigureAwait(false);
+                }
+
+                await ReplicatedAsync(database, user is not null ? [newRedisKey, redisKey, UserIndexKeyFor(user)] : [newRedisKey, redisKey]).ConfigureAwait(false);
+                return SessionWriteOutcome.Applied;
+            }
+
+            await database.KeyDeleteAsync(newRedisKey).ConfigureAwait(false);
+            if (buried != 3)
+            {
+                return Outcome(buried);
+            }
+
+            if (attempt == MaxCycleAttempts)
+            {
+                throw new SessionStoreException($"The session was written to under each of {MaxCycleAttempts} cycle attempts.");
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    // WaitForReplicas: a WAIT on each primary the write reached, on the connection that sent the write (the
+    // multiplexer's one interactive connection per server, so the WAIT follows the write and covers it).
+    private async Task ReplicatedAsync(IDatabase database, RedisKey[] keys)
+    {
+        if (_waitForReplicas == 0)
+        {
+            return;
+        }
+
+        var connection = database.Multiplexer;
+        var primaries = keys.Select(k => connection.GetServer(k)).DistinctBy(s => s.EndPoint).ToList();
+        var waits = primaries.Select(s => s.ExecuteAsync("WAIT", _waitForReplicas, _replicaWaitMs)).ToList();
+        foreach (var wait in waits)
+        {
+            var confirmed = (long)await wait.ConfigureAwait(false);
+            if (confirmed < _waitForReplicas)
+            {
+                throw new SessionStoreException(
+                    $"A session write was confirmed by {confirmed} of the {_waitForReplicas} replicas RedisSessionStoreOptions.WaitForReplicas asks for within {_replicaWaitMs} ms; it may still be on the primary only.");
+            }
+        }
+    }
+
+    private async ValueTask<bool> IsClusterAsync(CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        return connection.GetServers().Any(s => s.ServerType == ServerType.Cluster);
+    }
+
     /// <inheritdoc/>
     /// <remarks>One script: the hash of a live session is replaced by a tombstone hash whose TTL ends at <paramref name="tombstoneExpiresAt"/>.</remarks>
     public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
@@ -244,7 +402,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var result = await database.ScriptEvaluateAsync(RedisScripts.End, [redisKey], [Ms(now), Ms(tombstoneExpiresAt)]).ConfigureAwait(false);
-        return Outcome((long)result);
+        var outcome = Outcome((long)result);
+        if (outcome == SessionWriteOutcome.Applied)
+        {
+            await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
+        }
+
+        return outcome;
     }
 
     /// <inheritdoc/>
@@ -261,7 +425,9 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     {
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        return await database.KeyDeleteAsync(redisKey).ConfigureAwait(false);
+        var deleted = await database.KeyDeleteAsync(redisKey).ConfigureAwait(false);
+        await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc/>
@@ -355,6 +521,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         var calls = new List<Task<RedisResult>>(members.Length);
+        var touched = new List<RedisKey>(members.Length + 1) { indexKey };
         foreach (var member in members)
         {
             var key = (string?)member;
@@ -363,11 +530,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 continue;
             }
 
+            touched.Add(_prefix + key);
             calls.Add(database.ScriptEvaluateAsync(RedisScripts.Revoke, [_prefix + key], [userKey]));
         }
 
         var deleted = await SumAsync(calls).ConfigureAwait(false);
         await database.SortedSetRemoveAsync(indexKey, members).ConfigureAwait(false);
+        await ReplicatedAsync(database, [.. touched]).ConfigureAwait(false);
         return deleted;
     }
 

@@ -23,6 +23,19 @@ public sealed class RedisSessionStoreOptions
     /// <summary>Keys scanned (and conditionally deleted, pipelined) per batch by <see cref="RedisSessionStore.DeleteExpiredAsync"/>. Default 1,000.</summary>
     public int CleanupBatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Replicas that must hold each write before the store reports it done (Redis <c>WAIT</c> after the write, on the
+    /// primary that took it). Default 0: a write is done when its primary has it, and replication is asynchronous, so a
+    /// primary that fails right after answering can lose writes a client was told were stored when its replica takes
+    /// over (measured in docs/reliability.md). With 1 or more, a write whose replicas do not confirm it within
+    /// <see cref="ReplicaWaitTimeout"/> fails (<c>SessionStoreException</c>: the request answers 503, and the write may
+    /// still be on the primary). Costs one more round trip per write, and the replication delay.
+    /// </summary>
+    public int WaitForReplicas { get; set; }
+
+    /// <summary>How long a write waits for <see cref="WaitForReplicas"/> replicas to confirm it. Default 500 ms.</summary>
+    public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Decoder caps for stored sessions (number of keys, key length, user key length).</summary>
     public SessionEnvelopeLimits Limits { get; set; } = SessionEnvelopeLimits.Default;
 }

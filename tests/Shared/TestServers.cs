@@ -14,11 +14,16 @@ internal static class TestServers
 
     public const string RedisVariable = "TYPEDSESSIONS_TEST_REDIS";
 
+    public const string RedisClusterVariable = "TYPEDSESSIONS_TEST_REDIS_CLUSTER";
+
     /// <summary>The Npgsql connection string from <see cref="PostgresVariable"/>.</summary>
     public static string Postgres => Required(PostgresVariable, "an Npgsql connection string");
 
     /// <summary>host:port from <see cref="RedisVariable"/>.</summary>
     public static string Redis => Required(RedisVariable, "host:port");
+
+    /// <summary>The nodes of the 6-node Redis Cluster (3 primaries, 3 replicas) from <see cref="RedisClusterVariable"/>, as host:port,host:port,...</summary>
+    public static string RedisCluster => Required(RedisClusterVariable, "host:port,host:port,... of a Redis Cluster's nodes");
 
     /// <summary>A loopback port nothing listens on (bound, then released).</summary>
     public static int FreePort()

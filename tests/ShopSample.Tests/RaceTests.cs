@@ -6,16 +6,18 @@ using Microsoft.Net.Http.Headers;
 namespace ShopSample.Tests;
 
 /// <summary>
-/// "A 2xx means stored" for the sample, over real HTTP (Kestrel on loopback) on SQLite, PostgreSQL and Redis: a login
+/// "A 2xx means stored" for the sample, over real HTTP (Kestrel on loopback) on SQLite, PostgreSQL, Redis and Redis
+/// Cluster: a login
 /// racing 40 counter writes on one cookie (20 rounds), 100 concurrent increments of one counter, a login that fails on a
 /// full session. Cookies are handled by hand (the session cookie is Secure and this server speaks plain HTTP).
-/// PostgreSQL and Redis come from TYPEDSESSIONS_TEST_POSTGRES / TYPEDSESSIONS_TEST_REDIS (tests/run-all.sh); missing is a failure.
+/// PostgreSQL, Redis and the Redis Cluster come from TYPEDSESSIONS_TEST_POSTGRES / TYPEDSESSIONS_TEST_REDIS /
+/// TYPEDSESSIONS_TEST_REDIS_CLUSTER (tests/run-all.sh); missing is a failure.
 /// </summary>
 public sealed class RaceTests
 {
     private const string CookieName = ShopApp.CookieName;
 
-    public static TheoryData<string> Stores => ["Sqlite", "PostgreSql", "Redis"];
+    public static TheoryData<string> Stores => ["Sqlite", "PostgreSql", "Redis", "RedisCluster"];
 
     /// <summary>The sample on Kestrel with the given store, and a client without a cookie jar.</summary>
     private sealed class KestrelShop : IDisposable

@@ -5,13 +5,14 @@ using TypedSessions.TestSupport;
 namespace ShopSample.Tests;
 
 /// <summary>
-/// Two instances of the sample on one PostgreSQL or one Redis, each store chosen by configuration
+/// Two instances of the sample on one PostgreSQL, one Redis or one Redis Cluster, each store chosen by configuration
 /// alone (<c>TypedSessions:Store</c>, <c>TypedSessions:ConnectionString</c>, the store's section).
-/// Needs <c>TYPEDSESSIONS_TEST_POSTGRES</c> and <c>TYPEDSESSIONS_TEST_REDIS</c> (set by tests/run-all.sh); fails without them.
+/// Needs <c>TYPEDSESSIONS_TEST_POSTGRES</c>, <c>TYPEDSESSIONS_TEST_REDIS</c> and <c>TYPEDSESSIONS_TEST_REDIS_CLUSTER</c>
+/// (set by tests/run-all.sh); fails without them.
 /// </summary>
 public sealed class SharedBackendTests
 {
-    public static TheoryData<string> Backends => ["PostgreSql", "Redis", "DistributedCache"];
+    public static TheoryData<string> Backends => ["PostgreSql", "Redis", "RedisCluster", "DistributedCache"];
 
     [Theory]
     [MemberData(nameof(Backends))]
@@ -63,6 +64,7 @@ public sealed class SharedBackendTests
     [Theory]
     [InlineData("PostgreSql")]
     [InlineData("Redis")]
+    [InlineData("RedisCluster")]
     public async Task Logout_everywhere_on_one_instance_ends_the_users_sessions_made_on_the_other(string store)
     {
         var settings = Settings(store);
@@ -90,10 +92,10 @@ public sealed class SharedBackendTests
                 ["TypedSessions:ConnectionString"] = TestServers.Postgres,
                 ["TypedSessions:PostgreSql:TableName"] = unique,
             },
-            "Redis" => new()
+            "Redis" or "RedisCluster" => new()
             {
                 ["TypedSessions:Store"] = "Redis",
-                ["TypedSessions:ConnectionString"] = TestServers.Redis,
+                ["TypedSessions:ConnectionString"] = store == "Redis" ? TestServers.Redis : TestServers.RedisCluster,
                 ["TypedSessions:Redis:KeyPrefix"] = unique + ":",
             },
             _ => new()

@@ -5,32 +5,36 @@ using TypedSessions.TestSupport;
 
 namespace TypedSessions.Cli.Tests;
 
-/// <summary>The tool against the real Redis server, each test under its own key prefix.</summary>
+/// <summary>
+/// The tool against a real Redis server and against the 6-node Redis Cluster (3 primaries: <c>stats</c>,
+/// <c>clear-expired</c> and <c>revoke-user</c> reach sessions on every primary), each test under its own key prefix.
+/// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public sealed class RedisCliTests : IAsyncLifetime
+public abstract class RedisCliTests : IAsyncLifetime
 {
     private readonly string _prefix = "ts-cli:" + Guid.NewGuid().ToString("N")[..12] + ":";
-    private ConnectionMultiplexer _connection = null!;
-    private RedisSessionStore _store = null!;
+    private protected ConnectionMultiplexer _connection = null!;
+    private protected RedisSessionStore _store = null!;
+
+    /// <summary>The connection string of the server or cluster under test.</summary>
+    protected abstract string Server { get; }
 
     public async Task InitializeAsync()
     {
-        _connection = await ConnectionMultiplexer.ConnectAsync(TestServers.Redis);
+        _connection = await ConnectionMultiplexer.ConnectAsync(Server);
         _store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), _connection);
     }
 
     public async Task DisposeAsync()
     {
-        var server = _connection.GetServers().Single();
-        var keys = new List<RedisKey>();
-        await foreach (var key in server.KeysAsync(pattern: _prefix + "*"))
+        // One DEL per key: a cluster refuses a DEL of keys in different hash slots.
+        var database = _connection.GetDatabase();
+        foreach (var server in _connection.GetServers().Where(s => !s.IsReplica))
         {
-            keys.Add(key);
-        }
-
-        if (keys.Count > 0)
-        {
-            await _connection.GetDatabase().KeyDeleteAsync([.. keys]);
+            await foreach (var key in server.KeysAsync(pattern: _prefix + "*"))
+            {
+                await database.KeyDeleteAsync(key);
+            }
         }
 
         await _store.DisposeAsync();
@@ -44,7 +48,7 @@ public sealed class RedisCliTests : IAsyncLifetime
         var expired = await Seed.CreateAsync(_store, 14, _ => Seed.Expired());
         var live = await Seed.CreateAsync(_store, 6, _ => Seed.Live(user: "carol"));
 
-        var run = await Cli.RunAsync("clear-expired", "--store", "redis", "--connection", TestServers.Redis, "--key-prefix", _prefix, "--batch-size", "4");
+        var run = await Cli.RunAsync("clear-expired", "--store", "redis", "--connection", Server, "--key-prefix", _prefix, "--batch-size", "4");
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Deleted 14 expired sessions from Redis", run.Out);
@@ -70,7 +74,7 @@ public sealed class RedisCliTests : IAsyncLifetime
 
         await Seed.CreateAsync(_store, 2, _ => Seed.Expired());
 
-        var run = await Cli.RunAsync("stats", "--json", "--store", "redis", "--connection", TestServers.Redis, "--key-prefix", _prefix);
+        var run = await Cli.RunAsync("stats", "--json", "--store", "redis", "--connection", Server, "--key-prefix", _prefix);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         using var json = System.Text.Json.JsonDocument.Parse(run.Out);
@@ -89,7 +93,7 @@ public sealed class RedisCliTests : IAsyncLifetime
         var erin = await Seed.CreateAsync(_store, 3, _ => Seed.Live(user: "erin"));
         var frank = await Seed.CreateAsync(_store, 1, _ => Seed.Live(user: "frank"));
 
-        var run = await Cli.RunAsync("revoke-user", "erin", "--yes", "--store", "redis", "--connection", TestServers.Redis, "--key-prefix", _prefix);
+        var run = await Cli.RunAsync("revoke-user", "erin", "--yes", "--store", "redis", "--connection", Server, "--key-prefix", _prefix);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Revoked 3 sessions of user 'erin'", run.Out);
@@ -97,12 +101,46 @@ public sealed class RedisCliTests : IAsyncLifetime
         Assert.True(await Seed.ExistsAsync(_store, frank[0]));
     }
 
-    [Fact]
-    public async Task An_unreachable_server_exits_with_the_store_code()
+    /// <summary>One Redis server.</summary>
+    public sealed class OnSingleServer : RedisCliTests
     {
-        var run = await Cli.RunAsync("stats", "--store", "redis", "--connection", $"127.0.0.1:{TestServers.FreePort()},connectTimeout=1000");
+        protected override string Server => TestServers.Redis;
 
-        Assert.Equal(3, run.ExitCode);
-        Assert.Contains("unreachable or failed", run.Error);
+        [Fact]
+        public async Task An_unreachable_server_exits_with_the_store_code()
+        {
+            var run = await Cli.RunAsync("stats", "--store", "redis", "--connection", $"127.0.0.1:{TestServers.FreePort()},connectTimeout=1000");
+
+            Assert.Equal(3, run.ExitCode);
+            Assert.Contains("unreachable or failed", run.Error);
+        }
+    }
+
+    /// <summary>The Redis Cluster of tests/servers.sh.</summary>
+    public sealed class OnCluster : RedisCliTests
+    {
+        protected override string Server => TestServers.RedisCluster;
+
+        [Fact]
+        public async Task Stats_counts_the_sessions_on_every_primary()
+        {
+            await Seed.CreateAsync(_store, 30, _ => Seed.Live());
+            var holding = 0;
+            foreach (var server in _connection.GetServers().Where(s => !s.IsReplica))
+            {
+                await foreach (var _ in server.KeysAsync(pattern: _prefix + "*"))
+                {
+                    holding++;
+                    break;
+                }
+            }
+
+            var run = await Cli.RunAsync("stats", "--json", "--store", "redis", "--connection", Server, "--key-prefix", _prefix);
+
+            Assert.Equal(3, holding);
+            Assert.True(run.ExitCode == 0, run.ToString());
+            using var json = System.Text.Json.JsonDocument.Parse(run.Out);
+            Assert.Equal(30, json.RootElement.GetProperty("live").GetInt64());
+        }
     }
 }

@@ -17,7 +17,12 @@ internal sealed record Exchange(int Client, bool Write, TimeSpan Start, TimeSpan
 /// acknowledged value and that plus its unacknowledged writes since; lower means an acknowledged
 /// write was lost or overwritten, a missing owner means the session was replaced by an empty one.
 /// </summary>
-internal sealed class FaultClient(int id, HttpClient http, Stopwatch clock, TimeSpan latencyBound)
+/// <remarks>
+/// Where the fault may lose acknowledged writes by design (<c>mayLoseAcknowledged</c>: a failover onto an asynchronous
+/// replica), an answer below the floor is counted in <see cref="LostAcknowledged"/> and the client goes on from the value
+/// it saw; every other check stays.
+/// </remarks>
+internal sealed class FaultClient(int id, HttpClient http, Stopwatch clock, TimeSpan latencyBound, bool mayLoseAcknowledged = false)
 {
     private readonly List<string> _violations = [];
     private readonly List<Exchange> _exchanges = [];
@@ -39,6 +44,12 @@ internal sealed class FaultClient(int id, HttpClient http, Stopwatch clock, Time
     public int UnacknowledgedWrites { get; private set; }
 
     public int NoResponse { get; private set; }
+
+    /// <summary>Acknowledged increments found undone (counted only when the fault may lose them).</summary>
+    public int LostAcknowledged { get; private set; }
+
+    /// <summary>The session cookie's value, once the session exists.</summary>
+    public string? CookieValue => _cookie?[(_cookie.IndexOf('=', StringComparison.Ordinal) + 1)..];
 
     public IReadOnlyList<Exchange> Exchanges => _exchanges;
 
@@ -120,7 +131,16 @@ internal sealed class FaultClient(int id, HttpClient http, Stopwatch clock, Time
 
         var floor = write ? HighestSeen + 1 : HighestSeen;
         var ceiling = LastAcknowledged + UnacknowledgedSinceLast + (write ? 1 : 0);
-        if (value < floor || value > ceiling)
+        if (value < floor && mayLoseAcknowledged)
+        {
+            // Writes the store had acknowledged are gone (the replica that took over never got them). Count what was
+            // acknowledged among them, and go on from what the store holds now.
+            LostAcknowledged += Math.Max(0, Math.Min(LastAcknowledged, floor - (write ? 1 : 0)) - (value - (write ? 1 : 0)));
+            HighestSeen = value;
+            LastAcknowledged = value - (write ? 1 : 0);
+            UnacknowledgedSinceLast = 0;
+        }
+        else if (value < floor || value > ceiling)
         {
             Violate($"{(write ? "write" : "read")} answered {value}, expected {floor}..{ceiling} (acknowledged {LastAcknowledged}, unacknowledged since {UnacknowledgedSinceLast})");
         }

@@ -11,7 +11,11 @@ namespace TypedSessions.Faults.Tests;
 /// <param name="Inject">Makes the fault; returns when it is in effect.</param>
 /// <param name="Restore">Undoes it; returns when the store is back (accepting connections, lock released, pause over).</param>
 /// <param name="ReadsMayPass">Whether reads may still succeed during the fault (a write lock, a read-only file).</param>
-internal sealed record Fault(string Store, string Description, Func<Task> Inject, Func<Task> Restore, bool ReadsMayPass = false);
+/// <param name="PartialOutage">Whether the fault hits only some sessions (one primary of a Redis Cluster): reads and writes of
+/// the others may succeed during it, and must show the right values.</param>
+/// <param name="MayLoseAcknowledged">Whether acknowledged writes may be lost by design (asynchronous replication, failover): such
+/// losses are counted (<see cref="FaultResult.LostAcknowledged"/>) instead of being violations.</param>
+internal sealed record Fault(string Store, string Description, Func<Task> Inject, Func<Task> Restore, bool ReadsMayPass = false, bool PartialOutage = false, bool MayLoseAcknowledged = false);
 
 /// <summary>
 /// Drives several concurrent clients against a <see cref="FaultApp"/> through a fault: warm-up, fault
@@ -34,18 +38,26 @@ internal static class FaultRun
     private static readonly TimeSpan Warmup = TimeSpan.FromMilliseconds(800);
     private static readonly TimeSpan RecoveryDeadline = TimeSpan.FromSeconds(20);
 
-    public static async Task<FaultResult> RunAsync(FaultApp app, Fault fault, TimeSpan window, ITestOutputHelper output)
+    /// <param name="app">The app under load.</param>
+    /// <param name="fault">The fault.</param>
+    /// <param name="window">How long the fault lasts before it is undone.</param>
+    /// <param name="output">The test output.</param>
+    /// <param name="established">Called with the clients' session cookie values once their sessions exist, before the load
+    /// (a fault that must hit the clients' sessions picks its target from them).</param>
+    public static async Task<FaultResult> RunAsync(FaultApp app, Fault fault, TimeSpan window, ITestOutputHelper output, Action<IReadOnlyList<string>>? established = null)
     {
         var clock = Stopwatch.StartNew();
         using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(30) };
 
         // Idle sessions committed before the fault and never touched during it.
-        var bystanders = Enumerable.Range(100, Bystanders).Select(i => new FaultClient(i, http, clock, LatencyBound)).ToList();
-        var clients = Enumerable.Range(1, Clients).Select(i => new FaultClient(i, http, clock, LatencyBound)).ToList();
+        var bystanders = Enumerable.Range(100, Bystanders).Select(i => new FaultClient(i, http, clock, LatencyBound, fault.MayLoseAcknowledged)).ToList();
+        var clients = Enumerable.Range(1, Clients).Select(i => new FaultClient(i, http, clock, LatencyBound, fault.MayLoseAcknowledged)).ToList();
         foreach (var client in bystanders.Concat(clients))
         {
             await EstablishAsync(client);
         }
+
+        established?.Invoke(clients.Select(c => c.CookieValue!).ToList());
 
         using var stop = new CancellationTokenSource();
         var loops = clients.Select(c => LoopAsync(c, stop.Token)).ToList();
@@ -125,7 +137,7 @@ internal static class FaultRun
 internal sealed class FaultResult
 {
     public const string Header =
-        "| store | fault | requests during fault | max latency during fault | acknowledged → stored (unacknowledged writes; no response) | first success after store back | all clients healthy after |";
+        "| store | fault | requests during fault | max latency during fault | acknowledged → stored (unacknowledged writes; no response; acknowledged lost) | first success after store back | all clients healthy after |";
 
     private FaultResult(Fault fault)
     {
@@ -155,6 +167,9 @@ internal sealed class FaultResult
 
     public int NoResponse { get; private set; }
 
+    /// <summary>Acknowledged writes found undone (only where <see cref="Fault.MayLoseAcknowledged"/>; otherwise each is a violation).</summary>
+    public int LostAcknowledged { get; private set; }
+
     public TimeSpan? FirstSuccess { get; private set; }
 
     public TimeSpan? AllHealthy { get; private set; }
@@ -181,7 +196,7 @@ internal sealed class FaultResult
         result.StartedDuringFault = all.Where(e => e.Start >= injectedAt && e.Start < restoringAt).ToList();
         result.RestoringAt = restoringAt;
         result.MaxLatencyDuringFault = result.StartedDuringFault.Count == 0 ? TimeSpan.Zero : result.StartedDuringFault.Max(e => e.Latency);
-        foreach (var e in result.DuringFault.Where(e => e.Status == 200 && (e.Write || !fault.ReadsMayPass)))
+        foreach (var e in result.DuringFault.Where(e => e.Status == 200 && !fault.PartialOutage && (e.Write || !fault.ReadsMayPass)))
         {
             result.Violations.Add($"client c{e.Client}: a {(e.Write ? "write" : "read")} during the fault was answered 200");
         }
@@ -210,12 +225,18 @@ internal sealed class FaultResult
                 continue;
             }
 
-            if (stored < client.LastAcknowledged || stored > client.LastAcknowledged + client.UnacknowledgedSinceLast)
+            var lostAtTheEnd = 0;
+            if (stored < client.LastAcknowledged && fault.MayLoseAcknowledged)
+            {
+                lostAtTheEnd = client.LastAcknowledged - stored.Value;
+            }
+            else if (stored < client.LastAcknowledged || stored > client.LastAcknowledged + client.UnacknowledgedSinceLast)
             {
                 result.Violations.Add($"client {client.Owner}: stored {stored}, acknowledged {client.LastAcknowledged} (+{client.UnacknowledgedSinceLast} unacknowledged)");
             }
 
-            result.Acknowledged += client.LastAcknowledged;
+            result.LostAcknowledged += client.LostAcknowledged + lostAtTheEnd;
+            result.Acknowledged += client.LastAcknowledged + client.LostAcknowledged;
             result.Stored += stored.Value;
             result.Unacknowledged += client.UnacknowledgedWrites;
             result.NoResponse += client.NoResponse;
@@ -231,7 +252,7 @@ internal sealed class FaultResult
             .OrderBy(g => g.Key.Write ? 0 : 1).ThenBy(g => g.Key.Status)
             .Select(g => $"{(g.Key.Write ? "write" : "read")} {(g.Key.Status == 0 ? "no response" : g.Key.Status.ToString(CultureInfo.InvariantCulture))} ×{g.Count()}"));
         return string.Create(CultureInfo.InvariantCulture,
-            $"| {Fault.Store} | {Fault.Description} | {statuses} | {MaxLatencyDuringFault.TotalMilliseconds:F0} ms | {Acknowledged} → {Stored} ({Unacknowledged}; {NoResponse}) | {Ms(FirstSuccess)} | {Ms(AllHealthy)} |");
+            $"| {Fault.Store} | {Fault.Description} | {statuses} | {MaxLatencyDuringFault.TotalMilliseconds:F0} ms | {Acknowledged} → {Stored} ({Unacknowledged}; {NoResponse}; {LostAcknowledged}) | {Ms(FirstSuccess)} | {Ms(AllHealthy)} |");
     }
 
     private static string Ms(TimeSpan? value) => value is { } v ? string.Create(CultureInfo.InvariantCulture, $"{v.TotalMilliseconds:F0} ms") : "never";

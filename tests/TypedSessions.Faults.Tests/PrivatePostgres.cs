@@ -14,11 +14,14 @@ internal sealed class PrivatePostgres : IAsyncDisposable
     private readonly string _bin;
     private bool _running;
 
-    private PrivatePostgres(string folder, string bin, int port)
+    private readonly string[] _settings;
+
+    private PrivatePostgres(string folder, string bin, int port, string[] settings)
     {
         _folder = folder;
         _bin = bin;
         Port = port;
+        _settings = settings;
     }
 
     public int Port { get; }
@@ -27,18 +30,12 @@ internal sealed class PrivatePostgres : IAsyncDisposable
 
     private string Data => Path.Combine(_folder, "data");
 
-    public static async Task<PrivatePostgres> StartAsync()
+    /// <summary>A new cluster (initdb), started.</summary>
+    /// <param name="settings">Extra <c>postgres</c> arguments, e.g. <c>-c synchronous_standby_names=*</c>.</param>
+    public static async Task<PrivatePostgres> StartAsync(params string[] settings)
     {
-        var bin = Directory.Exists("/usr/lib/postgresql")
-            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl")))
-                .OrderBy(d => int.Parse(Path.GetFileName(Path.GetDirectoryName(d)!), CultureInfo.InvariantCulture)).LastOrDefault()
-            : null;
-        if (bin is null)
-        {
-            throw new InvalidOperationException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl); tests/servers.sh installs it with apt-get.");
-        }
-
-        var server = new PrivatePostgres(Processes.TempFolder("ts-faults-pg-"), bin, TestServers.FreePort());
+        var bin = FindBin();
+        var server = new PrivatePostgres(Processes.TempFolder("ts-faults-pg-"), bin, TestServers.FreePort(), settings);
         Directory.CreateDirectory(server.Data);
         if (Environment.IsPrivilegedProcess)
         {
@@ -50,12 +47,40 @@ internal sealed class PrivatePostgres : IAsyncDisposable
         return server;
     }
 
+    /// <summary>A streaming standby of <paramref name="primary"/> (<c>pg_basebackup -R -X stream</c>), started; it follows the primary until promoted.</summary>
+    public static async Task<PrivatePostgres> StartStandbyOfAsync(PrivatePostgres primary)
+    {
+        var server = new PrivatePostgres(Processes.TempFolder("ts-faults-pg-standby-"), primary._bin, TestServers.FreePort(), []);
+        if (Environment.IsPrivilegedProcess)
+        {
+            await Processes.RunAsync("chown", "-R", "postgres", server._folder);
+        }
+
+        await Processes.RunAsPostgresAsync(
+            Path.Combine(primary._bin, "pg_basebackup"), "-h", "127.0.0.1", "-p", primary.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
+            "-D", server.Data, "-R", "-X", "stream", "--no-sync");
+        await server.StartAgainAsync();
+        return server;
+    }
+
+    /// <summary>Promotes a standby to primary (<c>pg_ctl promote</c>) and waits until it accepts writes.</summary>
+    public Task PromoteAsync() => Processes.RunAsPostgresAsync(Path.Combine(_bin, "pg_ctl"), "-D", Data, "-w", "promote");
+
+    private static string FindBin()
+    {
+        var bin = Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "pg_ctl")))
+                .OrderBy(d => int.Parse(Path.GetFileName(Path.GetDirectoryName(d)!), CultureInfo.InvariantCulture)).LastOrDefault()
+            : null;
+        return bin ?? throw new InvalidOperationException("PostgreSQL is not installed (no /usr/lib/postgresql/*/bin/pg_ctl); tests/servers.sh installs it with apt-get.");
+    }
+
     /// <summary>Starts the cluster and waits until it accepts connections.</summary>
     public async Task StartAgainAsync()
     {
         await Processes.RunAsPostgresAsync(
             Path.Combine(_bin, "pg_ctl"), "-D", Data, "-l", Path.Combine(_folder, "postgres.log"), "-w",
-            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1", "start");
+            "-o", $"-p {Port} -k {_folder} -c listen_addresses=127.0.0.1 {string.Join(' ', _settings)}", "start");
         _running = true;
     }
 

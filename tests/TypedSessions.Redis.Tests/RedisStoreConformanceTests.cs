@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Options;
 using TypedSessions.Storage;
 using TypedSessions.Testing;
-using TypedSessions.TestSupport;
 
 namespace TypedSessions.Redis.Tests;
 
@@ -26,11 +24,5 @@ public sealed class RedisStoreConformanceTests : BackendSessionStoreConformanceT
         await connection.GetDatabase().HashSetAsync(redisKey, "@e", "garbage");
     }
 
-    // A loopback port nothing listens on, with short connect and command timeouts.
-    protected override Task<ISessionStore> CreateUnavailableStoreAsync()
-        => Task.FromResult<ISessionStore>(new RedisSessionStore(Options.Create(new RedisSessionStoreOptions
-        {
-            ConnectionString = $"127.0.0.1:{TestServers.FreePort()},connectTimeout=1000,asyncTimeout=1500,syncTimeout=1500,connectRetry=0",
-            KeyPrefix = _prefix,
-        })));
+    protected override Task<ISessionStore> CreateUnavailableStoreAsync() => Task.FromResult<ISessionStore>(TestRedis.CreateUnavailableStore(_prefix));
 }

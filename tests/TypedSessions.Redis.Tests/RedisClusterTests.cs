@@ -1,0 +1,251 @@
+using System.Security.Cryptography;
+using StackExchange.Redis;
+using TypedSessions.Storage;
+using TypedSessions.TestSupport;
+
+namespace TypedSessions.Redis.Tests;
+
+/// <summary>
+/// The Redis store on the 6-node Redis Cluster tests/servers.sh starts (3 primaries, 3 replicas,
+/// <c>TYPEDSESSIONS_TEST_REDIS_CLUSTER</c>): sessions and user indexes spread over every primary, a revoke and a listing
+/// across hash slots, cleanup and statistics by SCAN on each primary, and the cycle, which a cluster cannot run as one
+/// script, done in steps that lose no acknowledged write when saves race it.
+/// </summary>
+public sealed class RedisClusterTests : IAsyncLifetime
+{
+    private readonly DateTimeOffset _t0 = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+    private readonly string _prefix = TestRedis.NewPrefix();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => TestRedis.DeleteClusterPrefixAsync(_prefix);
+
+    [Fact]
+    public async Task Sessions_of_one_user_spread_over_every_primary_and_a_revoke_ends_exactly_them()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        var alice = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            var key = Key();
+            Assert.True(await store.CreateAsync(key, Record("alice")));
+            alice.Add(key);
+        }
+
+        var bob = Key();
+        Assert.True(await store.CreateAsync(bob, Record("bob")));
+
+        // The sessions are on all three primaries; the index is one key, in a slot most of them are not in.
+        var primaries = await PrimariesHoldingAsync(connection);
+        Assert.Equal(3, primaries.Count);
+        var indexSlot = connection.HashSlot(store.UserIndexKeyFor("alice"));
+        Assert.Contains(alice, k => connection.HashSlot(store.RedisKeyFor(k)) != indexSlot);
+        Assert.Equal(alice.Order(StringComparer.Ordinal), (await store.ListUserSessionKeysAsync("alice", _t0)).Order(StringComparer.Ordinal));
+
+        Assert.Equal(30, await store.RevokeUserAsync("alice"));
+        foreach (var key in alice)
+        {
+            Assert.Null((await store.LoadAsync(key, new(_t0, null))).Record);
+        }
+
+        Assert.NotNull((await store.LoadAsync(bob, new(_t0, null))).Record);
+        Assert.Empty(await store.ListUserSessionKeysAsync("alice", _t0));
+    }
+
+    [Fact]
+    public async Task Cleanup_and_statistics_scan_every_primary()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix, batchSize: 7);
+        for (var i = 0; i < 24; i++)
+        {
+            Assert.True(await store.CreateAsync(Key(), Record(null)));
+        }
+
+        for (var i = 0; i < 9; i++)
+        {
+            Assert.True(await store.CreateAsync(Key(), Record("carol", value: new byte[40])));
+        }
+
+        Assert.Equal(3, (await PrimariesHoldingAsync(connection)).Count);
+
+        // By an instant 30 minutes on, the 24 short sessions (20-minute idle window) have expired, the 9 long ones not.
+        var later = _t0 + TimeSpan.FromMinutes(30);
+        var before = await store.GetStatisticsAsync(later);
+        Assert.Equal((9L, 24L), (before.Live, before.Expired));
+        Assert.Equal(24, await store.DeleteExpiredAsync(later));
+        var after = await store.GetStatisticsAsync(later);
+        Assert.Equal((9L, 0L), (after.Live, after.Expired));
+    }
+
+    [Fact]
+    public async Task A_cycle_moves_the_session_to_a_key_in_another_slot_with_its_changes_and_its_index_entry()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        var database = connection.GetDatabase();
+        var old = Key();
+        Assert.True(await store.CreateAsync(old, Record("alice")));
+        var moved = KeyInAnotherSlot(connection, store, old);
+
+        var changes = new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } };
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(old, moved, changes, _t0 + TimeSpan.FromMinutes(1)));
+
+        var record = (await store.LoadAsync(moved, new(_t0, null))).Record!;
+        Assert.Equal([1], record.Values["a"]);
+        Assert.Equal([2], record.Values["b"]);
+        Assert.Equal("alice", record.UserKey);
+        Assert.True((await store.LoadAsync(old, new(_t0, null))).IsSuperseded);
+        Assert.Equal([moved], await store.ListUserSessionKeysAsync("alice", _t0));
+        Assert.NotNull(await database.KeyTimeToLiveAsync(store.RedisKeyFor(moved)));
+
+        // Re-bound in the cycle: bob's index gets the new key, alice's loses the old one.
+        var third = KeyInAnotherSlot(connection, store, moved);
+        Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(moved, third, new SessionChangeSet { Now = _t0, UserKeyChanged = true, UserKey = "bob" }, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Empty(await store.ListUserSessionKeysAsync("alice", _t0));
+        Assert.Equal([third], await store.ListUserSessionKeysAsync("bob", _t0));
+        Assert.Equal(1, await store.RevokeUserAsync("bob"));
+    }
+
+    [Fact]
+    public async Task A_cycle_whose_expectation_fails_writes_nothing_anywhere()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        var old = Key();
+        Assert.True(await store.CreateAsync(old, Record(null)));
+        var moved = KeyInAnotherSlot(connection, store, old);
+
+        var expecting = new SessionChangeSet { Now = _t0, ExpectedValues = new Dictionary<string, byte[]?> { ["a"] = [9] } };
+        Assert.Equal(SessionWriteOutcome.Conflict, await store.CycleAsync(old, moved, expecting, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(store.RedisKeyFor(moved)));
+        Assert.Equal([1], (await store.LoadAsync(old, new(_t0, null))).Record!.Values["a"]);
+    }
+
+    // 20 rounds: one session, 8 saves of different keys racing one cycle. Each save the store acknowledged (Applied)
+    // is in the session that survives (the moved one when the cycle was applied); a save that came after the move is
+    // told Superseded and is in neither. Two cycles racing: one moves the session, the other is told Superseded, and
+    // no key but the moved session and the tombstone is left.
+    [Fact]
+    public async Task Saves_racing_a_cycle_are_in_the_moved_session_or_told_superseded_and_two_cycles_move_it_once()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        var acknowledged = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            var old = Key();
+            Assert.True(await store.CreateAsync(old, Record("alice")));
+            var moved = KeyInAnotherSlot(connection, store, old);
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var saves = Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                return await store.SaveAsync(old, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["k" + i] = [(byte)i] } });
+            })).ToList();
+            var cycle = Task.Run(async () =>
+            {
+                await start.Task;
+                return await store.CycleAsync(old, moved, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1));
+            });
+            start.SetResult();
+            var outcomes = await Task.WhenAll(saves);
+            Assert.Equal(SessionWriteOutcome.Applied, await cycle);
+
+            var survivor = (await store.LoadAsync(moved, new(_t0, null))).Record!;
+            for (var i = 0; i < 8; i++)
+            {
+                Assert.Contains(outcomes[i], new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded });
+                Assert.Equal(outcomes[i] == SessionWriteOutcome.Applied, survivor.Values.ContainsKey("k" + i));
+                acknowledged += outcomes[i] == SessionWriteOutcome.Applied ? 1 : 0;
+            }
+        }
+
+        // Both outcomes happen over 20 rounds of 8 racing saves; most are acknowledged.
+        Assert.InRange(acknowledged, 1, 20 * 8);
+
+        var twice = Key();
+        Assert.True(await store.CreateAsync(twice, Record("alice")));
+        var targets = new[] { KeyInAnotherSlot(connection, store, twice), KeyInAnotherSlot(connection, store, twice) };
+        var go = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var racing = targets.Select(target => Task.Run(async () =>
+        {
+            await go.Task;
+            return await store.CycleAsync(twice, target, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1));
+        })).ToList();
+        go.SetResult();
+        var cycles = await Task.WhenAll(racing);
+        Assert.Equal(new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded }, cycles.Order());
+        var winner = targets[Array.IndexOf(cycles, SessionWriteOutcome.Applied)];
+        var loser = targets[Array.IndexOf(cycles, SessionWriteOutcome.Superseded)];
+        Assert.NotNull((await store.LoadAsync(winner, new(_t0, null))).Record);
+        Assert.False(await connection.GetDatabase().KeyExistsAsync(store.RedisKeyFor(loser)));
+        Assert.Contains(winner, await store.ListUserSessionKeysAsync("alice", _t0));
+    }
+
+    [Fact]
+    public async Task A_cycle_on_a_cluster_is_three_single_key_commands_and_five_for_a_session_bound_to_a_user()
+    {
+        // A connection of its own: the profiler sees every command on its connection, and other tests run in parallel.
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(TestServers.RedisCluster);
+        var store = new RedisSessionStore(Microsoft.Extensions.Options.Options.Create(new RedisSessionStoreOptions { KeyPrefix = _prefix }), connection);
+        async Task<int> CycleCommandsAsync(string? boundTo)
+        {
+            var key = Key();
+            Assert.True(await store.CreateAsync(key, Record(boundTo)));
+            var warm = Key();
+            Assert.True(await store.CreateAsync(warm, Record(boundTo)));
+            await store.CycleAsync(warm, Key(), new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)); // SCRIPT LOAD on each node
+            var profiler = new StackExchange.Redis.Profiling.ProfilingSession();
+            connection.RegisterProfiler(() => profiler);
+            Assert.Equal(SessionWriteOutcome.Applied, await store.CycleAsync(key, Key(), new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+            connection.RegisterProfiler(() => null);
+            return profiler.FinishProfiling().Count(c => c.Command is not "SCRIPT");
+        }
+
+        Assert.Equal(3, await CycleCommandsAsync(null));
+        Assert.Equal(5, await CycleCommandsAsync("alice"));
+    }
+
+    // The primaries that hold at least one key under the prefix (SCAN on each).
+    private async Task<List<IServer>> PrimariesHoldingAsync(ConnectionMultiplexer connection)
+    {
+        var holding = new List<IServer>();
+        foreach (var server in connection.GetServers().Where(s => !s.IsReplica))
+        {
+            await foreach (var _ in server.KeysAsync(pattern: _prefix + "*"))
+            {
+                holding.Add(server);
+                break;
+            }
+        }
+
+        return holding;
+    }
+
+    private static string KeyInAnotherSlot(ConnectionMultiplexer connection, RedisSessionStore store, string key)
+    {
+        var slot = connection.HashSlot(store.RedisKeyFor(key));
+        while (true)
+        {
+            var other = Key();
+            if (connection.HashSlot(store.RedisKeyFor(other)) != slot)
+            {
+                return other;
+            }
+        }
+    }
+
+    private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
+
+    private SessionRecord Record(string? user, byte[]? value = null)
+        => new(
+            new Dictionary<string, byte[]> { ["a"] = value ?? [1] },
+            _t0,
+            user is null
+                ? SessionLifetime.Compute(SessionExpiryMode.Default, _t0, _t0, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8))
+                : SessionLifetime.Compute(SessionExpiryMode.Default, _t0, _t0, TimeSpan.FromHours(1), TimeSpan.FromHours(8)),
+            1,
+            user);
+}
