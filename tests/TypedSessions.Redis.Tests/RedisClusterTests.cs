@@ -208,6 +208,32 @@ public sealed class RedisClusterTests : IAsyncLifetime
         Assert.Equal(5, await CycleCommandsAsync("alice"));
     }
 
+    [Fact]
+    public async Task WaitForReplicas_confirms_each_write_on_the_cluster_and_fails_it_clearly_where_no_replica_confirms()
+    {
+        var options = new RedisSessionStoreOptions { KeyPrefix = _prefix, WaitForReplicas = 1, ReplicaWaitTimeout = TimeSpan.FromMilliseconds(200) };
+        var onCluster = new RedisSessionStore(Microsoft.Extensions.Options.Options.Create(options), await TestRedis.ClusterConnectionAsync());
+        var key = Key();
+        Assert.True(await onCluster.CreateAsync(key, Record("alice")));
+        Assert.Equal(SessionWriteOutcome.Applied, await onCluster.SaveAsync(key, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } }));
+        var moved = Key();
+        Assert.Equal(SessionWriteOutcome.Applied, await onCluster.CycleAsync(key, moved, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.Equal(1, await onCluster.RevokeUserAsync("alice"));
+
+        // The single test server has no replica: the write is on the primary, but the store does not call it done.
+        var single = TestRedis.NewPrefix();
+        try
+        {
+            var alone = new RedisSessionStore(Microsoft.Extensions.Options.Options.Create(new RedisSessionStoreOptions { KeyPrefix = single, WaitForReplicas = 1, ReplicaWaitTimeout = TimeSpan.FromMilliseconds(200) }), await TestRedis.ConnectionAsync());
+            var error = await Assert.ThrowsAsync<SessionStoreException>(async () => await alone.CreateAsync(Key(), Record(null)));
+            Assert.Contains("confirmed by 0 of the 1 replicas", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await TestRedis.DeletePrefixAsync(single);
+        }
+    }
+
     // The primaries that hold at least one key under the prefix (SCAN on each).
     private async Task<List<IServer>> PrimariesHoldingAsync(ConnectionMultiplexer connection)
     {
