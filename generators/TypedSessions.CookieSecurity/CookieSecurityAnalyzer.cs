@@ -8,7 +8,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace TypedSessions.CookieSecurity
 {
     /// <summary>
-    /// Reports cookie and session settings that weaken security (TS1001–TS1010), in code and in
+    /// Reports cookie and session settings that weaken security (TS1001–TS1012), in code, in hand-written
+    /// <c>Set-Cookie</c> headers and in
     /// <c>appsettings*.json</c> additional files. Settings are collected from assignments (plain,
     /// nested and in object initializers, wherever they are: lambdas and methods given to
     /// <c>AddSession</c>, <c>Configure&lt;T&gt;</c>, <c>AddCookie</c>, ...). A setting on an object rooted
@@ -96,8 +97,9 @@ namespace TypedSessions.CookieSecurity
         public void AddAssignment(ISimpleAssignmentOperation assignment)
         {
             // Headers.SetCookie = "..." and Headers["Set-Cookie"] = "...".
-            if (assignment.Target is IPropertyReferenceOperation header && IsHeaderDictionary(header.Instance?.Type ?? header.Property.ContainingType)
-                && (header.Property.Name == "SetCookie" || (header.Property.IsIndexer && header.Arguments.Length == 1 && IsSetCookieName(header.Arguments[0].Value))))
+            if (assignment.Target is IPropertyReferenceOperation header
+                && (header.Property.Name == "SetCookie" || (header.Property.IsIndexer && header.Arguments.Length == 1 && IsSetCookieName(header.Arguments[0].Value)))
+                && IsHeaderDictionary(header.Instance?.Type ?? header.Property.ContainingType))
             {
                 Headers.Add(new CollectedHeader(Unwrap(assignment.Value)));
                 return;

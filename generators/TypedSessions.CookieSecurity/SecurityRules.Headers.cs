@@ -47,7 +47,7 @@ namespace TypedSessions.CookieSecurity
             }
         }
 
-        /// <summary>The attribute names (lower case) of a Set-Cookie value; null when the value cannot be judged.</summary>
+        /// <summary>The attribute names (lower case) of a Set-Cookie value; null when the value cannot be judged or deletes the cookie.</summary>
         public static HashSet<string>? ReadAttributes(IOperation value)
         {
             var text = new StringBuilder();
@@ -79,11 +79,17 @@ namespace TypedSessions.CookieSecurity
                 return null;
             }
 
-            return new HashSet<string>(
-                attributes.Split(';')
-                    .Select(a => (a.IndexOf('=') is var i && i >= 0 ? a.Substring(0, i) : a).Trim().ToLowerInvariant())
-                    .Where(a => a.Length > 0),
-                StringComparer.Ordinal);
+            var parsed = attributes.Split(';')
+                .Select(a => a.IndexOf('=') is var i && i >= 0
+                    ? (Name: a.Substring(0, i).Trim().ToLowerInvariant(), Value: a.Substring(i + 1).Trim())
+                    : (Name: a.Trim().ToLowerInvariant(), Value: string.Empty))
+                .Where(a => a.Name.Length > 0)
+                .ToList();
+
+            // A header that deletes the cookie (Max-Age=0 or less, or an empty value with an Expires) carries nothing to protect.
+            var deletes = parsed.Any(a => a.Name == "max-age" && int.TryParse(a.Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var age) && age <= 0)
+                          || (pair.Substring(equals + 1).Trim().Length == 0 && parsed.Any(a => a.Name == "expires"));
+            return deletes ? null : new HashSet<string>(parsed.Select(a => a.Name), StringComparer.Ordinal);
         }
 
         // Writes the value's text, with Hole for each part the analysis cannot see; false when nothing of it is known.

@@ -243,7 +243,7 @@ public sealed class CookieShapeTests
         Diagnostic("TS1003").WithLocation(4));
 
     [Fact]
-    public Task No_diagnostic_for_complete_Set_Cookie_headers_other_headers_and_values_the_analysis_cannot_read() => VerifyAsync("""
+    public Task No_diagnostic_for_complete_Set_Cookie_headers_deletions_other_headers_and_values_the_analysis_cannot_read() => VerifyAsync("""
         static class Endpoints
         {
             static void Write(HttpContext context, string id, string header, string attributes)
@@ -254,6 +254,8 @@ public sealed class CookieShapeTests
                 context.Response.Headers.Append("Set-Cookie", $"sid={id}; {attributes}");
                 context.Response.Headers.Append("X-Theme", "theme=dark");
                 context.Response.Headers["Cache-Control"] = "no-store";
+                context.Response.Headers.Append("Set-Cookie", "theme=; expires=Thu, 01 Jan 1970 00:00:00 GMT; path=/");
+                context.Response.Headers.Append("Set-Cookie", "lang=en; Max-Age=0");
             }
         }
         """);
