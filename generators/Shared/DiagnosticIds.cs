@@ -35,5 +35,7 @@ namespace TypedSessions.Analyzers
         public const string AddSessionDefaultSecurePolicy = "TS1008";
         public const string CookieNameWithoutHostPrefix = "TS1009";
         public const string MayBeInsecure = "TS1010";
+        public const string InsecureOnSomePath = "TS1011";
+        public const string SameSiteUnspecified = "TS1012";
     }
 }

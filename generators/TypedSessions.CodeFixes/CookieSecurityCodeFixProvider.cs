@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Composition;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
@@ -18,7 +19,8 @@ namespace TypedSessions.CodeFixes
     /// Fixes the insecure cookie settings the security analyzer reports: Secure/SecurePolicy → Always,
     /// HttpOnly → true, SameSite None → Lax (or keep None and add Secure), removes a Domain (or
     /// <c>UseHostPrefix = false</c>), prefixes a cookie name with <c>__Host-</c>, gives
-    /// <c>Append(key, value)</c> secure options and a bare <c>AddSession()</c> <c>SecurePolicy = Always</c>.
+    /// <c>Append(key, value)</c> secure options and a bare <c>AddSession()</c> <c>SecurePolicy = Always</c>, and appends
+    /// <c>; Secure</c> / <c>; HttpOnly</c> to a hand-written <c>Set-Cookie</c> header's string.
     /// The diagnostic says which fix applies (<see cref="SecurityFixKinds"/>); the fix rewrites the assignment it points at.
     /// </summary>
     [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CookieSecurityCodeFixProvider))]
@@ -37,7 +39,9 @@ namespace TypedSessions.CodeFixes
             DiagnosticIds.CookieDomainSet,
             DiagnosticIds.AddSessionDefaultSecurePolicy,
             DiagnosticIds.CookieNameWithoutHostPrefix,
-            DiagnosticIds.MayBeInsecure);
+            DiagnosticIds.MayBeInsecure,
+            DiagnosticIds.InsecureOnSomePath,
+            DiagnosticIds.SameSiteUnspecified);
 
         /// <inheritdoc/>
         public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
@@ -77,6 +81,16 @@ namespace TypedSessions.CodeFixes
                     return node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { ArgumentList.Arguments.Count: 2 } append
                         ? Create("Pass CookieOptions with Secure and HttpOnly", ct => AddArgumentAsync(document, append, SecureCookieOptions(), ct), kind)
                         : null;
+                case SecurityFixKinds.HeaderSecure:
+                case SecurityFixKinds.HeaderHttpOnly:
+                    var attribute = kind == SecurityFixKinds.HeaderSecure ? "Secure" : "HttpOnly";
+                    return HeaderText(node) is { } text
+                        ? Create("Add the " + attribute + " attribute to the Set-Cookie header", ct => AppendAttributeAsync(document, text, "; " + attribute, ct), kind)
+                        : null;
+                case SecurityFixKinds.OptionsSecureTrue:
+                    return node.FirstAncestorOrSelf<BaseObjectCreationExpressionSyntax>() is { } options
+                        ? Create("Set Secure to true", ct => AddSecureToCreationAsync(document, options, ct), kind)
+                        : null;
                 case SecurityFixKinds.AddSessionSecurePolicy:
                     return node.FirstAncestorOrSelf<InvocationExpressionSyntax>() is { ArgumentList.Arguments.Count: 0 } addSession
                         ? Create("Configure the session cookie with CookieSecurePolicy.Always",
@@ -108,6 +122,78 @@ namespace TypedSessions.CodeFixes
 
             var title = Title(kind, assignment);
             return title is null ? null : Create(title, ct => FixAsync(document, assignment, kind, ct), kind);
+        }
+
+        // The string a Set-Cookie header's attributes end with: the literal or interpolated string itself, or the last
+        // operand of a concatenation. Verbatim and raw strings are left alone (no mechanical edit is obviously right).
+        private static ExpressionSyntax? HeaderText(SyntaxNode node)
+        {
+            var expression = node as ExpressionSyntax;
+            while (expression is ParenthesizedExpressionSyntax parenthesized)
+            {
+                expression = parenthesized.Expression;
+            }
+
+            while (expression is BinaryExpressionSyntax { RawKind: (int)SyntaxKind.AddExpression } concatenation)
+            {
+                expression = concatenation.Right;
+            }
+
+            return expression switch
+            {
+                LiteralExpressionSyntax { RawKind: (int)SyntaxKind.StringLiteralExpression } literal when literal.Token.Text.StartsWith("\"", System.StringComparison.Ordinal) => literal,
+                InterpolatedStringExpressionSyntax interpolated when interpolated.StringStartToken.IsKind(SyntaxKind.InterpolatedStringStartToken) => interpolated,
+                _ => null,
+            };
+        }
+
+        private static async Task<Document> AppendAttributeAsync(Document document, ExpressionSyntax text, string attribute, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return document;
+            }
+
+            ExpressionSyntax replacement = text switch
+            {
+                LiteralExpressionSyntax literal => SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal(literal.Token.ValueText + attribute)),
+                InterpolatedStringExpressionSyntax interpolated => AppendText(interpolated, attribute),
+                _ => text,
+            };
+            return document.WithSyntaxRoot(root.ReplaceNode(text, replacement.WithTriviaFrom(text)));
+        }
+
+        // new CookieOptions { HttpOnly = true } -> new CookieOptions { Secure = true, HttpOnly = true }; new() -> new() { Secure = true }.
+        private static async Task<Document> AddSecureToCreationAsync(Document document, BaseObjectCreationExpressionSyntax creation, CancellationToken cancellationToken)
+        {
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root is null)
+            {
+                return document;
+            }
+
+            var secure = SyntaxFactory.AssignmentExpression(
+                SyntaxKind.SimpleAssignmentExpression, SyntaxFactory.IdentifierName("Secure"), SyntaxFactory.LiteralExpression(SyntaxKind.TrueLiteralExpression));
+            BaseObjectCreationExpressionSyntax updated = creation.Initializer is { } initializer
+                ? creation.WithInitializer(initializer.WithExpressions(initializer.Expressions.Insert(0, secure)))
+                : creation.WithInitializer(SyntaxFactory.InitializerExpression(
+                    SyntaxKind.ObjectInitializerExpression, SyntaxFactory.SingletonSeparatedList<ExpressionSyntax>(secure)));
+            return document.WithSyntaxRoot(root.ReplaceNode(creation, updated.WithAdditionalAnnotations(Formatter.Annotation)));
+        }
+
+        // Extends the last text part of $"..." (one text token, as the parser would make it), or adds one after a hole.
+        private static InterpolatedStringExpressionSyntax AppendText(InterpolatedStringExpressionSyntax interpolated, string text)
+        {
+            if (interpolated.Contents.LastOrDefault() is InterpolatedStringTextSyntax last)
+            {
+                var token = last.TextToken;
+                var merged = SyntaxFactory.Token(token.LeadingTrivia, SyntaxKind.InterpolatedStringTextToken, token.Text + text, token.ValueText + text, token.TrailingTrivia);
+                return interpolated.ReplaceNode(last, last.WithTextToken(merged));
+            }
+
+            return interpolated.AddContents(SyntaxFactory.InterpolatedStringText(
+                SyntaxFactory.Token(default, SyntaxKind.InterpolatedStringTextToken, text, text, default)));
         }
 
         private static CodeAction Create(string title, System.Func<CancellationToken, Task<Document>> fix, string kind)

@@ -10,7 +10,7 @@ using TypedSessions.Analyzers;
 namespace TypedSessions.CookieSecurity
 {
     /// <summary>
-    /// Applies the app-wide <c>UseCookiePolicy</c> mitigation to the TS1001–TS1004 (and matching TS1010)
+    /// Applies the app-wide <c>UseCookiePolicy</c> mitigation to the TS1001–TS1004 and TS1012 (and matching TS1010/TS1011)
     /// diagnostics <see cref="CookieSecurityAnalyzer"/> reports at the end of an operation block: a policy
     /// forcing Secure (or HttpOnly, or SameSite at least Lax) anywhere in the compilation makes every
     /// appended cookie so, whatever each one asks for. The diagnostics stay visible as suppressed.
@@ -23,10 +23,12 @@ namespace TypedSessions.CookieSecurity
         private static readonly SuppressionDescriptor HttpOnlyTs1003 = Create("TSP1003", DiagnosticIds.CookieNotHttpOnly, "UseCookiePolicy forces HttpOnly on every cookie");
         private static readonly SuppressionDescriptor SameSiteTs1004 = Create("TSP1004", DiagnosticIds.SameSiteNoneWithoutSecure, "UseCookiePolicy forces Secure, or SameSite at least Lax, on every cookie");
         private static readonly SuppressionDescriptor MaybeTs1010 = Create("TSP1010", DiagnosticIds.MayBeInsecure, "UseCookiePolicy mitigates the rule this diagnostic stands for");
+        private static readonly SuppressionDescriptor SomePathTs1011 = Create("TSP1011", DiagnosticIds.InsecureOnSomePath, "UseCookiePolicy mitigates the rule this diagnostic stands for");
+        private static readonly SuppressionDescriptor SameSiteTs1012 = Create("TSP1012", DiagnosticIds.SameSiteUnspecified, "UseCookiePolicy forces SameSite at least Lax on every cookie");
 
         /// <inheritdoc/>
         public override ImmutableArray<SuppressionDescriptor> SupportedSuppressions { get; } =
-            ImmutableArray.Create(SecureTs1001, SecureTs1002, HttpOnlyTs1003, SameSiteTs1004, MaybeTs1010);
+            ImmutableArray.Create(SecureTs1001, SecureTs1002, HttpOnlyTs1003, SameSiteTs1004, MaybeTs1010, SomePathTs1011, SameSiteTs1012);
 
         /// <inheritdoc/>
         public override void ReportSuppressions(SuppressionAnalysisContext context)
@@ -83,7 +85,13 @@ namespace TypedSessions.CookieSecurity
             var (secure, httpOnly, sameSite) = SecurityRules.Policy(collected.UsesCookiePolicy, settings);
             foreach (var diagnostic in context.ReportedDiagnostics)
             {
-                var rule = diagnostic.Id == DiagnosticIds.MayBeInsecure && diagnostic.Properties.TryGetValue(SecurityRules.RuleKey, out var standsFor)
+                // A Set-Cookie header written by hand does not go through Response.Cookies, which the policy wraps.
+                if (diagnostic.Properties.ContainsKey(SecurityRules.HeaderKey))
+                {
+                    continue;
+                }
+
+                var rule = diagnostic.Id is DiagnosticIds.MayBeInsecure or DiagnosticIds.InsecureOnSomePath && diagnostic.Properties.TryGetValue(SecurityRules.RuleKey, out var standsFor)
                     ? standsFor
                     : diagnostic.Id;
                 var mitigated = rule switch
@@ -91,6 +99,7 @@ namespace TypedSessions.CookieSecurity
                     DiagnosticIds.CookieNotSecure or DiagnosticIds.CookieSecureOnlyOnHttps => secure,
                     DiagnosticIds.CookieNotHttpOnly => httpOnly,
                     DiagnosticIds.SameSiteNoneWithoutSecure => secure || sameSite,
+                    DiagnosticIds.SameSiteUnspecified => sameSite,
                     _ => false,
                 };
                 if (!mitigated)
@@ -104,6 +113,8 @@ namespace TypedSessions.CookieSecurity
                     DiagnosticIds.CookieSecureOnlyOnHttps => SecureTs1002,
                     DiagnosticIds.CookieNotHttpOnly => HttpOnlyTs1003,
                     DiagnosticIds.SameSiteNoneWithoutSecure => SameSiteTs1004,
+                    DiagnosticIds.SameSiteUnspecified => SameSiteTs1012,
+                    DiagnosticIds.InsecureOnSomePath => SomePathTs1011,
                     _ => MaybeTs1010,
                 };
                 context.ReportSuppression(Suppression.Create(descriptor, diagnostic));

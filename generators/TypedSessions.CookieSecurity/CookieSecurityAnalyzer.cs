@@ -8,7 +8,8 @@ using Microsoft.CodeAnalysis.Operations;
 namespace TypedSessions.CookieSecurity
 {
     /// <summary>
-    /// Reports cookie and session settings that weaken security (TS1001–TS1010), in code and in
+    /// Reports cookie and session settings that weaken security (TS1001–TS1012), in code, in hand-written
+    /// <c>Set-Cookie</c> headers and in
     /// <c>appsettings*.json</c> additional files. Settings are collected from assignments (plain,
     /// nested and in object initializers, wherever they are: lambdas and methods given to
     /// <c>AddSession</c>, <c>Configure&lt;T&gt;</c>, <c>AddCookie</c>, ...). A setting on an object rooted
@@ -49,7 +50,7 @@ namespace TypedSessions.CookieSecurity
                     block.RegisterOperationAction(c => local.AddInvocation((IInvocationOperation)c.Operation), OperationKind.Invocation);
                     block.RegisterOperationBlockEndAction(end =>
                     {
-                        if (!local.Settings.IsEmpty || !local.Appends.IsEmpty)
+                        if (!local.Settings.IsEmpty || !local.Appends.IsEmpty || !local.Headers.IsEmpty)
                         {
                             new SecurityRules(local, end.Options, end.ReportDiagnostic, SecurityScope.Block, end.CancellationToken).Report();
                         }
@@ -78,6 +79,9 @@ namespace TypedSessions.CookieSecurity
 
         public ConcurrentBag<CollectedAppend> Appends { get; } = new();
 
+        /// <summary>The <c>Set-Cookie</c> headers written by hand.</summary>
+        public ConcurrentBag<CollectedHeader> Headers { get; } = new();
+
         /// <summary>The <c>AddSession</c> calls, and whether each is the bare <c>AddSession()</c> (no configure delegate).</summary>
         public ConcurrentBag<(Location Location, bool Bare)> AddSessionCalls { get; } = new();
 
@@ -92,6 +96,15 @@ namespace TypedSessions.CookieSecurity
 
         public void AddAssignment(ISimpleAssignmentOperation assignment)
         {
+            // Headers.SetCookie = "..." and Headers["Set-Cookie"] = "...".
+            if (assignment.Target is IPropertyReferenceOperation header
+                && (header.Property.Name == "SetCookie" || (header.Property.IsIndexer && header.Arguments.Length == 1 && IsSetCookieName(header.Arguments[0].Value)))
+                && IsHeaderDictionary(header.Instance?.Type ?? header.Property.ContainingType))
+            {
+                Headers.Add(new CollectedHeader(Unwrap(assignment.Value)));
+                return;
+            }
+
             if (assignment.Target is not IPropertyReferenceOperation { Property: var property } target || !Properties.Contains(property.Name))
             {
                 return;
@@ -109,7 +122,8 @@ namespace TypedSessions.CookieSecurity
                 property.Name,
                 assignment.Value,
                 assignment.Syntax.GetLocation(),
-                ConditionFinder.Find(assignment)));
+                ConditionFinder.Find(assignment),
+                assignment));
         }
 
         public void AddInvocation(IInvocationOperation invocation)
@@ -131,6 +145,10 @@ namespace TypedSessions.CookieSecurity
             else if (method.Name == "Append" && Implements(containing, Types.ResponseCookies))
             {
                 AddAppend(invocation);
+            }
+            else if (method.Name is "Append" or "Add" or "TryAdd" && SetCookieHeaderValue(invocation) is { } headerValue)
+            {
+                Headers.Add(new CollectedHeader(headerValue));
             }
             else if (method.IsGenericMethod && method.TypeArguments.Length == 1
                      && SecurityTypes.Is(method.TypeArguments[0], Types.SessionOptions)
@@ -157,6 +175,11 @@ namespace TypedSessions.CookieSecurity
             foreach (var append in block.Appends)
             {
                 Appends.Add(append);
+            }
+
+            foreach (var header in block.Headers)
+            {
+                Headers.Add(header);
             }
 
             foreach (var call in block.AddSessionCalls)
@@ -199,7 +222,7 @@ namespace TypedSessions.CookieSecurity
                 // Append(key, value): the cookie gets no Secure and no HttpOnly attribute.
                 if (invocation.TargetMethod.Parameters.Length == 2 && invocation.TargetMethod.Parameters.All(p => p.Type.SpecialType == SpecialType.System_String))
                 {
-                    Appends.Add(new CollectedAppend(null, invocation.Syntax.GetLocation()));
+                    Appends.Add(new CollectedAppend(null, invocation.Syntax.GetLocation(), invocation));
                 }
 
                 return;
@@ -210,22 +233,20 @@ namespace TypedSessions.CookieSecurity
                 return;
             }
 
-            var value = argument.Value;
-            while (value is IConversionOperation conversion)
-            {
-                value = conversion.Operand;
-            }
+            var value = Unwrap(argument.Value);
 
-            // Only options created right here or in a local initialized with "new CookieOptions()": anything else may be set elsewhere.
+            // Only options created right here, in a local initialized with "new CookieOptions()" (or "new()"), or in a
+            // readonly field so initialized (in any class): anything else may be set elsewhere.
             var createdHere = value switch
             {
                 IObjectCreationOperation creation => creation.Arguments.IsEmpty,
                 ILocalReferenceOperation local => IsCreatedWithoutCopy(local),
+                IFieldReferenceOperation field => IsReadOnlyFieldCreatedWithoutCopy(field.Field),
                 _ => false,
             };
             if (createdHere && ObjectPath.Resolve(value) is { } path)
             {
-                Appends.Add(new CollectedAppend(path, argument.Syntax.GetLocation()));
+                Appends.Add(new CollectedAppend(path, argument.Syntax.GetLocation(), argument));
             }
         }
 
@@ -240,7 +261,59 @@ namespace TypedSessions.CookieSecurity
             return top.Descendants().OfType<IVariableDeclaratorOperation>()
                 .Where(d => SymbolEqualityComparer.Default.Equals(d.Symbol, local.Local))
                 .Select(d => d.GetVariableInitializer()?.Value)
-                .Any(v => v is IObjectCreationOperation { Arguments.IsEmpty: true });
+                .Any(v => v is not null && Unwrap(v) is IObjectCreationOperation { Arguments.IsEmpty: true });
+        }
+
+        // A readonly field declared in source whose initializer is "new CookieOptions { ... }" or "new() { ... }" (read from
+        // syntax: the initializer may be in another file). Its settings are collected from that initializer's operation block.
+        private static bool IsReadOnlyFieldCreatedWithoutCopy(IFieldSymbol field)
+            => field.IsReadOnly
+               && field.DeclaringSyntaxReferences.Length == 1
+               && field.DeclaringSyntaxReferences[0].GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.VariableDeclaratorSyntax { Initializer.Value: var initializer }
+               && initializer switch
+               {
+                   Microsoft.CodeAnalysis.CSharp.Syntax.ObjectCreationExpressionSyntax creation => creation.ArgumentList is null or { Arguments.Count: 0 },
+                   Microsoft.CodeAnalysis.CSharp.Syntax.ImplicitObjectCreationExpressionSyntax creation => creation.ArgumentList.Arguments.Count == 0,
+                   _ => false,
+               };
+
+        // The value of Headers.Append("Set-Cookie", v), Headers.Add(...), Headers.TryAdd(...) on an IHeaderDictionary.
+        private IOperation? SetCookieHeaderValue(IInvocationOperation invocation)
+        {
+            var receiver = invocation.Instance ?? (invocation.TargetMethod.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            if (receiver is null || !IsHeaderDictionary(Unwrap(receiver).Type))
+            {
+                return null;
+            }
+
+            var arguments = invocation.Arguments.Where(a => a.Value != receiver).OrderBy(a => a.Parameter?.Ordinal ?? 0).ToList();
+            return arguments.Count == 2 && IsSetCookieName(arguments[0].Value) ? Unwrap(arguments[1].Value) : null;
+        }
+
+        private bool IsHeaderDictionary(ITypeSymbol? type)
+            => type is INamedTypeSymbol named && Implements(named, Types.HeaderDictionary);
+
+        // "Set-Cookie" (any case) or HeaderNames.SetCookie (a static readonly field, not a constant).
+        private static bool IsSetCookieName(IOperation operation)
+        {
+            var value = Unwrap(operation);
+            if (value.ConstantValue is { HasValue: true, Value: string name })
+            {
+                return string.Equals(name, "Set-Cookie", System.StringComparison.OrdinalIgnoreCase);
+            }
+
+            return value is IFieldReferenceOperation { Field: { Name: "SetCookie", IsStatic: true } field }
+                   && field.ContainingType?.ToDisplayString() == "Microsoft.Net.Http.Headers.HeaderNames";
+        }
+
+        private static IOperation Unwrap(IOperation operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
         }
 
         // The section path of config.GetSection("A").GetSection("B") or BindConfiguration("A:B").

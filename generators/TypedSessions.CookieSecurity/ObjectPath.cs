@@ -42,7 +42,7 @@ namespace TypedSessions.CookieSecurity
                     return new ObjectPath(parameter.Parameter, parameter.Parameter.Type, ImmutableArray<IPropertySymbol>.Empty);
                 case ILocalReferenceOperation local:
                     return new ObjectPath(local.Local, local.Local.Type, ImmutableArray<IPropertySymbol>.Empty);
-                case IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation:
+                case IFieldReferenceOperation field when field.Instance is null or IInstanceReferenceOperation || field.Field.IsStatic:
                     return new ObjectPath(field.Field, field.Field.Type, ImmutableArray<IPropertySymbol>.Empty);
                 case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } receiver:
                     return ResolveInitialized(receiver);
@@ -86,6 +86,9 @@ namespace TypedSessions.CookieSecurity
                     return target;
                 case IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator }:
                     return new ObjectPath(declarator.Symbol, declarator.Symbol.Type, ImmutableArray<IPropertySymbol>.Empty);
+                case IFieldInitializerOperation { InitializedFields.Length: 1 } field:
+                    // "static readonly CookieOptions Options = new() { ... }": the settings belong to the field's object.
+                    return new ObjectPath(field.InitializedFields[0], field.InitializedFields[0].Type, ImmutableArray<IPropertySymbol>.Empty);
                 default:
                     return new ObjectPath(creation, creation.Type, ImmutableArray<IPropertySymbol>.Empty);
             }

@@ -23,8 +23,8 @@ namespace TypedSessions.CookieSecurity
         public static readonly DiagnosticDescriptor CookieSecureOnlyOnHttps = Create(
             DiagnosticIds.CookieSecureOnlyOnHttps,
             "Cookie is Secure only on HTTPS requests",
-            "The {0} is marked Secure only when the request came over HTTPS ({1}); a request over HTTP, or behind a proxy that ends TLS, gets it without Secure; use CookieSecurePolicy.Always",
-            DiagnosticSeverity.Info);
+            "The {0} is marked Secure only when the request came over HTTPS ({1}); a request over HTTP, or behind a proxy that ends TLS, gets it without Secure; make it Secure always",
+            DiagnosticSeverity.Warning);
 
         public static readonly DiagnosticDescriptor CookieNotHttpOnly = Create(
             DiagnosticIds.CookieNotHttpOnly,
@@ -70,9 +70,21 @@ namespace TypedSessions.CookieSecurity
 
         public static readonly DiagnosticDescriptor MayBeInsecure = Create(
             DiagnosticIds.MayBeInsecure,
-            "Cookie or session setting may be insecure",
-            "{0} depending on '{1}' ({2} when unconditional)",
+            "Cookie or session setting is relaxed in Development only",
+            "{0} depending on '{1}', only in the Development environment ({2} when unconditional)",
             DiagnosticSeverity.Info);
+
+        public static readonly DiagnosticDescriptor InsecureOnSomePath = Create(
+            DiagnosticIds.InsecureOnSomePath,
+            "Cookie or session setting is insecure on a path that can run in Production",
+            "{0} depending on '{1}', a condition that does not limit it to the Development environment ({2} when unconditional)",
+            DiagnosticSeverity.Warning);
+
+        public static readonly DiagnosticDescriptor SameSiteUnspecified = Create(
+            DiagnosticIds.SameSiteUnspecified,
+            "Cookie leaves SameSite to the browser",
+            "The {0} is sent without a SameSite attribute ({1}); browsers without Lax-by-default (Firefox, Safari) then send it on cross-site requests; use SameSite=Lax or Strict",
+            DiagnosticSeverity.Warning);
 
         private static readonly System.Collections.Generic.Dictionary<DiagnosticDescriptor, DiagnosticDescriptor> LocalDescriptors = new()
         {
@@ -85,12 +97,15 @@ namespace TypedSessions.CookieSecurity
             [TimeoutDisabled] = CreateLocal(TimeoutDisabled),
             [CookieNameWithoutHostPrefix] = CreateLocal(CookieNameWithoutHostPrefix),
             [MayBeInsecure] = CreateLocal(MayBeInsecure),
+            [InsecureOnSomePath] = CreateLocal(InsecureOnSomePath),
+            [SameSiteUnspecified] = CreateLocal(SameSiteUnspecified),
         };
 
         /// <summary>The compilation-end descriptors, one per rule.</summary>
         public static System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> CompilationEnd { get; } = System.Collections.Immutable.ImmutableArray.Create(
             CookieNotSecure, CookieSecureOnlyOnHttps, CookieNotHttpOnly, SameSiteNoneWithoutSecure, CookieDomainSet,
-            LifetimeTooLong, TimeoutDisabled, AddSessionDefaultSecurePolicy, CookieNameWithoutHostPrefix, MayBeInsecure);
+            LifetimeTooLong, TimeoutDisabled, AddSessionDefaultSecurePolicy, CookieNameWithoutHostPrefix, MayBeInsecure,
+            InsecureOnSomePath, SameSiteUnspecified);
 
         /// <summary>The descriptors reported from operation blocks (not tagged CompilationEnd); TS1008 has none.</summary>
         public static System.Collections.Immutable.ImmutableArray<DiagnosticDescriptor> Locals { get; } = System.Collections.Immutable.ImmutableArray.CreateRange(

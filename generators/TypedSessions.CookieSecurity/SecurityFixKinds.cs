@@ -38,6 +38,15 @@ namespace TypedSessions.CookieSecurity
         /// <summary>Prefix the assigned cookie name literal with <c>__Host-</c>.</summary>
         public const string HostPrefix = "HostPrefix";
 
+        /// <summary>Add <c>Secure = true</c> to a <c>new CookieOptions { ... }</c> (or <c>new() { ... }</c>) passed to <c>Append</c> without it.</summary>
+        public const string OptionsSecureTrue = "OptionsSecureTrue";
+
+        /// <summary>Append <c>; Secure</c> to a hand-written <c>Set-Cookie</c> header's string.</summary>
+        public const string HeaderSecure = "HeaderSecure";
+
+        /// <summary>Append <c>; HttpOnly</c> to a hand-written <c>Set-Cookie</c> header's string.</summary>
+        public const string HeaderHttpOnly = "HeaderHttpOnly";
+
         /// <summary>The fix kinds a diagnostic offers, from its properties (several are separated by <see cref="Separator"/>).</summary>
         public const char Separator = ',';
 

@@ -78,6 +78,12 @@ namespace TypedSessions.CookieSecurity
                 Report(json, httpOnly, SecurityDescriptors.CookieNotHttpOnly, description, json.Describe("Cookie:HttpOnly", httpOnly));
             }
 
+            if (!_policySameSite && cookie.Get("SameSite") is { } unspecified
+                && (string.Equals(unspecified.ScalarText?.Trim(), "Unspecified", StringComparison.OrdinalIgnoreCase) || unspecified.ScalarText?.Trim() == "-1"))
+            {
+                Report(json, unspecified, SecurityDescriptors.SameSiteUnspecified, description, json.Describe("Cookie:SameSite", unspecified));
+            }
+
             if (!secureAlways && !_policySameSite && cookie.Get("SameSite") is { } sameSite
                 && ParseEnum(sameSite.ScalarText, "None", "Lax", "Strict") == "None")
             {

@@ -116,35 +116,64 @@ namespace TypedSessions.CookieSecurity
                 Check(setting);
             }
 
+            ReportAppends();
             if (_scope == SecurityScope.Block)
             {
-                ReportAppends();
+                ReportHeaders();
                 return;
             }
 
             ReportCompilationEnd();
         }
 
+        // Block scope: the appends of options built in the member; compilation end: options held in a readonly field,
+        // whose initializer (and other settings) another member or file makes.
         private void ReportAppends()
         {
+            var fieldScope = _scope == SecurityScope.CompilationEnd;
             foreach (var append in _collected.Appends.OrderBy(a => a.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start))
             {
+                if ((append.Path is { Root: IFieldSymbol }) != fieldScope || _policySecure)
+                {
+                    continue;
+                }
+
                 if (append.Path is null)
                 {
-                    if (!_policySecure)
-                    {
-                        _report(Diagnostic.Create(
-                            Descriptor(SecurityDescriptors.CookieNotSecure), append.Location, Fix(SecurityFixKinds.AppendSecureOptions),
-                            "cookie appended to the response without options", "neither Secure nor HttpOnly is set",
-                            "pass new CookieOptions { Secure = true, HttpOnly = true }"));
-                    }
-                }
-                else if (!_policySecure && !_all.Any(s => append.Path.Equals(s.Path) && s.Property == "Secure"))
-                {
                     _report(Diagnostic.Create(
-                        Descriptor(SecurityDescriptors.CookieNotSecure), append.Location, "cookie appended to the response", "Secure is not set", "set Secure = true"));
+                        Descriptor(SecurityDescriptors.CookieNotSecure), append.Location, Fix(SecurityFixKinds.AppendSecureOptions),
+                        "cookie appended to the response without options", "neither Secure nor HttpOnly is set",
+                        "pass new CookieOptions { Secure = true, HttpOnly = true }"));
+                    continue;
+                }
+
+                var secure = _all.Where(s => append.Path.Equals(s.Path) && s.Property == "Secure").ToList();
+                if (secure.Count == 0)
+                {
+                    // Options created in the call itself get "Secure = true" added to their initializer; a local or a field is left to the author.
+                    var fix = append.Path.Root is IObjectCreationOperation ? Fix(SecurityFixKinds.OptionsSecureTrue) : ImmutableDictionary<string, string?>.Empty;
+                    _report(Diagnostic.Create(
+                        Descriptor(SecurityDescriptors.CookieNotSecure), append.Location, fix, "cookie appended to the response", "Secure is not set", "set Secure = true"));
+                }
+                else if (secure.All(s => DevelopmentGuard.GuardsBeyond(s.Assignment, append.Operation).Count > 0) && !CoverBothBranches(secure, append.Operation))
+                {
+                    // Secure is set only inside an if without else (or a case) that does not also hold the Append: on the
+                    // other path the cookie keeps Secure = false.
+                    var developmentOnly = secure.Any(s => DevelopmentGuard.SkippedOnlyInDevelopment(s.Assignment, append.Operation));
+                    var rule = developmentOnly ? SecurityDescriptors.MayBeInsecure : SecurityDescriptors.InsecureOnSomePath;
+                    _report(Diagnostic.Create(
+                        Descriptor(rule), append.Location, ImmutableDictionary<string, string?>.Empty.Add(RuleKey, SecurityDescriptors.CookieNotSecure.Id),
+                        "The cookie appended to the response may go without Secure (it is set only when a condition holds)", secure[0].Condition, SecurityDescriptors.CookieNotSecure.Id));
                 }
             }
+        }
+
+        // "if (c) o.Secure = x; else o.Secure = y;" (an if/else that always runs): every path sets Secure, and each value is judged on its own.
+        private static bool CoverBothBranches(List<CollectedSetting> settings, IOperation append)
+        {
+            var innermost = settings.Select(s => DevelopmentGuard.GuardsBeyond(s.Assignment, append).FirstOrDefault()).Where(g => g.Owner is IConditionalOperation).ToList();
+            return innermost.Any(a => a.WhenTrue && DevelopmentGuard.GuardsBeyond(a.Owner, append).Count == 0
+                                      && innermost.Any(b => !b.WhenTrue && b.Owner == a.Owner));
         }
 
         private void ReportCompilationEnd()
@@ -165,10 +194,18 @@ namespace TypedSessions.CookieSecurity
         {
             var value = setting.Evaluated!;
             var cookie = DescribeCookie(setting);
+            if (setting.Property == "SameSite" && setting.Owner is SettingOwner.CookieOptions or SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie
+                && !_policySameSite)
+            {
+                Judge(setting, v => v is EnumMember { Name: "Unspecified" }, SecurityDescriptors.SameSiteUnspecified, SecurityFixKinds.SameSiteLax,
+                    cookie, "SameSite = " + setting.Value.Syntax);
+            }
+
             switch (setting.Owner, setting.Property)
             {
                 case (SettingOwner.CookieOptions, "Secure") when !_policySecure:
                     Judge(setting, v => v is false, SecurityDescriptors.CookieNotSecure, SecurityFixKinds.SecureTrue, cookie, "Secure = false", "set Secure = true");
+                    Judge(setting, v => v is RequestIsHttps, SecurityDescriptors.CookieSecureOnlyOnHttps, SecurityFixKinds.SecureTrue, cookie, "Secure = " + setting.Value.Syntax);
                     break;
                 case (SettingOwner.CookieBuilder or SettingOwner.TypedSessionCookie, "SecurePolicy") when !_policySecure:
                     Judge(setting, v => v is EnumMember { Name: "None" }, SecurityDescriptors.CookieNotSecure, SecurityFixKinds.SecurePolicyAlways,
@@ -258,10 +295,13 @@ namespace TypedSessions.CookieSecurity
                 return;
             }
 
+            // The severity rule: an insecure value that only a Development branch gives is Info (TS1010); any other path is a Warning (TS1011).
             var condition = verdict == Verdict.MaybeInsecure ? value.Condition ?? setting.Condition : setting.Condition;
             var subject = DescribeSubject(setting) + " may be " + Describe(value.First(insecure));
+            var developmentOnly = setting.RunsOnlyInDevelopment || value.OnlyInDevelopment(insecure);
+            var conditional = developmentOnly ? SecurityDescriptors.MayBeInsecure : SecurityDescriptors.InsecureOnSomePath;
             _report(Diagnostic.Create(
-                Descriptor(SecurityDescriptors.MayBeInsecure), setting.Location, properties.SetItem(RuleKey, rule.Id), subject, condition ?? "a condition", rule.Id));
+                Descriptor(conditional), setting.Location, properties.SetItem(RuleKey, rule.Id), subject, condition ?? "a condition", rule.Id));
         }
 
         private DiagnosticDescriptor Descriptor(DiagnosticDescriptor rule)

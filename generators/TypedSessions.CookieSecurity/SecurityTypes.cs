@@ -29,6 +29,7 @@ namespace TypedSessions.CookieSecurity
             CookieBuilder = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.CookieBuilder");
             CookieOptions = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.CookieOptions");
             ResponseCookies = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.IResponseCookies");
+            HeaderDictionary = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Http.IHeaderDictionary");
             SessionExtensions = compilation.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.SessionServiceCollectionExtensions");
             CookiePolicyExtensions = compilation.GetTypeByMetadataName("Microsoft.AspNetCore.Builder.CookiePolicyAppBuilderExtensions");
             TypedSessionsExtensions = compilation.GetTypeByMetadataName("TypedSessions.TypedSessionsServiceCollectionExtensions");
@@ -52,6 +53,8 @@ namespace TypedSessions.CookieSecurity
         public INamedTypeSymbol? CookieOptions { get; }
 
         public INamedTypeSymbol? ResponseCookies { get; }
+
+        public INamedTypeSymbol? HeaderDictionary { get; }
 
         public INamedTypeSymbol? SessionExtensions { get; }
 

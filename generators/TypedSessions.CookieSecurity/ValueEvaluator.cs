@@ -44,8 +44,21 @@ namespace TypedSessions.CookieSecurity
                     return Evaluate(conversion.Operand, depth + 1);
                 case IConditionalOperation { WhenFalse: { } whenFalse } ternary:
                     return SettingValue.Union(
-                        new[] { Evaluate(ternary.WhenTrue, depth + 1), Evaluate(whenFalse, depth + 1) },
+                        new[]
+                        {
+                            Evaluate(ternary.WhenTrue, depth + 1).InDevelopment(DevelopmentGuard.Requires(ternary.Condition, whenTrue: true)),
+                            Evaluate(whenFalse, depth + 1).InDevelopment(DevelopmentGuard.Requires(ternary.Condition, whenTrue: false)),
+                        },
                         ternary.Condition.Syntax.ToString());
+                case ISwitchExpressionOperation switchExpression when !switchExpression.Arms.IsEmpty:
+                    // Each arm is a candidate; an arm taken only in Development (EnvironmentName "Development", a guard) marks its value so.
+                    return SettingValue.Union(
+                        switchExpression.Arms.Select(arm => Evaluate(arm.Value, depth + 1).InDevelopment(DevelopmentGuard.ArmRequiresDevelopment(arm))),
+                        switchExpression.Value.Syntax.ToString() + " switch");
+                case IPropertyReferenceOperation { Property: { Name: "IsHttps" } isHttps } when IsHttpRequest(isHttps.ContainingType):
+                    return SettingValue.Of(RequestIsHttps.Instance);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equality when IsSchemeHttps(equality):
+                    return SettingValue.Of(RequestIsHttps.Instance);
                 case ICoalesceOperation coalesce:
                     return SettingValue.Union(
                         new[] { Evaluate(coalesce.Value, depth + 1), Evaluate(coalesce.WhenNull, depth + 1) },
@@ -128,13 +141,13 @@ namespace TypedSessions.CookieSecurity
                     case IVariableDeclaratorOperation declarator when SymbolEqualityComparer.Default.Equals(declarator.Symbol, root.Local):
                         if (declarator.GetVariableInitializer() is { } initializer)
                         {
-                            writes.Add(Evaluate(initializer.Value, depth + 1));
+                            writes.Add(Evaluate(initializer.Value, depth + 1).InDevelopment(DevelopmentGuard.RunsOnlyInDevelopment(declarator)));
                         }
 
                         break;
                     case ISimpleAssignmentOperation assignment
                         when assignment.Target is ILocalReferenceOperation target && SymbolEqualityComparer.Default.Equals(target.Local, root.Local):
-                        writes.Add(Evaluate(assignment.Value, depth + 1));
+                        writes.Add(Evaluate(assignment.Value, depth + 1).InDevelopment(DevelopmentGuard.RunsOnlyInDevelopment(assignment)));
                         condition ??= ConditionFinder.Find(assignment);
                         break;
                     case ILocalReferenceOperation other
@@ -257,5 +270,19 @@ namespace TypedSessions.CookieSecurity
         };
 
         private static bool IsTimeSpan(ITypeSymbol? type) => type?.ToDisplayString() == "System.TimeSpan";
+
+        private static bool IsHttpRequest(ITypeSymbol? type) => type?.ToDisplayString() == "Microsoft.AspNetCore.Http.HttpRequest";
+
+        // Request.Scheme == "https" (either side).
+        private static bool IsSchemeHttps(IBinaryOperation equality)
+        {
+            static bool IsScheme(IOperation operand)
+                => operand is IPropertyReferenceOperation { Property: { Name: "Scheme" } scheme } && IsHttpRequest(scheme.ContainingType);
+
+            static bool IsHttps(IOperation operand)
+                => operand.ConstantValue is { HasValue: true, Value: string text } && string.Equals(text, "https", StringComparison.OrdinalIgnoreCase);
+
+            return (IsScheme(equality.LeftOperand) && IsHttps(equality.RightOperand)) || (IsScheme(equality.RightOperand) && IsHttps(equality.LeftOperand));
+        }
     }
 }

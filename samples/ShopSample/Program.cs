@@ -44,7 +44,8 @@ builder.Services.AddHealthChecks().AddTypedSessionsStore();
 // The HTML pages (Pages/*.cshtml) read the typed session in their views. Razor Pages checks an antiforgery
 // token on every POST. Its cookie is HttpOnly and SameSite=Strict, and Secure on HTTPS requests: antiforgery
 // refuses CookieSecurePolicy.Always on a plain-HTTP request, and this sample runs on http://localhost
-// (TS1002 notes this as information). The session cookie itself is Secure always.
+// (TS1002, a warning, is suppressed on that line; the deploy check still logs it outside Development).
+// The session cookie itself is Secure always.
 builder.Services.AddRazorPages();
 builder.Services.AddAntiforgery(options =>
 {

@@ -69,6 +69,20 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task SameAsRequest_or_SameSite_Unspecified_from_environment_variables_are_warnings_and_exit_1()
+    {
+        var config = Write("appsettings.json", $$"""{ "{{_section}}": { "Store": "Sqlite" } }""");
+        Set($"{_section}__Cookie__SecurePolicy", "SameAsRequest");
+        Set($"{_section}__Cookie__SameSite", "Unspecified");
+
+        var run = await Check(config);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains($"warning TS1002: {_section}:Cookie:SecurePolicy = SameAsRequest", run.Out, StringComparison.Ordinal);
+        Assert.Contains($"warning TS1012: {_section}:Cookie:SameSite = Unspecified", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cookie_scheme_antiforgery_and_cookie_policy_sections_are_checked()
     {
         var config = Write("appsettings.json", $$"""

@@ -12,7 +12,8 @@ namespace TypedSessions.Deployment;
 /// The deploy check: the <c>TS1xxx</c> rules of the cookie-security analyzer applied to effective option values (after
 /// appsettings, environment variables, secrets, Key Vault and code have all run), which no analyzer can see. A pure function:
 /// the startup check and <c>typedsessions check</c> both call it. Rules about code shapes (TS1008's <c>AddSession()</c>
-/// call, TS1010's conditional values) have no runtime counterpart and are not checked.
+/// call, TS1010/TS1011's conditional values) have no runtime counterpart and are not checked. Severities are the
+/// analyzer's defaults (docs/diagnostics/README.md, "Severity rule").
 /// </summary>
 public static class SecurityCheck
 {
@@ -125,13 +126,21 @@ public static class SecurityCheck
         }
         else if (effectiveSecure == CookieSecurePolicy.SameAsRequest)
         {
-            findings.Add(new(DiagnosticIds.CookieSecureOnlyOnHttps, SecurityFindingSeverity.Info, prefix + "SecurePolicy", secure.ToString(),
+            // A Warning, as in the analyzer (the severity rule, docs/diagnostics/README.md): outside Development, an HTTP
+            // request or a proxy ending TLS without forwarded headers sends the cookie without Secure.
+            findings.Add(Warning(DiagnosticIds.CookieSecureOnlyOnHttps, prefix + "SecurePolicy", secure.ToString(),
                 "The cookie is Secure only on HTTPS requests (an HTTP request, or a proxy ending TLS without forwarded headers, issues it without Secure); set SecurePolicy to Always."));
         }
 
         if (!httpOnly && !policy.HttpOnlyAlways)
         {
             findings.Add(Warning(DiagnosticIds.CookieNotHttpOnly, prefix + "HttpOnly", "False", "The cookie is readable by scripts (document.cookie); set HttpOnly to true."));
+        }
+
+        if (sameSite == SameSiteMode.Unspecified && !policy.MinimumSameSiteLaxOrStrict)
+        {
+            findings.Add(Warning(DiagnosticIds.SameSiteUnspecified, prefix + "SameSite", sameSite.ToString(),
+                "The cookie is sent without a SameSite attribute, so browsers without Lax-by-default (Firefox, Safari) send it on cross-site requests; use Lax or Strict."));
         }
 
         if (sameSite == SameSiteMode.None && effectiveSecure != CookieSecurePolicy.Always && !policy.MinimumSameSiteLaxOrStrict)

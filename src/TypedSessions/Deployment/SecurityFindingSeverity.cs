@@ -6,6 +6,6 @@ public enum SecurityFindingSeverity
     /// <summary>A weakness: logged as a warning, fails startup under <see cref="DeployCheckMode.Fail"/>, exit code 1 in <c>typedsessions check</c>.</summary>
     Warning,
 
-    /// <summary>Advice (TS1002, TS1009): logged as information, never fails.</summary>
+    /// <summary>Advice with no insecure path (TS1009): logged as information, never fails.</summary>
     Info,
 }

@@ -28,7 +28,7 @@ public sealed class DiagnosticCatalogTests
     [Fact]
     public void Security_ids_are_TS1xxx_compilation_end_and_all_supported_by_the_security_analyzer()
     {
-        Assert.Equal(10, SecurityDescriptors.Length);
+        Assert.Equal(12, SecurityDescriptors.Length);
         Assert.All(SecurityDescriptors, d =>
         {
             Assert.Matches("^TS1[0-9]{3}$", d.Id);

@@ -2,7 +2,10 @@ using static TypedSessions.Generators.Tests.Infrastructure.SecurityVerifier;
 
 namespace TypedSessions.Generators.Tests.Security;
 
-/// <summary>TS1010: settings that are insecure only on some paths (ternaries, if/else, environment checks).</summary>
+/// <summary>
+/// TS1010 (Info, a relaxation only Development takes) and TS1011 (Warning, any other insecure path): settings that are
+/// insecure only on some paths (ternaries, if/else, environment checks).
+/// </summary>
 public sealed class ConditionalSettingTests
 {
     [Fact]
@@ -18,7 +21,7 @@ public sealed class ConditionalSettingTests
         Diagnostic("TS1010").WithLocation(0).WithArguments("The session cookie (AddSession)'s SecurePolicy may be None", "env.IsDevelopment()", "TS1001"));
 
     [Fact]
-    public Task TS1010_an_assignment_inside_an_if_and_a_local_assigned_in_if_else() => VerifyAsync("""
+    public Task TS1010_an_assignment_inside_an_if_on_Development_and_TS1011_a_local_insecure_outside_Production() => VerifyAsync("""
         static class Startup
         {
             static void Configure(IServiceCollection services, IHostEnvironment env)
@@ -46,7 +49,8 @@ public sealed class ConditionalSettingTests
         }
         """,
         Diagnostic("TS1010").WithLocation(0).WithArguments("The TypedSessions session cookie's HttpOnly may be false", "env.IsDevelopment()", "TS1003"),
-        Diagnostic("TS1010").WithLocation(1).WithArguments("The antiforgery cookie's SecurePolicy may be None", "secure", "TS1001"));
+        // Not Production is Staging, QA, ... too: a path outside Development, so a Warning.
+        Diagnostic("TS1011").WithLocation(1).WithArguments("The antiforgery cookie's SecurePolicy may be None", "secure", "TS1001"));
 
     [Fact]
     public Task No_TS1010_when_every_branch_is_secure_and_the_rule_itself_when_every_branch_is_insecure() => VerifyAsync("""

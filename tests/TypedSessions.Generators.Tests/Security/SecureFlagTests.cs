@@ -81,7 +81,7 @@ public sealed class SecureFlagTests
         """);
 
     [Fact]
-    public Task TS1002_SameAsRequest_is_the_weaker_info() => VerifyAsync("""
+    public Task TS1002_SameAsRequest_is_a_warning() => VerifyAsync("""
         static class Startup
         {
             static void Configure(IServiceCollection services)

@@ -117,6 +117,17 @@ public sealed class DeployCheckHostTests : IDisposable
     }
 
     [Fact]
+    public async Task SameAsRequest_from_an_environment_variable_is_a_warning_that_fails_startup_under_Fail()
+    {
+        // TS1002 follows the severity rule (docs/diagnostics/README.md): outside Development a request over HTTP, or a
+        // proxy ending TLS without forwarded headers, gets the cookie without Secure; so it is a Warning, as in the analyzer.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(
+            "Production", With(("TypedSessions__DeployCheck", "Fail"), ("Auth__Cookies__Cookie__SecurePolicy", "SameAsRequest"))));
+
+        Assert.Contains("TS1002: CookieAuthenticationOptions[Cookies].Cookie.SecurePolicy = SameAsRequest", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Fail_with_clean_settings_starts()
     {
         var logs = await StartAsync("Production", With([.. Clean.Select(p => (p.Key, p.Value)), ("TypedSessions__DeployCheck", "Fail")]));

@@ -15,13 +15,14 @@ public sealed class SecurityCheckTests
         => Assert.Empty(SecurityCheck.Run(new TypedSessionOptions(), null, null, null));
 
     [Fact]
-    public void Default_cookie_authentication_reports_SameAsRequest_as_info_and_the_14_day_sliding_ticket()
+    public void Default_cookie_authentication_reports_SameAsRequest_as_a_warning_and_the_14_day_sliding_ticket()
     {
         var findings = SecurityCheck.Run(null, [new("Cookies", new CookieAuthenticationOptions())], null, null);
 
         Assert.Collection(
             findings,
-            f => Assert.Equal(("TS1002", SecurityFindingSeverity.Info, "CookieAuthenticationOptions[Cookies].Cookie.SecurePolicy"), (f.RuleId, f.Severity, f.Setting)),
+            // The severity rule (docs/diagnostics/README.md): outside Development an HTTP request gets the cookie without Secure.
+            f => Assert.Equal(("TS1002", SecurityFindingSeverity.Warning, "CookieAuthenticationOptions[Cookies].Cookie.SecurePolicy"), (f.RuleId, f.Severity, f.Setting)),
             f => Assert.Equal(("TS1006", "CookieAuthenticationOptions[Cookies].ExpireTimeSpan", "14.00:00:00"), (f.RuleId, f.Setting, f.Value)));
     }
 
@@ -55,6 +56,24 @@ public sealed class SecurityCheckTests
         Assert.Equal(["TS1001", "TS1003", "TS1004"], SecurityCheck.Run(null, null, antiforgery, null).Select(f => f.RuleId));
         Assert.Equal(["TS1002", "TS1004"], SecurityCheck.Run(null, null, antiforgery, new CookiePolicyOptions { Secure = CookieSecurePolicy.SameAsRequest, HttpOnly = HttpOnlyPolicy.Always }).Select(f => f.RuleId));
         Assert.Equal(["TS1003"], SecurityCheck.Run(null, null, antiforgery, new CookiePolicyOptions { Secure = CookieSecurePolicy.Always }).Select(f => f.RuleId));
+    }
+
+    [Fact]
+    public void SameSite_Unspecified_is_TS1012_unless_a_cookie_policy_raises_it_to_Lax()
+    {
+        var options = new TypedSessionOptions();
+        options.Cookie.SameSite = SameSiteMode.Unspecified;
+        var antiforgery = new AntiforgeryOptions();
+        antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        antiforgery.Cookie.SameSite = SameSiteMode.Unspecified;
+
+        var findings = SecurityCheck.Run(options, null, antiforgery, null);
+
+        Assert.Equal(
+            [("TS1012", SecurityFindingSeverity.Warning, "TypedSessions:Cookie:SameSite"), ("TS1012", SecurityFindingSeverity.Warning, "AntiforgeryOptions.Cookie.SameSite")],
+            findings.Select(f => (f.RuleId, f.Severity, f.Setting)));
+        Assert.Empty(SecurityCheck.Run(options, null, antiforgery, new CookiePolicyOptions { MinimumSameSitePolicy = SameSiteMode.Lax }));
+        Assert.Equal(2, SecurityCheck.Run(options, null, antiforgery, new CookiePolicyOptions { MinimumSameSitePolicy = SameSiteMode.None }).Count);
     }
 
     [Fact]
