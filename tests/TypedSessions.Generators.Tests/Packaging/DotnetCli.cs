@@ -10,9 +10,19 @@ internal static class DotnetCli
 
     public static Task<string> RunAsync(string folder, params string[] arguments) => RunAsync(folder, expectSuccess: true, arguments);
 
-    public static async Task<string> RunAsync(string folder, bool expectSuccess, params string[] arguments)
+    public static Task<string> RunAsync(string folder, bool expectSuccess, params string[] arguments) =>
+        RunAsync(folder, expectSuccess, environment: null, arguments);
+
+    /// <summary>Runs <c>dotnet</c> with <paramref name="environment"/> added to this process's environment variables.</summary>
+    public static async Task<string> RunAsync(string folder, bool expectSuccess, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        using var process = Process.Start(StartInfo(folder, arguments))!;
+        var start = StartInfo(folder, arguments);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
         var output = new StringBuilder();
         var stdout = PumpAsync(process.StandardOutput, output);
         var stderr = PumpAsync(process.StandardError, output);

@@ -3,8 +3,8 @@ using TypedSessions.Generators.Tests.Infrastructure;
 namespace TypedSessions.Generators.Tests.Packaging;
 
 /// <summary>
-/// The TypedSessions and TypedSessions.Sqlite packages packed once (Release) into a local folder feed, under a version
-/// no earlier run used, so the global packages folder can never serve a stale copy. Shared by the packaging tests.
+/// Every shipped package (<see cref="Shipped"/>) packed once (Release, as a CI build) into a local folder feed, under a
+/// version no earlier run used, so the global packages folder can never serve a stale copy. Shared by the packaging tests.
 /// </summary>
 public sealed class PackedFeed : IAsyncLifetime
 {
@@ -20,6 +20,16 @@ public sealed class PackedFeed : IAsyncLifetime
 
     /// <summary>The local folder source holding the packages.</summary>
     public string Feed => Path.Combine(Work, "feed");
+
+    /// <summary>The shipped packages: id and project (the project folder is named as the package).</summary>
+    public static IReadOnlyList<string> Shipped { get; } =
+        ["TypedSessions", "TypedSessions.Sqlite", "TypedSessions.PostgreSql", "TypedSessions.Redis", "TypedSessions.Testing", "TypedSessions.Cli"];
+
+    /// <summary>
+    /// The repository address the packages' SourceLink points at: the public repository's (a placeholder until it exists;
+    /// docs/releasing.md). It stands in for the <c>origin</c> remote a release clone has (see <see cref="PackAsync"/>).
+    /// </summary>
+    public const string RepositoryUrl = "https://github.com/typedsessions/typedsessions";
 
     /// <summary>The version every package of this run carries.</summary>
     public string Version { get; } = "0.0.0-packtest." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff", System.Globalization.CultureInfo.InvariantCulture);
@@ -46,9 +56,9 @@ public sealed class PackedFeed : IAsyncLifetime
         Directory.Delete(Work, recursive: true);
         var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        foreach (var id in new[] { "typedsessions", "typedsessions.sqlite" })
+        foreach (var id in Shipped)
         {
-            var cached = Path.Combine(packages, id, Version);
+            var cached = Path.Combine(packages, id.ToLowerInvariant(), Version);
             if (Directory.Exists(cached))
             {
                 Directory.Delete(cached, recursive: true);
@@ -58,12 +68,34 @@ public sealed class PackedFeed : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// One <c>dotnet pack</c> of a solution filter holding the shipped projects, so they build once and in parallel.
+    /// <c>ContinuousIntegrationBuild</c> as on CI (deterministic, source paths mapped to <c>/_/</c>). A checkout here
+    /// may have no <c>origin</c> remote, which SourceLink needs for its URLs; a git configuration file in
+    /// <c>XDG_CONFIG_HOME</c> gives it the public one, and an empty <c>GitRepositoryConfigurationScope</c> lets
+    /// SourceLink read that file on CI too (it reads only the repository's own configuration there).
+    /// </summary>
     private async Task PackAsync()
     {
-        foreach (var project in new[] { "src/TypedSessions/TypedSessions.csproj", "src/TypedSessions.Sqlite/TypedSessions.Sqlite.csproj" })
+        var filter = Path.Combine(Work, "shipped.slnf");
+        await File.WriteAllTextAsync(filter, System.Text.Json.JsonSerializer.Serialize(new
         {
-            await DotnetCli.RunAsync(RepositoryPaths.Root, "pack", project, "-c", "Release", "-o", Feed, $"-p:Version={Version}", "-nodeReuse:false");
-        }
+            solution = new
+            {
+                path = Path.Combine(RepositoryPaths.Root, "TypedSessions.sln"),
+                projects = Shipped.Select(id => $"src/{id}/{id}.csproj").ToArray(),
+            },
+        }));
+        var gitConfig = Path.Combine(Work, "xdg", "git");
+        Directory.CreateDirectory(gitConfig);
+        await File.WriteAllTextAsync(Path.Combine(gitConfig, "config"), $"[remote \"origin\"]\n\turl = {RepositoryUrl}\n");
+
+        await DotnetCli.RunAsync(
+            RepositoryPaths.Root,
+            expectSuccess: true,
+            new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = Path.Combine(Work, "xdg") },
+            "pack", filter, "-c", "Release", $"-p:PackageOutputPath={Feed}", $"-p:Version={Version}",
+            "-p:ContinuousIntegrationBuild=true", "-p:GitRepositoryConfigurationScope=", "-nodeReuse:false");
     }
 }
 
