@@ -23,7 +23,7 @@ public sealed class PackedFeed : IAsyncLifetime
 
     /// <summary>The shipped packages: id and project (the project folder is named as the package).</summary>
     public static IReadOnlyList<string> Shipped { get; } =
-        ["TypedSessions", "TypedSessions.Sqlite", "TypedSessions.PostgreSql", "TypedSessions.Redis", "TypedSessions.Testing", "TypedSessions.Cli"];
+        ["TypedSessions", "TypedSessions.Sqlite", "TypedSessions.PostgreSql", "TypedSessions.Redis", "TypedSessions.Testing", "TypedSessions.Testing.XunitV3", "TypedSessions.Cli"];
 
     /// <summary>
     /// The repository address the packages' SourceLink points at: the public repository's (a placeholder until it exists;
