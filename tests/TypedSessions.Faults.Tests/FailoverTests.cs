@@ -22,8 +22,10 @@ public sealed class FailoverTests(ITestOutputHelper output)
         IReadOnlyList<string> sessions = [];
         var clock = new System.Diagnostics.Stopwatch();
 
-        // The window is shorter than the failure detection (cluster-node-timeout 2 s); the restore step waits until the
-        // replica has been promoted (three primaries serve every slot), then starts the killed node again, which rejoins
+        // Requests to the dead primary's slots wait out the store timeout (750 ms, StackExchange.Redis queues them for
+        // reconnection), so a 3 s window holds several whole requests per client there, at least one of them a write
+        // (1.5 s once held only reads). The promotion may come inside the window (cluster-node-timeout 2 s); the restore
+        // step waits until the replica has been promoted (three primaries serve every slot), then starts the killed node again, which rejoins
         // as the new primary's replica (without a replica, WaitForReplicas = 1 would fail every write of that shard).
         var result = await FaultRun.RunAsync(
             app,
@@ -44,7 +46,7 @@ public sealed class FailoverTests(ITestOutputHelper output)
                 },
                 PartialOutage: true,
                 MayLoseAcknowledged: waitForReplicas == 0),
-            TimeSpan.FromSeconds(1.5),
+            TimeSpan.FromSeconds(3),
             output,
             established: cookies => sessions = cookies);
 

@@ -9,9 +9,15 @@ report=${2:-/tmp/failover.md}
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 : >"$report"
 dotnet build tests/TypedSessions.Faults.Tests -nologo -v q >/dev/null
+failed=0
 for i in $(seq 1 "$runs"); do
   echo "[failover] run $i of $runs" >&2
-  TYPEDSESSIONS_FAULTS_REPORT="$report" dotnet test tests/TypedSessions.Faults.Tests --no-build --nologo \
-    --filter "FullyQualifiedName~FailoverTests" | grep -E "Passed!|Failed!"
+  if ! TYPEDSESSIONS_FAULTS_REPORT="$report" dotnet test tests/TypedSessions.Faults.Tests --no-build --nologo \
+    --filter "FullyQualifiedName~FailoverTests" --logger "console;verbosity=normal" >"$report.run$i.log" 2>&1; then
+    failed=$((failed + 1))
+    echo "[failover] run $i failed; its output: $report.run$i.log" >&2
+  fi
+  grep -E "Passed!|Failed!" "$report.run$i.log" || true
 done
 cat "$report"
+exit $((failed > 0))
