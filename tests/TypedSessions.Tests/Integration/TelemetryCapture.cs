@@ -18,9 +18,14 @@ internal sealed class TelemetryCapture : IDisposable
     private readonly ActivityTraceId _traceId = ActivityTraceId.CreateRandom();
 
     public TelemetryCapture(TestApp app)
+        : this(app.Services, app.Server)
     {
-        _app = app;
-        var factory = app.Services.GetRequiredService<IMeterFactory>();
+    }
+
+    public TelemetryCapture(IServiceProvider services, Microsoft.AspNetCore.TestHost.TestServer server)
+    {
+        _server = server;
+        var factory = services.GetRequiredService<IMeterFactory>();
         _meters.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == TypedSessionsTelemetry.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
@@ -49,7 +54,7 @@ internal sealed class TelemetryCapture : IDisposable
         ActivitySource.AddActivityListener(_activities);
     }
 
-    private readonly TestApp _app;
+    private readonly Microsoft.AspNetCore.TestHost.TestServer _server;
 
     public ConcurrentDictionary<string, Instrument> Instruments { get; } = new();
 
@@ -59,7 +64,7 @@ internal sealed class TelemetryCapture : IDisposable
 
     public SessionClient CreateClient()
     {
-        var http = _app.Server.CreateClient();
+        var http = _server.CreateClient();
         http.DefaultRequestHeaders.Add("traceparent", $"00-{_traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
         return new SessionClient(http);
     }

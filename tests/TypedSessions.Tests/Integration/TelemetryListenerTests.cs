@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TypedSessions.AspNetCore;
@@ -151,6 +152,30 @@ public sealed class TelemetryListenerTests
         Assert.Equal(ActivityKind.Client, span.Kind);
         Assert.Equal(T.Operations.RevokeUser, span.GetTagItem(T.Attributes.Operation));
         Assert.Equal(nameof(InstrumentedStore), span.GetTagItem(T.Attributes.Store));
+    }
+
+    [Fact]
+    public async Task The_encrypted_cookie_store_counts_its_cookie_reads_and_starts_no_span()
+    {
+        await using var app = await Settings.OptionsHost.StartAsync(
+            new Dictionary<string, string?> { ["TypedSessions:Store"] = "Cookie" },
+            stores: s => s.AddCookieStore());
+        using var telemetry = new TelemetryCapture(app.Services, app.GetTestServer());
+        using var client = telemetry.CreateClient();
+
+        var set = await client.PostAsync("/set?value=v");
+        Assert.True(set.IsSuccessStatusCode, set.StatusCode.ToString());
+        Assert.Equal("v", await client.GetStringAsync("/read"));
+        client.Cookie = "not-a-protected-payload";
+        await client.GetAsync("/read");
+
+        var reads = telemetry.Of(T.Instruments.StoreOperations);
+        Assert.All(reads, m => Assert.Equal(nameof(Storage.Cookie.CookieSessionStore), m.Tag(T.Attributes.Store)));
+        Assert.Contains(reads, m => m.Tag(T.Attributes.Operation) == T.Operations.Load && m.Tag(T.Attributes.Outcome) == T.Outcomes.Ok);
+        var rejected = Assert.Single(reads, m => m.Tag(T.Attributes.Outcome) == T.Outcomes.Corrupt);
+        Assert.Equal(T.ErrorTypes.Corrupt, rejected.Tag(T.Attributes.ErrorType));
+        Assert.Equal(reads.Count, telemetry.Of(T.Instruments.StoreOperationDuration).Count);
+        Assert.Empty(telemetry.Spans);
     }
 
     [Fact]
