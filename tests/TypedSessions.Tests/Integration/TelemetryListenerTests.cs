@@ -74,6 +74,25 @@ public sealed class TelemetryListenerTests
     }
 
     [Fact]
+    public async Task Concurrent_requests_are_each_counted_and_traced_once()
+    {
+        await using var app = await TestApp.StartAsync(Endpoints.Map);
+        using var telemetry = new TelemetryCapture(app);
+        const int Requests = 40;
+
+        await Task.WhenAll(Enumerable.Range(0, Requests).Select(async i =>
+        {
+            using var client = telemetry.CreateClient();
+            await client.PostAsync($"/set?key=k&value={i}");
+        }));
+
+        Assert.Equal(Requests, telemetry.Of(T.Instruments.StoreOperations).Count(m => m.Tag(T.Attributes.Operation) == T.Operations.Create && m.Tag(T.Attributes.Outcome) == T.Outcomes.Ok));
+        Assert.Equal(Requests, telemetry.Of(T.Instruments.StoreOperationDuration).Count(m => m.Tag(T.Attributes.Operation) == T.Operations.Create));
+        Assert.Equal(Requests, telemetry.Spans.Count(a => a.OperationName == T.Spans.Create));
+        Assert.Equal(Requests, telemetry.Spans.Where(a => a.OperationName == T.Spans.Create).Select(a => a.GetTagItem(T.Attributes.SessionIdHash)).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_failing_store_reports_error_type_on_the_measurements_and_an_error_span()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map);
