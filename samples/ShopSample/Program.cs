@@ -5,8 +5,6 @@ using ShopSample.Api;
 using ShopSample.Pages;
 using ShopSample.Shop;
 using TypedSessions;
-using TypedSessions.PostgreSql;
-using TypedSessions.Redis;
 using TypedSessions.Sqlite;
 using TypedSessions.Storage;
 using TypedSessions.Storage.DistributedCache;
@@ -14,16 +12,13 @@ using TypedSessions.Storage.DistributedCache;
 var builder = WebApplication.CreateBuilder(args);
 
 // Every store is registered; TypedSessions:Store in configuration picks one (appsettings.json: Sqlite),
-// TypedSessions:ConnectionString (or Folder) says where, and TypedSessions:{PostgreSql,Redis,DistributedCache}
-// sections carry store-specific settings (README: "Choosing a store by configuration").
+// TypedSessions:ConnectionString (or Folder) says where, and TypedSessions:{Sqlite,PostgreSql,Redis,DistributedCache}
+// sections carry store-specific settings, bound by each Add…Store() call (README: "Choosing a store by configuration").
 builder.Services.AddTypedSessions()
     .AddSqliteStore().AddMemoryStore().AddFileStore()
     .AddPostgreSqlStore().AddRedisStore().AddDistributedCacheStore()
     .AddEvents<SessionEventLog>() // logs created, id cycled, flushed, revoked and expired sessions (Shop/SessionEventLog.cs)
     .AddCookieStore(); // TypedSessions:Store=Cookie: the session in an encrypted cookie, nothing on the server
-builder.Services.Configure<PostgreSqlSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:PostgreSql"));
-builder.Services.Configure<RedisSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:Redis"));
-builder.Services.Configure<DistributedCacheSessionStoreOptions>(builder.Configuration.GetSection("TypedSessions:DistributedCache"));
 
 // The DistributedCache store needs an IDistributedCache: Redis when a connection string is given, else memory.
 if (builder.Configuration["TypedSessions:Store"] == DistributedCacheSessionStore.StoreName

@@ -90,10 +90,9 @@ internal static class StoreFactory
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddSingleton<IHostEnvironment>(new ToolHostEnvironment(contentRoot));
+
+        // Each Add…Store() binds its own section (TypedSessions:Sqlite, :PostgreSql, :Redis, :File) from the IConfiguration above.
         services.AddTypedSessions().AddSqliteStore().AddFileStore().AddPostgreSqlStore().AddRedisStore();
-        services.Configure<SqliteSessionStoreOptions>(configuration.GetSection(Root + ":Sqlite"));
-        services.Configure<PostgreSqlSessionStoreOptions>(configuration.GetSection(Root + ":PostgreSql"));
-        services.Configure<RedisSessionStoreOptions>(configuration.GetSection(Root + ":Redis"));
 
         // A tool should fail fast when Redis is down, not wait for it to come back as an app does.
         services.PostConfigure<RedisSessionStoreOptions>(redis =>

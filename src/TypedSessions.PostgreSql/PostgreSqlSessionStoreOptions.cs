@@ -7,6 +7,12 @@ namespace TypedSessions.PostgreSql;
 public sealed class PostgreSqlSessionStoreOptions
 {
     /// <summary>
+    /// The configuration section the store's <c>Add…Store()</c> call binds (<c>TypedSessions:PostgreSql</c>); settings
+    /// set in code (the <c>configure</c> delegate) override it.
+    /// </summary>
+    public const string SectionName = "TypedSessions:PostgreSql";
+
+    /// <summary>
     /// The Npgsql connection string. Default <c>TypedSessions:ConnectionString</c>. Ignored when
     /// <see cref="DataSource"/> is set. When neither is set, an <see cref="NpgsqlDataSource"/> registered
     /// in the service container is used. Bound the connect and command times here
@@ -35,5 +41,5 @@ public sealed class PostgreSqlSessionStoreOptions
     public int CleanupBatchSize { get; set; } = 1000;
 
     /// <summary>Decoder caps for stored sessions (number of keys, key length, user key length).</summary>
-    public SessionEnvelopeLimits Limits { get; set; } = SessionEnvelopeLimits.Default;
+    public SessionEnvelopeLimits Limits { get; set; } = new();
 }

@@ -6,6 +6,12 @@ namespace TypedSessions.Redis;
 public sealed class RedisSessionStoreOptions
 {
     /// <summary>
+    /// The configuration section the store's <c>Add…Store()</c> call binds (<c>TypedSessions:Redis</c>); settings
+    /// set in code (the <c>configure</c> delegate) override it.
+    /// </summary>
+    public const string SectionName = "TypedSessions:Redis";
+
+    /// <summary>
     /// The StackExchange.Redis configuration string (e.g. <c>localhost:6379,abortConnect=false</c>), used
     /// only when no <c>IConnectionMultiplexer</c> is registered in the service container. Default
     /// <c>TypedSessions:ConnectionString</c>. When it does not say otherwise, <c>abortConnect=false</c> is
@@ -37,5 +43,5 @@ public sealed class RedisSessionStoreOptions
     public TimeSpan ReplicaWaitTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Decoder caps for stored sessions (number of keys, key length, user key length).</summary>
-    public SessionEnvelopeLimits Limits { get; set; } = SessionEnvelopeLimits.Default;
+    public SessionEnvelopeLimits Limits { get; set; } = new();
 }

@@ -6,6 +6,12 @@ namespace TypedSessions.Sqlite;
 public sealed class SqliteSessionStoreOptions
 {
     /// <summary>
+    /// The configuration section the store's <c>Add…Store()</c> call binds (<c>TypedSessions:Sqlite</c>); settings
+    /// set in code (the <c>configure</c> delegate) override it.
+    /// </summary>
+    public const string SectionName = "TypedSessions:Sqlite";
+
+    /// <summary>
     /// The SQLite connection string. Default <c>TypedSessions:ConnectionString</c>, else
     /// <c>Data Source={ContentRoot}/App_Data/sessions.db</c>. The folder is created when missing.
     /// </summary>
@@ -18,5 +24,5 @@ public sealed class SqliteSessionStoreOptions
     public int CleanupBatchSize { get; set; } = 1000;
 
     /// <summary>Decoder caps for stored sessions.</summary>
-    public SessionEnvelopeLimits Limits { get; set; } = SessionEnvelopeLimits.Default;
+    public SessionEnvelopeLimits Limits { get; set; } = new();
 }

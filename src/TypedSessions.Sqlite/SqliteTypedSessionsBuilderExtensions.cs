@@ -11,8 +11,11 @@ namespace TypedSessions;
 public static class SqliteTypedSessionsBuilderExtensions
 {
     /// <summary>
-    /// Uses SQLite (the embedded default). The connection string comes from <paramref name="configure"/>,
-    /// else <c>TypedSessions:ConnectionString</c>, else <c>Data Source={ContentRoot}/App_Data/sessions.db</c>.
+    /// Uses SQLite (the embedded default). Settings bind from the configuration section <c>TypedSessions:Sqlite</c>
+    /// (<see cref="SqliteSessionStoreOptions.SectionName"/>); then <paramref name="configure"/> runs, so code overrides
+    /// configuration. The connection string comes from <paramref name="configure"/>, else
+    /// <c>TypedSessions:Sqlite:ConnectionString</c>, else <c>TypedSessions:ConnectionString</c>, else
+    /// <c>Data Source={ContentRoot}/App_Data/sessions.db</c>. Invalid settings fail at startup.
     /// </summary>
     /// <param name="builder">The TypedSessions builder.</param>
     /// <param name="configure">Optional settings.</param>
@@ -20,7 +23,15 @@ public static class SqliteTypedSessionsBuilderExtensions
     public static TypedSessionsBuilder AddSqliteStore(this TypedSessionsBuilder builder, Action<SqliteSessionStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<SqliteSessionStoreOptions>().Configure<IOptions<TypedSessionOptions>, IServiceProvider>((sqlite, sessions, services) =>
+        var options = builder.Services.AddOptions<SqliteSessionStoreOptions>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<SqliteSessionStoreOptions>) && d.ImplementationType == typeof(SqliteSessionStoreOptionsValidator)))
+        {
+            // First call only: the section is bound once, before any code delegate.
+            options.BindConfiguration(SqliteSessionStoreOptions.SectionName).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<SqliteSessionStoreOptions>, SqliteSessionStoreOptionsValidator>();
+        }
+
+        options.Configure<IOptions<TypedSessionOptions>, IServiceProvider>((sqlite, sessions, services) =>
         {
             sqlite.ConnectionString ??= sessions.Value.ConnectionString;
             if (string.IsNullOrEmpty(sqlite.ConnectionString))

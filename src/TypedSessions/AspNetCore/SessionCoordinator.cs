@@ -228,7 +228,7 @@ internal sealed class SessionCoordinator : ISessionBackend
     /// <summary>A request that loaded a tombstone: logged and counted once.</summary>
     public void ReportSuperseded(SessionId id)
     {
-        _metrics.Conflict("superseded");
+        _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Superseded);
         SessionLog.Superseded(_logger, id.LogId);
     }
 
@@ -240,12 +240,12 @@ internal sealed class SessionCoordinator : ISessionBackend
                 return;
             case SessionWriteOutcome.Conflict:
                 var keys = changes?.ExpectedValues.Keys.ToArray() ?? [];
-                _metrics.Conflict("conflict");
+                _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Conflict);
                 SessionLog.Conflict(_logger, id.LogId, string.Join(", ", keys));
                 throw new SessionConflictException(keys);
             default:
                 var how = outcome == SessionWriteOutcome.Superseded ? "cycled or flushed by another request" : "deleted, revoked or expired";
-                _metrics.Conflict("interrupted");
+                _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Interrupted);
                 SessionLog.Interrupted(_logger, id.LogId, how);
                 throw new SessionInterruptedException(
                     $"The session was {how} while this request was running; nothing was saved and the cookie is left as it is. " +
@@ -270,21 +270,23 @@ internal sealed class SessionCoordinator : ISessionBackend
         }
 
         var timeout = Options.StoreTimeout;
-        using var activity = SessionMetrics.ActivitySource.StartActivity("session.revoke_user", ActivityKind.Client);
-        activity?.SetTag("session.store", _storeName);
+        using var activity = SessionMetrics.StartStoreSpan(_storeName, TypedSessionsTelemetry.Operations.RevokeUser);
         var started = Stopwatch.GetTimestamp();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
-        var outcome = "error";
+        var outcome = TypedSessionsTelemetry.Outcomes.Error;
+        string? errorType = null;
         try
         {
             var deleted = await Start(() => index.RevokeUserAsync(userKey, cts.Token).AsTask()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            outcome = "ok";
+            outcome = TypedSessionsTelemetry.Outcomes.Ok;
             return deleted;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || ex is OperationCanceledException))
         {
-            outcome = "timeout";
+            outcome = TypedSessionsTelemetry.Outcomes.Timeout;
+            errorType = TypedSessionsTelemetry.ErrorTypes.Timeout;
+            SessionMetrics.Fail(activity, errorType);
 
             // The abandoned call is told to stop (disposing the source alone would not cancel its token).
             await cts.CancelAsync().ConfigureAwait(false);
@@ -292,11 +294,13 @@ internal sealed class SessionCoordinator : ISessionBackend
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SessionUnavailableException)
         {
+            errorType = SessionMetrics.ErrorTypeOf(ex);
+            SessionMetrics.Fail(activity, errorType);
             throw new SessionUnavailableException("The session store failed to revoke the user's sessions.", ex);
         }
         finally
         {
-            _metrics.Operation("revoke_user", outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _metrics.Operation(_storeName, TypedSessionsTelemetry.Operations.RevokeUser, outcome, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 
@@ -316,47 +320,50 @@ internal sealed class SessionCoordinator : ISessionBackend
     private async Task<T> CallAsync<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
     {
         var timeout = Options.StoreTimeout;
-        using var activity = SessionMetrics.ActivitySource.StartActivity("session." + operation, ActivityKind.Client);
-        activity?.SetTag("session.id_hash", id.LogId);
-        activity?.SetTag("session.store", _storeName);
+        using var activity = SessionMetrics.StartStoreSpan(_storeName, operation);
+        activity?.SetTag(TypedSessionsTelemetry.Attributes.SessionIdHash, id.LogId);
         var started = Stopwatch.GetTimestamp();
         using var cts = new CancellationTokenSource(timeout);
-        var outcome = "error";
+        var outcome = TypedSessionsTelemetry.Outcomes.Error;
+        string? errorType = null;
         try
         {
             // WaitAsync bounds the call even for a store that ignores its token; Task.Run, even for one that
             // blocks its caller before returning a task (Microsoft.Data.Sqlite's async methods run synchronously,
             // so a SQLite file locked by another process held the request for the whole lock, not the timeout).
             var result = await Start(() => call(_store, id.StoreKey, cts.Token).AsTask()).WaitAsync(timeout).ConfigureAwait(false);
-            outcome = "ok";
+            outcome = TypedSessionsTelemetry.Outcomes.Ok;
             return result;
         }
         catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cts.IsCancellationRequested))
         {
-            outcome = "timeout";
+            outcome = TypedSessionsTelemetry.Outcomes.Timeout;
+            errorType = TypedSessionsTelemetry.ErrorTypes.Timeout;
 
             // WaitAsync may give up before the source's own timer fires: the abandoned call is told to stop now
             // (disposing the source alone would not cancel its token).
             await cts.CancelAsync().ConfigureAwait(false);
             SessionLog.StoreTimedOut(_logger, operation, id.LogId, timeout);
-            activity?.SetStatus(ActivityStatusCode.Error, "timeout");
+            SessionMetrics.Fail(activity, errorType);
             throw new SessionUnavailableException($"The session store did not {operation} the session within {timeout}.", ex);
         }
         catch (SessionDataException)
         {
-            outcome = "corrupt";
-            activity?.SetStatus(ActivityStatusCode.Error, "corrupt");
+            outcome = TypedSessionsTelemetry.Outcomes.Corrupt;
+            errorType = TypedSessionsTelemetry.ErrorTypes.Corrupt;
+            SessionMetrics.Fail(activity, errorType);
             throw;
         }
         catch (Exception ex) when (ex is not SessionUnavailableException)
         {
             SessionLog.StoreFailed(_logger, operation, id.LogId, ex);
-            activity?.SetStatus(ActivityStatusCode.Error, ex.GetType().Name);
+            errorType = SessionMetrics.ErrorTypeOf(ex);
+            SessionMetrics.Fail(activity, errorType);
             throw new SessionUnavailableException($"The session store failed to {operation} the session.", ex);
         }
         finally
         {
-            _metrics.Operation(operation, outcome, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _metrics.Operation(_storeName, operation, outcome, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 }

@@ -83,7 +83,11 @@ public sealed class TypedSessionOptions
 
     /// <summary>
     /// MessagePack settings for values. Default: the standard resolver with
-    /// <see cref="MessagePackSecurity.UntrustedData"/>. Not bindable from configuration.
+    /// <see cref="MessagePackSecurity.UntrustedData"/>. Not bindable from configuration. Replacing it cannot weaken
+    /// decoding: options carrying MessagePack's default <see cref="MessagePackSecurity.TrustedData"/> are raised to
+    /// <see cref="MessagePackSecurity.UntrustedData"/> (their resolver is kept); any other security must be
+    /// hash-collision-resistant with a <see cref="MessagePackSecurity.MaximumObjectGraphDepth"/> of 1 to 500, or startup
+    /// fails (docs/wire-format.md).
     /// </summary>
     public MessagePackSerializerOptions SerializerOptions { get; set; } =
         MessagePackSerializerOptions.Standard.WithSecurity(MessagePackSecurity.UntrustedData);

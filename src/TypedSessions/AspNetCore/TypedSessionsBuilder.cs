@@ -46,7 +46,10 @@ public sealed class TypedSessionsBuilder
     public TypedSessionsBuilder AddMemoryStore() => AddStore(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>());
 
     /// <summary>Uses the file store: one file per session in a folder.</summary>
-    /// <param name="configure">Sets the folder; default <c>TypedSessions:Folder</c>, else <c>{ContentRoot}/App_Data/sessions</c>.</param>
+    /// <param name="configure">
+    /// Sets the folder and limits; runs after the configuration section <c>TypedSessions:File</c> is bound. The folder
+    /// defaults to <c>TypedSessions:File:Folder</c>, else <c>TypedSessions:Folder</c>, else <c>{ContentRoot}/App_Data/sessions</c>.
+    /// </param>
     /// <returns>This builder.</returns>
     public TypedSessionsBuilder AddFileStore(Action<FileSessionStoreOptions>? configure = null)
     {
@@ -69,7 +72,8 @@ public sealed class TypedSessionsBuilder
     public TypedSessionsBuilder AddCookieStore(Action<CookieSessionStoreOptions>? configure = null)
     {
         Services.AddDataProtection();
-        Services.AddOptions<CookieSessionStoreOptions>();
+        Services.AddOptions<CookieSessionStoreOptions>().ValidateOnStart();
+        Services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Options.IValidateOptions<CookieSessionStoreOptions>, CookieSessionStoreOptionsValidator>());
         if (configure is not null)
         {
             Services.Configure(configure);

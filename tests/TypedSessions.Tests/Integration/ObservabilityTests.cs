@@ -40,12 +40,12 @@ public sealed class ObservabilityTests
     public async Task The_meter_counts_store_operations_and_the_activity_source_traces_them()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map);
-        using var operations = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "TypedSessions", "typedsessions.store.operations");
-        using var duration = new MetricCollector<double>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "TypedSessions", "typedsessions.store.duration");
+        using var operations = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TypedSessionsTelemetry.MeterName, TypedSessionsTelemetry.Instruments.StoreOperations);
+        using var duration = new MetricCollector<double>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TypedSessionsTelemetry.MeterName, TypedSessionsTelemetry.Instruments.StoreOperationDuration);
         var activities = new List<Activity>();
         using var listener = new ActivityListener
         {
-            ShouldListenTo = s => s.Name == "TypedSessions",
+            ShouldListenTo = s => s.Name == TypedSessionsTelemetry.ActivitySourceName,
             Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
             ActivityStopped = activities.Add,
         };
@@ -56,10 +56,10 @@ public sealed class ObservabilityTests
         await client.GetStringAsync("/read?key=name");
 
         var measured = operations.GetMeasurementSnapshot();
-        Assert.Contains(measured, m => (string?)m.Tags["operation"] == "create" && (string?)m.Tags["outcome"] == "ok");
-        Assert.Contains(measured, m => (string?)m.Tags["operation"] == "load" && (string?)m.Tags["outcome"] == "ok");
+        Assert.Contains(measured, m => (string?)m.Tags[TypedSessionsTelemetry.Attributes.Operation] == "create" && (string?)m.Tags[TypedSessionsTelemetry.Attributes.Outcome] == "ok");
+        Assert.Contains(measured, m => (string?)m.Tags[TypedSessionsTelemetry.Attributes.Operation] == "load" && (string?)m.Tags[TypedSessionsTelemetry.Attributes.Outcome] == "ok");
         Assert.Equal(2, duration.GetMeasurementSnapshot().Count);
-        Assert.Contains(activities, a => a.OperationName == "session.create" && ((string?)a.GetTagItem("session.id_hash"))?.Length == 12);
+        Assert.Contains(activities, a => a.OperationName == TypedSessionsTelemetry.Spans.Create && ((string?)a.GetTagItem(TypedSessionsTelemetry.Attributes.SessionIdHash))?.Length == 12);
         Assert.DoesNotContain(activities, a => a.Tags.Any(t => t.Value == client.Cookie));
     }
 }

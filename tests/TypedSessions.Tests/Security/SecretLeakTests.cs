@@ -136,8 +136,8 @@ public sealed class SecretLeakTests
             Assert.True(app.Logs.Entries.Any(e => e.Id.Name == name), $"No {name} log entry.");
         }
 
-        Assert.Contains(captured, c => c.StartsWith("metric typedsessions.store.operations", StringComparison.Ordinal));
-        Assert.Contains(captured, c => c.StartsWith("activity session.load", StringComparison.Ordinal));
+        Assert.Contains(captured, c => c.StartsWith("metric " + TypedSessionsTelemetry.Instruments.StoreOperations, StringComparison.Ordinal));
+        Assert.Contains(captured, c => c.StartsWith("activity " + TypedSessionsTelemetry.Spans.Load, StringComparison.Ordinal));
         Assert.Contains(captured, c => c.Contains("Backend refused", StringComparison.Ordinal));
         Assert.Contains(captured, c => c.Contains(nameof(SessionTooLargeException), StringComparison.Ordinal));
 

@@ -40,7 +40,7 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
         var session = new Session(committer, null);
         if (read.Failure is { } reason)
         {
-            metrics.Operation("load", "corrupt", elapsed);
+            metrics.Operation(nameof(CookieSessionStore), TypedSessionsTelemetry.Operations.Load, TypedSessionsTelemetry.Outcomes.Corrupt, TypedSessionsTelemetry.ErrorTypes.Corrupt, elapsed);
             SessionLog.CookieRejected(logger, reason);
             return session;
         }
@@ -53,7 +53,7 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
         // The expiry and the touch policy apply from inside the payload, as a server-side load would apply them.
         var now = Environment.Now;
         var result = SessionLoadResult.From(read.Record, new SessionLoadRequest(now, Environment.Options.SlidingRefreshThreshold));
-        metrics.Operation("load", "ok", elapsed);
+        metrics.Operation(nameof(CookieSessionStore), TypedSessionsTelemetry.Operations.Load, TypedSessionsTelemetry.Outcomes.Ok, null, elapsed);
         if (result.Record is { } record)
         {
             SessionLog.Loaded(logger, id.LogId, record.Values.Count, result.Touched);

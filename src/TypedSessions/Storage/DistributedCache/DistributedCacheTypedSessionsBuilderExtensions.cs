@@ -12,7 +12,9 @@ public static class DistributedCacheTypedSessionsBuilderExtensions
     /// <summary>
     /// Uses the app's <see cref="IDistributedCache"/> (store name <c>DistributedCache</c>); register one
     /// too, e.g. <c>AddDistributedMemoryCache()</c> or <c>AddStackExchangeRedisCache(...)</c>. Whole-session
-    /// last writer wins: see <see cref="DistributedCacheSessionStore"/>.
+    /// last writer wins: see <see cref="DistributedCacheSessionStore"/>. Settings bind from the configuration section
+    /// <c>TypedSessions:DistributedCache</c> (<see cref="DistributedCacheSessionStoreOptions.SectionName"/>: <c>KeyPrefix</c>,
+    /// <c>Limits</c>); then <paramref name="configure"/> runs, so code overrides configuration.
     /// </summary>
     /// <param name="builder">The TypedSessions builder.</param>
     /// <param name="configure">Optional settings.</param>
@@ -20,7 +22,14 @@ public static class DistributedCacheTypedSessionsBuilderExtensions
     public static TypedSessionsBuilder AddDistributedCacheStore(this TypedSessionsBuilder builder, Action<DistributedCacheSessionStoreOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<DistributedCacheSessionStoreOptions>();
+        var options = builder.Services.AddOptions<DistributedCacheSessionStoreOptions>();
+        if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<DistributedCacheSessionStoreOptions>) && d.ImplementationType == typeof(DistributedCacheSessionStoreOptionsValidator)))
+        {
+            // First call only: the section is bound once, before any code delegate.
+            options.BindConfiguration(DistributedCacheSessionStoreOptions.SectionName).ValidateOnStart();
+            builder.Services.AddSingleton<IValidateOptions<DistributedCacheSessionStoreOptions>, DistributedCacheSessionStoreOptionsValidator>();
+        }
+
         if (configure is not null)
         {
             builder.Services.Configure(configure);
