@@ -15,7 +15,7 @@ namespace TypedSessions;
 /// <para>The handle of a session is the same in every process and on every store and stays the same for its whole
 /// life; cycling the id (<see cref="Session.CycleId"/>, <see cref="Session.SignIn"/>) gives the session a new id and so
 /// a new handle. Its first 12 characters are the short hash the TypedSessions logs and traces show
-/// (<c>session.id_hash</c>), so a handle and a log line can be matched.</para>
+/// (<c>typedsessions.session.id_hash</c>), so a handle and a log line can be matched.</para>
 /// <para>64 bits of the hash: distinct among the sessions of one user or one app in practice, but not a key to look a
 /// session up by — to act on a session named by a handle, find it among the candidates (for example a user's sessions)
 /// by comparing <see cref="FromStoreKey"/> of each.</para>
