@@ -17,7 +17,7 @@ for i in $(seq 1 "$runs"); do
     failed=$((failed + 1))
     echo "[failover] run $i failed; its output: $report.run$i.log" >&2
   fi
-  grep -E "Passed!|Failed!" "$report.run$i.log" || true
+  grep -E "Test Run (Successful|Failed)|Passed:|Failed:" "$report.run$i.log" || true
 done
 cat "$report"
 exit $((failed > 0))
