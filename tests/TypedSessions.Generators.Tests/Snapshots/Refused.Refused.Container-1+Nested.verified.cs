@@ -7,7 +7,7 @@ namespace Refused
     {
         partial record Nested
         {
-            [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+            [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
             public partial T? Value
             {
                 get => throw new global::System.NotSupportedException("TS0010: 'Value' is not stored in the session; the build reports TS0010 for it (https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/TS0010.md)");

@@ -5,10 +5,10 @@ namespace Refused
 {
     partial class Mixed : global::TypedSessions.ISessionSchema<global::Refused.Mixed>
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         private readonly global::TypedSessions.Session __typedSession;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         private Mixed(global::TypedSessions.Session session)
         {
             __typedSession = session;
@@ -24,21 +24,21 @@ namespace Refused
         static global::System.Threading.Tasks.ValueTask<global::Refused.Mixed?> global::Microsoft.AspNetCore.Http.IBindableFromHttpContext<global::Refused.Mixed>.BindAsync(global::Microsoft.AspNetCore.Http.HttpContext context, global::System.Reflection.ParameterInfo parameter)
             => global::TypedSessions.SessionSchemaSupport.BindAsync<global::Refused.Mixed>(context);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial int Visits
         {
             get => __typedSession.Get<int>("Visits");
             set => __typedSession.Set<int>("Visits", value);
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public static partial int Shared
         {
             get => throw new global::System.NotSupportedException("TS0005: 'Shared' is not stored in the session; the build reports TS0005 for it (https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/TS0005.md)");
             private set => throw new global::System.NotSupportedException("TS0005: 'Shared' is not stored in the session; the build reports TS0005 for it (https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/TS0005.md)");
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial string? this[string key, int @default]
         {
             get => throw new global::System.NotSupportedException("TS0006: this indexer is not stored in the session; the build reports TS0006 for it (https://github.com/typedsessions/typedsessions/blob/main/docs/diagnostics/TS0006.md)");

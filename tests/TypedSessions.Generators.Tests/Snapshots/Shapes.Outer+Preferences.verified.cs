@@ -5,10 +5,10 @@ partial class Outer
 {
     partial class Preferences : global::TypedSessions.ISessionSchema<global::Outer.Preferences>
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         private readonly global::TypedSessions.Session __typedSession;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         private Preferences(global::TypedSessions.Session session)
         {
             __typedSession = session;
@@ -24,7 +24,7 @@ partial class Outer
         static global::System.Threading.Tasks.ValueTask<global::Outer.Preferences?> global::Microsoft.AspNetCore.Http.IBindableFromHttpContext<global::Outer.Preferences>.BindAsync(global::Microsoft.AspNetCore.Http.HttpContext context, global::System.Reflection.ParameterInfo parameter)
             => global::TypedSessions.SessionSchemaSupport.BindAsync<global::Outer.Preferences>(context);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial string Language
         {
             get => __typedSession.Get<string>("Language") ?? "en";
@@ -41,21 +41,21 @@ partial class Outer
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial double Zoom
         {
             get => __typedSession.Get<double>("Zoom", (double)(1.5D));
             set => __typedSession.Set<double>("Zoom", value);
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial long Quota
         {
             get => __typedSession.Get<long>("Quota", (long)(10));
             set => __typedSession.Set<long>("Quota", value);
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial bool? Tips
         {
             get => __typedSession.Get<bool?>("Tips", true);
@@ -72,7 +72,7 @@ partial class Outer
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial string Nickname
         {
             get => __typedSession.Get<string>("Nickname") ?? "";
@@ -89,7 +89,7 @@ partial class Outer
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         internal partial byte[] Avatar
         {
             get => __typedSession.Get<byte[]>("Avatar") ?? global::System.Array.Empty<byte>();
@@ -106,7 +106,7 @@ partial class Outer
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial global::System.Collections.Generic.HashSet<global::System.Guid> Seen
         {
             get => __typedSession.GetOrNew<global::System.Collections.Generic.HashSet<global::System.Guid>>("Seen");
@@ -123,7 +123,7 @@ partial class Outer
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial global::System.Collections.Generic.Dictionary<string, global::System.DateTimeOffset> LastVisits
         {
             get => __typedSession.GetOrNew<global::System.Collections.Generic.Dictionary<string, global::System.DateTimeOffset>>("LastVisits");
@@ -140,14 +140,14 @@ partial class Outer
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial global::System.TimeSpan @class
         {
             get => __typedSession.Get<global::System.TimeSpan>("class \"quoted\"");
             set => __typedSession.Set<global::System.TimeSpan>("class \"quoted\"", value);
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial decimal? Balance
         {
             get => __typedSession.Get<decimal?>("Balance");

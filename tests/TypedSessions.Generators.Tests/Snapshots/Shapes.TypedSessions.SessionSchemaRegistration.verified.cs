@@ -4,7 +4,7 @@
 namespace TypedSessions.Generated
 {
     /// <summary>Registers this assembly's session schemas so that AddTypedSessions() makes them injectable.</summary>
-    [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+    [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
     file static class SessionSchemaRegistration
     {
         [global::System.Runtime.CompilerServices.ModuleInitializer]

@@ -5,10 +5,10 @@ namespace Shop
 {
     partial class ShopSession : global::TypedSessions.ISessionSchema<global::Shop.ShopSession>
     {
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         private readonly global::TypedSessions.Session __typedSession;
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         private ShopSession(global::TypedSessions.Session session)
         {
             __typedSession = session;
@@ -24,7 +24,7 @@ namespace Shop
         static global::System.Threading.Tasks.ValueTask<global::Shop.ShopSession?> global::Microsoft.AspNetCore.Http.IBindableFromHttpContext<global::Shop.ShopSession>.BindAsync(global::Microsoft.AspNetCore.Http.HttpContext context, global::System.Reflection.ParameterInfo parameter)
             => global::TypedSessions.SessionSchemaSupport.BindAsync<global::Shop.ShopSession>(context);
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial string? Username
         {
             get => __typedSession.Get<string>("Username");
@@ -41,7 +41,7 @@ namespace Shop
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial int? UserId
         {
             get => __typedSession.Get<int?>("uid");
@@ -58,7 +58,7 @@ namespace Shop
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial global::System.Collections.Generic.List<global::Shop.CartLine> Cart
         {
             get => __typedSession.GetOrNew<global::System.Collections.Generic.List<global::Shop.CartLine>>("Cart");
@@ -75,7 +75,7 @@ namespace Shop
             }
         }
 
-        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "1.0.0.0")]
+        [global::System.CodeDom.Compiler.GeneratedCode("TypedSessions.Generators", "{version}")]
         public partial global::Shop.Theme Theme
         {
             get => __typedSession.Get<global::Shop.Theme>("Theme", global::Shop.Theme.Dark);
