@@ -98,7 +98,7 @@ public sealed partial class Session
         // The cached value may have been changed in place; encode it before it is replaced by a value of another type.
         SyncTracked(key, entry);
         value = _env.Codec.Decode<T>(key, entry.Bytes);
-        entry.Cache(value, typeof(T), IsTracked<T>(value));
+        entry.Cache(value, IsTracked(value));
         return true;
     }
 
@@ -128,7 +128,7 @@ public sealed partial class Session
         ValidateKey(key);
         EnsureWritable();
         var entry = new SessionEntry(_env.Codec.Encode(key, value));
-        entry.Cache(value, typeof(T), IsTracked(value));
+        entry.Cache(value, IsTracked(value));
         Put(key, entry);
     }
 
@@ -275,7 +275,7 @@ public sealed partial class Session
             return;
         }
 
-        var bytes = _env.Codec.Encode(key, entry.ValueType!, entry.Value);
+        var bytes = entry.Reencode(_env.Codec, key);
         if (bytes.AsSpan().SequenceEqual(entry.Bytes))
         {
             return;
