@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Publishes samples/AotSample with Native AOT (-p:PublishAot=true) and as a JIT app, and:
+# Publishes samples/AotSample with Native AOT (PublishAot=true, set in its project) and as a JIT app
+# (-p:PublishAot=false), and:
 #  1. fails on any trim/AOT warning (IL2xxx/IL3xxx) from TypedSessions' assemblies or the sample (whose schema code the
 #     generator writes); warnings from third-party assemblies are listed, not hidden;
 #  2. runs each build on SQLite and on Redis (a private redis-server it starts and stops by pid) and does the typed
@@ -36,25 +37,31 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 # every one is listed and attributed below.
 if [[ "${AOT_SKIP_PUBLISH:-0}" != "1" ]]; then
   rm -rf "$OUT/aot" "$OUT/jit"
-  echo "== dotnet publish -p:PublishAot=true (Release, $RID)"
+  echo "== dotnet publish, PublishAot=true (Release, $RID)"
   /usr/bin/time -f "%e s wall, %M KB max RSS" -o "$OUT/aot-publish.time" \
-    dotnet publish "$PROJECT" -c Release -r "$RID" -p:PublishAot=true -p:TreatWarningsAsErrors=false \
+    dotnet publish "$PROJECT" -c Release -r "$RID" -p:TreatWarningsAsErrors=false \
       -o "$OUT/aot" -nologo > "$OUT/aot-publish.log" 2>&1 || { tail -40 "$OUT/aot-publish.log"; fail "AOT publish failed"; }
   echo "   $(cat "$OUT/aot-publish.time")"
   echo "== dotnet publish (JIT, framework-dependent, Release, $RID)"
-  dotnet publish "$PROJECT" -c Release -r "$RID" --self-contained false -p:TreatWarningsAsErrors=false \
+  dotnet publish "$PROJECT" -c Release -r "$RID" --self-contained false -p:PublishAot=false -p:TreatWarningsAsErrors=false \
     -o "$OUT/jit" -nologo > "$OUT/jit-publish.log" 2>&1 || { tail -40 "$OUT/jit-publish.log"; fail "JIT publish failed"; }
 fi
 
-# A warning line: "<origin>: warning IL2026: <member>: <message> [project]". It is ours when its origin (a source file)
-# or the member it is reported in belongs to TypedSessions or the sample, or when an IL2104/IL3053 summary names one
-# of our assemblies.
-grep -hoE "^.*warning IL[23][0-9]{3}:.*$" "$OUT/aot-publish.log" | sed -E 's/ \[[^]]*\]$//' | sort -u > "$OUT/warnings.txt" || true
+# A warning line: "<origin>: [Trim analysis |AOT analysis ]warning IL2026: <member>: <message> [project]". It is ours
+# when its origin (a source file) or the member it is reported in belongs to TypedSessions or the sample, or when an
+# IL2104/IL3053 summary names one of our assemblies.
+grep -hE "warning IL[23][0-9]{3}:" "$OUT/aot-publish.log" | sed -E 's/ \[[^]]*\]$//' | sort -u > "$OUT/warnings.txt" || true
 : > "$OUT/ours.txt"
 : > "$OUT/theirs.txt"
+pattern='^(.*): ((Trim|AOT) analysis )?warning (IL[0-9]{4}): (.*)$'
 while IFS= read -r line; do
-  origin=${line%%: warning IL*}
-  rest=${line#*: warning IL????: }
+  if [[ "$line" =~ $pattern ]]; then
+    origin=${BASH_REMATCH[1]}
+    rest=${BASH_REMATCH[5]}
+  else
+    origin=$line
+    rest=$line
+  fi
   member=${rest%%: *}
   if [[ "$origin" == *"/src/TypedSessions"* || "$origin" == *"/samples/AotSample/"* || "$origin" == *"/generators/"* \
         || "$member" == TypedSessions* || "$member" == AotSample* || "$rest" =~ ^Assembly\ \'(TypedSessions|AotSample) ]]; then
@@ -85,26 +92,25 @@ for _ in $(seq 1 100); do redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q 
 URL="http://127.0.0.1:$APP_PORT"
 COOKIE=""
 
-request() { # path -> body; remembers the session cookie
-  local headers body
+BODY=""
+request() { # GET path: the body in BODY; remembers the session cookie (no subshell, so COOKIE persists)
+  local headers status set
   headers=$(mktemp)
-  body=$(curl -sS -D "$headers" ${COOKIE:+-H "Cookie: $COOKIE"} "$URL$1") || { rm -f "$headers"; fail "GET $1 failed"; }
-  local status
+  BODY=$(curl -sS -D "$headers" ${COOKIE:+-H "Cookie: $COOKIE"} "$URL$1") || { rm -f "$headers"; fail "GET $1 failed"; }
   status=$(head -1 "$headers" | awk '{print $2}')
-  local set
   set=$(grep -i '^set-cookie:' "$headers" | head -1 | sed -E 's/^[Ss]et-[Cc]ookie: *//; s/;.*//' | tr -d '\r') || true
   rm -f "$headers"
-  [[ "$status" == "200" ]] || fail "GET $1 answered $status: $body"
+  [[ "$status" == "200" ]] || fail "GET $1 answered $status: $BODY"
   if [[ -n "$set" ]]; then COOKIE=$set; fi
-  printf '%s' "$body"
 }
 
-run() { # build store -> "startup_ms rss_kb"
+run() { # build store: sets R_STARTUP (ms) and R_RSS (kB); runs in this shell so that a failure stops the app (trap)
   local build=$1 store=$2 cmd connection
   if [[ "$build" == aot ]]; then cmd=("$OUT/aot/AotSample"); else cmd=(dotnet "$OUT/jit/AotSample.dll"); fi
-  if [[ "$store" == Sqlite ]]; then rm -f "$OUT/$build.db"; connection="Data Source=$OUT/$build.db"; else
+  if [[ "$store" == Sqlite ]]; then rm -f "$OUT/$build.db" "$OUT/$build.db-wal" "$OUT/$build.db-shm"; connection="Data Source=$OUT/$build.db"; else
     redis-cli -p "$REDIS_PORT" flushall > /dev/null; connection="127.0.0.1:$REDIS_PORT"; fi
   COOKIE=""
+  if curl -s -o /dev/null "$URL/" 2>/dev/null; then fail "something already listens on $URL"; fi
   local start end
   start=$(date +%s%N)
   ( cd "$OUT/$build" && ASPNETCORE_URLS="$URL" TypedSessions__Store="$store" TypedSessions__ConnectionString="$connection" \
@@ -116,49 +122,56 @@ run() { # build store -> "startup_ms rss_kb"
   done
   end=$(date +%s%N)
 
-  [[ "$(request '/set?name=ada&visits=3&theme=Dark&tag=a&tag=b&sku=x&quantity=2')" == stored ]] || fail "$build $store: /set"
+  request '/set?name=ada&visits=3&theme=Dark&tag=a&tag=b&sku=x&quantity=2'
+  [[ "$BODY" == stored ]] || fail "$build $store: /set answered '$BODY'"
   [[ "$COOKIE" == *aot.sid=* ]] || fail "$build $store: the session cookie is not named by TypedSessions:Cookie:Name (got '$COOKIE')"
-  [[ "$(request '/add?sku=y')" == added ]] || fail "$build $store: /add"
+  request '/add?sku=y'
+  [[ "$BODY" == added ]] || fail "$build $store: /add answered '$BODY'"
   local got expected='ada|3|Dark|a,b|WELCOME|x:2,x-2:4,y:1'
-  got=$(request '/get')
+  request '/get'
+  got=$BODY
   [[ "$got" == "$expected" ]] || fail "$build on $store: /get answered '$got', expected '$expected'"
   if [[ "$store" == Redis ]]; then
     [[ "$(redis-cli -p "$REDIS_PORT" dbsize)" -ge 1 ]] || fail "$build: nothing stored in Redis"
   else
-    [[ -s "$OUT/$build.db" ]] || fail "$build: no SQLite file"
+    [[ -e "$OUT/$build.db" ]] || fail "$build: no SQLite file"
   fi
-  for _ in $(seq 1 "$REQUESTS"); do request '/get' > /dev/null; done
+  for _ in $(seq 1 "$REQUESTS"); do request '/get'; done
+  [[ "$BODY" == "$expected" ]] || fail "$build on $store: after $REQUESTS requests /get answered '$BODY'"
   local rss
   rss=$(awk '/VmRSS/ {print $2}' "/proc/$APP_PID/status")
   kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
-  echo "   $build on $store: round trip ok ($got)" >&2
-  echo "$(( (end - start) / 1000000 )) $rss"
+  echo "   $build on $store: round trip ok ($got)"
+  R_STARTUP=$(( (end - start) / 1000000 ))
+  R_RSS=$rss
 }
 
 declare -A STARTUP RSS
 for build in aot jit; do
   for store in Sqlite Redis; do
-    read -r s r < <(run "$build" "$store")
-    STARTUP[$build-$store]=$s
-    RSS[$build-$store]=$r
+    run "$build" "$store"
+    STARTUP[$build-$store]=$R_STARTUP
+    RSS[$build-$store]=$R_RSS
   done
 done
 
 # --- 3. Report --------------------------------------------------------------------------------------------------
+# Sizes count what runs: the native executable and the SQLite library next to it (not AotSample.dbg, the symbols);
+# for JIT, the published folder without .pdb/.xml (framework-dependent: the shared .NET runtime is not in it).
 aot_bin=$(stat -c %s "$OUT/aot/AotSample")
-aot_dir=$(du -sb "$OUT/aot" | awk '{print $1}')
-jit_dir=$(du -sb "$OUT/jit" | awk '{print $1}')
+aot_sqlite=$(stat -c %s "$OUT/aot/libe_sqlite3.so")
+jit_dir=$(find "$OUT/jit" -type f ! -name '*.pdb' ! -name '*.xml' -printf '%s\n' | awk '{ s += $1 } END { print s }')
 mb() { awk -v b="$1" 'BEGIN { printf "%.1f MB", b / 1048576 }'; }
 kbmb() { awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }'; }
 {
-  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $(date -u '+%Y-%m-%d %H:%M UTC'); .NET SDK $(dotnet --version)"
+  echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'); $(date -u '+%Y-%m-%d %H:%M UTC'); .NET SDK $(dotnet --version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
   echo
   echo "| build | store | startup (first 200) | RSS after $REQUESTS requests | size |"
   echo "|---|---|---|---|---|"
   for build in aot jit; do
     for store in Sqlite Redis; do
-      if [[ $build == aot ]]; then size="$(mb "$aot_bin") executable ($(mb "$aot_dir") folder, with libe_sqlite3.so)"; else
-        size="$(mb "$jit_dir") folder (framework-dependent: the .NET runtime is not in it)"; fi
+      if [[ $build == aot ]]; then size="$(mb "$aot_bin") executable + $(mb "$aot_sqlite") libe_sqlite3.so"; else
+        size="$(mb "$jit_dir") of assemblies (framework-dependent: plus the shared .NET runtime)"; fi
       echo "| $([[ $build == aot ]] && echo 'Native AOT' || echo JIT) | $store | ${STARTUP[$build-$store]} ms | $(kbmb "${RSS[$build-$store]}") | $size |"
     done
   done

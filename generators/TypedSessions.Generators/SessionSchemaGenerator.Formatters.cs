@@ -415,7 +415,7 @@ namespace TypedSessions.Generators
                 switch (type)
                 {
                     case IArrayTypeSymbol { IsSZArray: true } array:
-                        if (array.ElementType.SpecialType != SpecialType.System_Byte)
+                        if (array.ElementType.SpecialType != SpecialType.System_Byte && !IsBuiltinElement(array.ElementType))
                         {
                             Add(type, "ArrayFormatter", array.ElementType);
                             Walk(array.ElementType);
@@ -437,7 +437,7 @@ namespace TypedSessions.Generators
                             CollectionFormatters.TryGetValue(MetadataName(definition), out formatter);
                         }
 
-                        if (formatter is not null && !HasAttribute(named, _formatterAttribute))
+                        if (formatter is not null && !HasAttribute(named, _formatterAttribute) && !IsBuiltin(named))
                         {
                             Add(type, formatter, named.TypeArguments.ToArray());
                             foreach (var argument in named.TypeArguments)
@@ -459,6 +459,29 @@ namespace TypedSessions.Generators
 
                         break;
                 }
+            }
+
+            // The arrays, lists and nullables MessagePack's BuiltinResolver serves (no dynamic code): left to it, so that
+            // they keep the formatter an app's resolver order gives them.
+            private static bool IsBuiltinElement(ITypeSymbol element) => element.SpecialType is SpecialType.System_Int16
+                or SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt16 or SpecialType.System_UInt32
+                or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Boolean
+                or SpecialType.System_SByte or SpecialType.System_DateTime or SpecialType.System_Char or SpecialType.System_String
+                or SpecialType.System_Object;
+
+            private static bool IsBuiltin(INamedTypeSymbol named)
+            {
+                var argument = named.TypeArguments[0];
+                if (named.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T)
+                {
+                    return argument.SpecialType is SpecialType.System_Byte or SpecialType.System_Decimal
+                        || (IsBuiltinElement(argument) && argument.SpecialType is not (SpecialType.System_String or SpecialType.System_Object))
+                        || (argument is INamedTypeSymbol { ContainingNamespace.Name: "System", ContainingNamespace.ContainingNamespace.IsGlobalNamespace: true } system
+                            && system.Name is "TimeSpan" or "DateTimeOffset" or "Guid");
+                }
+
+                return MetadataName(named.OriginalDefinition) == "System.Collections.Generic.List`1"
+                    && (IsBuiltinElement(argument) || argument.SpecialType == SpecialType.System_Byte);
             }
 
             private void Add(ITypeSymbol type, string formatter, params ITypeSymbol[] arguments)

@@ -21,8 +21,6 @@ namespace TypedSessions.Generated
 
         private static object Create(global::System.Type type)
         {
-            if (type == typeof(bool?)) return new global::MessagePack.Formatters.NullableFormatter<bool>();
-            if (type == typeof(decimal?)) return new global::MessagePack.Formatters.NullableFormatter<decimal>();
             if (type == typeof(global::System.Collections.Generic.Dictionary<string, global::System.DateTimeOffset>)) return new global::MessagePack.Formatters.DictionaryFormatter<string, global::System.DateTimeOffset>();
             if (type == typeof(global::System.Collections.Generic.HashSet<global::System.Guid>)) return new global::MessagePack.Formatters.HashSetFormatter<global::System.Guid>();
             return null;

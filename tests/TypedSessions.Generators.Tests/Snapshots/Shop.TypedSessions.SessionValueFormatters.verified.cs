@@ -24,7 +24,6 @@ namespace TypedSessions.Generated
             if (type == typeof(global::Shop.CartLine)) return new ObjectFormatter0();
             if (type == typeof(global::Shop.Theme)) return new global::MessagePack.Formatters.GenericEnumFormatter<global::Shop.Theme>();
             if (type == typeof(global::System.Collections.Generic.List<global::Shop.CartLine>)) return new global::MessagePack.Formatters.ListFormatter<global::Shop.CartLine>();
-            if (type == typeof(int?)) return new global::MessagePack.Formatters.NullableFormatter<int>();
             return null;
         }
 
