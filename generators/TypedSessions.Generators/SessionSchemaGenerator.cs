@@ -74,6 +74,8 @@ namespace TypedSessions.Generators
                     output.AddSource("TypedSessions.SessionSchemaRegistration.g.cs", EmitRegistration(names.Sort(System.StringComparer.Ordinal)));
                 }
             });
+
+            InitializeValueFormatters(context);
         }
     }
 }

@@ -31,7 +31,7 @@ public sealed partial class Session
 
         var fresh = new T();
         var entry = new SessionEntry(_env.Codec.Encode(key, fresh));
-        entry.Cache(fresh, typeof(T), tracked: true);
+        entry.Cache(fresh, tracked: true);
         pendingValues[key] = entry;
         return fresh;
     }
@@ -46,7 +46,7 @@ public sealed partial class Session
 
         foreach (var (key, entry) in pendingValues.ToArray())
         {
-            var bytes = _env.Codec.Encode(key, entry.ValueType!, entry.Value);
+            var bytes = entry.Reencode(_env.Codec, key);
             if (bytes.AsSpan().SequenceEqual(entry.Bytes))
             {
                 continue;

@@ -74,6 +74,7 @@ public sealed partial class Session
     /// <param name="key">The key.</param>
     /// <param name="value">The value, or <c>default</c>.</param>
     /// <returns>Whether the key is present.</returns>
+    /// <remarks>Under Native AOT, <typeparamref name="T"/> must have a formatter that needs no dynamic code: a builtin MessagePack type, a type a <see cref="SessionSchemaAttribute"/> property stores, or one your <c>SerializerOptions</c> resolver serves (docs/aot.md).</remarks>
     /// <exception cref="SessionValueException">The stored bytes cannot be read as <typeparamref name="T"/>.</exception>
     public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)
     {
@@ -98,7 +99,7 @@ public sealed partial class Session
         // The cached value may have been changed in place; encode it before it is replaced by a value of another type.
         SyncTracked(key, entry);
         value = _env.Codec.Decode<T>(key, entry.Bytes);
-        entry.Cache(value, typeof(T), IsTracked<T>(value));
+        entry.Cache(value, IsTracked(value));
         return true;
     }
 
@@ -122,13 +123,14 @@ public sealed partial class Session
     /// <typeparam name="T">The value's type.</typeparam>
     /// <param name="key">The key (1 to <see cref="MaxKeyLength"/> characters).</param>
     /// <param name="value">The value.</param>
+    /// <remarks>Under Native AOT, <typeparamref name="T"/> must have a formatter that needs no dynamic code: a builtin MessagePack type, a type a <see cref="SessionSchemaAttribute"/> property stores, or one your <c>SerializerOptions</c> resolver serves (docs/aot.md).</remarks>
     /// <exception cref="SessionTooLargeException">The session would exceed the size limit; nothing was written.</exception>
     public void Set<T>(string key, T value)
     {
         ValidateKey(key);
         EnsureWritable();
         var entry = new SessionEntry(_env.Codec.Encode(key, value));
-        entry.Cache(value, typeof(T), IsTracked(value));
+        entry.Cache(value, IsTracked(value));
         Put(key, entry);
     }
 
@@ -275,7 +277,7 @@ public sealed partial class Session
             return;
         }
 
-        var bytes = _env.Codec.Encode(key, entry.ValueType!, entry.Value);
+        var bytes = entry.Reencode(_env.Codec, key);
         if (bytes.AsSpan().SequenceEqual(entry.Bytes))
         {
             return;

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using TypedSessions.Storage;
@@ -34,7 +35,7 @@ public sealed class TypedSessionsBuilder
     /// <typeparam name="TStore">The store type, created through DI.</typeparam>
     /// <param name="name">The store's name.</param>
     /// <returns>This builder.</returns>
-    public TypedSessionsBuilder AddStore<TStore>(string name)
+    public TypedSessionsBuilder AddStore<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(string name)
         where TStore : class, ISessionStore
     {
         Services.TryAddSingleton<TStore>();

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -36,7 +37,7 @@ public static class TypedSessionsServiceCollectionExtensions
         var firstCall = !services.Any(d => d.ServiceType == typeof(SessionEnvironment));
         if (firstCall)
         {
-            optionsBuilder.BindConfiguration(TypedSessionOptions.SectionName).ValidateOnStart();
+            BindConfiguration(optionsBuilder);
         }
 
         if (configure is not null)
@@ -186,4 +187,18 @@ public static class TypedSessionsServiceCollectionExtensions
             ?? AppContext.BaseDirectory;
         return Path.Combine(root, "App_Data");
     }
+
+    // The reflection-based configuration binder sets the public properties of these option types, so they are kept
+    // when trimming (DynamicDependency). Their only collection is SessionAuthenticationOptions.UserKeyClaimTypes, an
+    // IList<string>: the binder fills a List<string>, a reference-type instantiation that needs no code generated at
+    // run time. (The binding source generator cannot be used: it also tries to bind SerializerOptions, which has no
+    // configuration form.) The Native AOT sample binds Cookie:Name from configuration to show it works (docs/aot.md).
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(TypedSessionOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(SessionCookieOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(SessionAuthenticationOptions))]
+    [DynamicDependency(DynamicallyAccessedMemberTypes.PublicProperties | DynamicallyAccessedMemberTypes.PublicParameterlessConstructor, typeof(ActiveSessionOptions))]
+    [UnconditionalSuppressMessage("Trimming", "IL2026:RequiresUnreferencedCode", Justification = "The bound option types are kept by the DynamicDependency attributes above.")]
+    [UnconditionalSuppressMessage("AOT", "IL3050:RequiresDynamicCode", Justification = "The bound option types have no value-type collections; a List<string> needs no runtime code generation.")]
+    private static void BindConfiguration(OptionsBuilder<TypedSessionOptions> optionsBuilder)
+        => optionsBuilder.BindConfiguration(TypedSessionOptions.SectionName).ValidateOnStart();
 }

@@ -9,16 +9,18 @@ namespace TypedSessions.Core;
 /// Owns every MessagePack call on session values: encoding a value, decoding stored bytes, and the serializer
 /// options in force. Stored bytes come from clients' sessions, so decoding always runs with
 /// <see cref="MessagePackSecurity.UntrustedData"/> (or stricter): options replaced by the app keep their resolver,
-/// but trusted-data security is raised to untrusted.
+/// but trusted-data security is raised to untrusted. The resolver in force puts the formatters generated for schema
+/// value types before the app's (<see cref="SessionValueResolver"/>), so schema values need no dynamic code (Native AOT).
 /// </summary>
 internal sealed class SessionCodec
 {
     public SessionCodec(MessagePackSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Options = ReferenceEquals(options.Security, MessagePackSecurity.TrustedData)
+        var secured = ReferenceEquals(options.Security, MessagePackSecurity.TrustedData)
             ? options.WithSecurity(MessagePackSecurity.UntrustedData)
             : options;
+        Options = secured.Resolver is SessionValueResolver ? secured : secured.WithResolver(new SessionValueResolver(secured.Resolver));
     }
 
     /// <summary>The options every encode and decode uses.</summary>
@@ -35,20 +37,6 @@ internal sealed class SessionCodec
         catch (MessagePackSerializationException ex)
         {
             throw new SessionValueException(key, typeof(T), ex);
-        }
-    }
-
-    /// <summary>Encodes a value whose type is known only at run time (a cached value re-encoded to detect in-place changes).</summary>
-    /// <exception cref="SessionValueException">The serializer cannot encode the value.</exception>
-    public byte[] Encode(string key, Type type, object? value)
-    {
-        try
-        {
-            return MessagePackSerializer.Serialize(type, value, Options);
-        }
-        catch (MessagePackSerializationException ex)
-        {
-            throw new SessionValueException(key, type, ex);
         }
     }
 

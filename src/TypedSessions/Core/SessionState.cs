@@ -113,6 +113,8 @@ internal sealed class SessionState
 /// <summary>One value: its encoded bytes and, once read or written, the decoded instance.</summary>
 internal sealed class SessionEntry(byte[] bytes)
 {
+    private Func<SessionCodec, string, object?, byte[]>? _encode;
+
     public byte[] Bytes { get; set; } = bytes;
 
     public object? Value { get; private set; }
@@ -122,10 +124,20 @@ internal sealed class SessionEntry(byte[] bytes)
     /// <summary>The value was handed out by reference and may be changed in place: re-encoded at commit.</summary>
     public bool Tracked { get; private set; }
 
-    public void Cache(object? value, Type type, bool tracked)
+    public void Cache<T>(T value, bool tracked)
     {
         Value = value;
-        ValueType = type;
+        ValueType = typeof(T);
         Tracked = tracked;
+        _encode = tracked ? Encoder<T>.Encode : null;
+    }
+
+    /// <summary>Encodes the cached value again, as its cached type (a generic call: no reflection, so Native AOT safe).</summary>
+    public byte[] Reencode(SessionCodec codec, string key)
+        => (_encode ?? throw new InvalidOperationException("Only a tracked value is encoded again."))(codec, key, Value);
+
+    private static class Encoder<T>
+    {
+        public static readonly Func<SessionCodec, string, object?, byte[]> Encode = static (codec, key, value) => codec.Encode(key, (T)value!);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace TypedSessions;
@@ -12,7 +13,7 @@ public static class TypedSessionsBuilderEventsExtensions
     /// <typeparam name="TEvents">The handler type.</typeparam>
     /// <param name="builder">The builder from <c>AddTypedSessions()</c>.</param>
     /// <returns>The builder.</returns>
-    public static TypedSessionsBuilder AddEvents<TEvents>(this TypedSessionsBuilder builder)
+    public static TypedSessionsBuilder AddEvents<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] TEvents>(this TypedSessionsBuilder builder)
         where TEvents : class, ISessionEvents
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -15,7 +15,8 @@ public sealed class SnapshotTests
     {
         var (output, result) = GeneratorRunner.Run(GeneratorRunner.Compile(source));
 
-        Assert.Equal(2, result.GeneratedSources.Length);
+        // The schema, the registration, and the value formatters (SessionSchemaGenerator.Formatters.cs).
+        Assert.Equal(3, result.GeneratedSources.Length);
         var mismatches = result.GeneratedSources
             .Select(g => Snapshot.Compare(name + "." + g.HintName.Replace(".g.cs", "", StringComparison.Ordinal), g.SourceText.ToString()))
             .OfType<string>()
