@@ -1,3 +1,4 @@
+using TypedSessions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,7 @@ public static class PostgreSqlTypedSessionsBuilderExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<PostgreSqlSessionStoreOptions>) && d.ImplementationType == typeof(PostgreSqlSessionStoreOptionsValidator)))
         {
             // First call only: the section is bound once, before any code delegate.
-            options.BindConfiguration(PostgreSqlSessionStoreOptions.SectionName).ValidateOnStart();
+            options.BindStoreSection(PostgreSqlSessionStoreOptions.SectionName);
             builder.Services.AddSingleton<IValidateOptions<PostgreSqlSessionStoreOptions>, PostgreSqlSessionStoreOptionsValidator>();
         }
 

@@ -1,3 +1,4 @@
+using TypedSessions.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public static class RedisTypedSessionsBuilderExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<RedisSessionStoreOptions>) && d.ImplementationType == typeof(RedisSessionStoreOptionsValidator)))
         {
             // First call only: the section is bound once, before any code delegate.
-            options.BindConfiguration(RedisSessionStoreOptions.SectionName).ValidateOnStart();
+            options.BindStoreSection(RedisSessionStoreOptions.SectionName);
             builder.Services.AddSingleton<IValidateOptions<RedisSessionStoreOptions>, RedisSessionStoreOptionsValidator>();
         }
 

@@ -1,3 +1,4 @@
+using TypedSessions.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,7 @@ public static class SqliteTypedSessionsBuilderExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<SqliteSessionStoreOptions>) && d.ImplementationType == typeof(SqliteSessionStoreOptionsValidator)))
         {
             // First call only: the section is bound once, before any code delegate.
-            options.BindConfiguration(SqliteSessionStoreOptions.SectionName).ValidateOnStart();
+            options.BindStoreSection(SqliteSessionStoreOptions.SectionName);
             builder.Services.AddSingleton<IValidateOptions<SqliteSessionStoreOptions>, SqliteSessionStoreOptionsValidator>();
         }
 

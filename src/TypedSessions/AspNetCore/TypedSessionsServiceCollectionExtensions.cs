@@ -60,7 +60,7 @@ public static class TypedSessionsServiceCollectionExtensions
         services.TryAddSingleton<ISessionManager>(sp => new SessionManager(sp.GetRequiredService<SessionCoordinator>()));
         services.TryAddSingleton<MemorySessionStore>();
         services.TryAddSingleton<FileSessionStore>();
-        services.AddOptions<FileSessionStoreOptions>().BindConfiguration(FileSessionStoreOptions.SectionName);
+        services.AddOptions<FileSessionStoreOptions>().BindStoreSection(FileSessionStoreOptions.SectionName);
         services.AddSingleton<IConfigureOptions<FileSessionStoreOptions>, FileSessionStoreOptionsSetup>();
         services.AddSingleton(new SessionStoreRegistration(MemorySessionStore.StoreName, sp => sp.GetRequiredService<MemorySessionStore>(), Explicit: false));
         services.AddSingleton(new SessionStoreRegistration(FileSessionStore.StoreName, sp => sp.GetRequiredService<FileSessionStore>(), Explicit: false));

@@ -1,3 +1,4 @@
+using TypedSessions.Storage;
 using Microsoft.Extensions.Caching.Distributed;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,7 @@ public static class DistributedCacheTypedSessionsBuilderExtensions
         if (!builder.Services.Any(d => d.ServiceType == typeof(IValidateOptions<DistributedCacheSessionStoreOptions>) && d.ImplementationType == typeof(DistributedCacheSessionStoreOptionsValidator)))
         {
             // First call only: the section is bound once, before any code delegate.
-            options.BindConfiguration(DistributedCacheSessionStoreOptions.SectionName).ValidateOnStart();
+            options.BindStoreSection(DistributedCacheSessionStoreOptions.SectionName);
             builder.Services.AddSingleton<IValidateOptions<DistributedCacheSessionStoreOptions>, DistributedCacheSessionStoreOptionsValidator>();
         }
 
