@@ -272,8 +272,8 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     // touch them all. The cycle reads the session (checking the change set), writes the copy with the change set
     // applied under the new key, indexes it, and buries the old key only if its version is still the one read; a
     // write that reached the old key in between makes the cycle drop the copy and start again, so no write is lost.
-    // A failure after the copy was written leaves a live session under an id no client holds; it is removed when
-    // possible and otherwise expires.
+    // A failure after the copy was written leaves it in place (a bury whose answer was lost may have run, and then the
+    // copy is the session); a copy under an id no client holds expires by its TTL.
     private async Task<SessionWriteOutcome> CycleInStepsAsync(IDatabase database, string key, string newKey, SessionChangeSet changes, List<RedisValue> args, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken)
     {
         var redisKey = RedisKeyFor(key);
@@ -322,24 +322,19 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                 return Outcome(written);
             }
 
-            long buried;
+            // A failure from here on leaves the copy where it is: a bury whose answer was lost may have run, and then the
+            // copy is the session. A copy no client holds expires by its TTL.
             var user = changes.UserKeyChanged ? changes.UserKey : storedUser;
-            try
+            if (user is not null)
             {
-                if (user is not null)
-                {
-                    var absolute = changes.Lifetime is { } lifetime ? lifetime.AbsoluteExpiresAt : storedCap;
-                    await IndexAsync(database, user, newKey, changes.Now, absolute).ConfigureAwait(false);
-                }
-
-                buried = (long)await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleBury, [redisKey], [Ms(changes.Now), Ms(tombstoneExpiresAt), version]).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is RedisException or TimeoutException)
-            {
-                await database.KeyDeleteAsync(newRedisKey, CommandFlags.FireAndForget).ConfigureAwait(false);
-                throw;
+                var absolute = changes.Lifetime is { } lifetime ? lifetime.AbsoluteExpiresAt : storedCap;
+                await IndexAsync(database, user, newKey, changes.Now, absolute).ConfigureAwait(false);
             }
 
+            // WaitForReplicas: the copy (and its index entry) must be on the replicas before the old key is buried, or a
+            // failover right after the bury could lose both.
+            await ReplicatedAsync(database, user is not null ? [newRedisKey, UserIndexKeyFor(user)] : [newRedisKey]).ConfigureAwait(false);
+            var buried = (long)await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleBury, [redisKey], [Ms(changes.Now), Ms(tombstoneExpiresAt), version]).ConfigureAwait(false);
             if (buried == 0)
             {
                 if (storedUser is not null)
@@ -347,7 +342,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
                     await database.SortedSetRemoveAsync(UserIndexKeyFor(storedUser), key).ConfigureAwait(false);
                 }
 
-                await ReplicatedAsync(database, user is not null ? [newRedisKey, redisKey, UserIndexKeyFor(user)] : [newRedisKey, redisKey]).ConfigureAwait(false);
+                await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
                 return SessionWriteOutcome.Applied;
             }
 

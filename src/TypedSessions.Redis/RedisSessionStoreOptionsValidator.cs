@@ -23,6 +23,16 @@ internal sealed class RedisSessionStoreOptionsValidator : IValidateOptions<Redis
             errors.Add($"{RedisSessionStoreOptions.SectionName}:CleanupBatchSize must be at least 1 (was {options.CleanupBatchSize}).");
         }
 
+        if (options.WaitForReplicas < 0)
+        {
+            errors.Add($"{RedisSessionStoreOptions.SectionName}:WaitForReplicas must be 0 (do not wait) or a number of replicas, 1 or more (was {options.WaitForReplicas}).");
+        }
+
+        if (options.ReplicaWaitTimeout < TimeSpan.FromMilliseconds(1))
+        {
+            errors.Add($"{RedisSessionStoreOptions.SectionName}:ReplicaWaitTimeout must be at least 1 millisecond (was {options.ReplicaWaitTimeout}).");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

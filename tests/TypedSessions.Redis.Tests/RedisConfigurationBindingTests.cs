@@ -81,6 +81,8 @@ public sealed class RedisConfigurationBindingTests
     [Theory]
     [InlineData("TypedSessions:Redis:Database", "-2", "TypedSessions:Redis:Database must be -1 (the connection's default) or a database number 0 or more (was -2).")]
     [InlineData("TypedSessions:Redis:CleanupBatchSize", "0", "TypedSessions:Redis:CleanupBatchSize must be at least 1 (was 0).")]
+    [InlineData("TypedSessions:Redis:WaitForReplicas", "-1", "TypedSessions:Redis:WaitForReplicas must be 0 (do not wait) or a number of replicas, 1 or more (was -1).")]
+    [InlineData("TypedSessions:Redis:ReplicaWaitTimeout", "00:00:00", "TypedSessions:Redis:ReplicaWaitTimeout must be at least 1 millisecond (was 00:00:00).")]
     public async Task An_invalid_Redis_setting_fails_startup_naming_the_setting_and_its_range(string key, string value, string expected)
     {
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(new() { [key] = value }));
