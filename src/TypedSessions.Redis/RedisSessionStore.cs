@@ -67,8 +67,10 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     private readonly long _replicaWaitMs;
     private readonly SessionEnvelopeLimits _limits;
     private readonly SemaphoreSlim _connectGate = new(1, 1);
+    private readonly SemaphoreSlim _writeConnectGate = new(1, 1);
     private readonly bool _ownsConnection;
     private IConnectionMultiplexer? _connection;
+    private ConnectionMultiplexer? _writeConnection;
 
     /// <summary>Creates the store.</summary>
     /// <param name="options">Connection, key prefix and limits.</param>
@@ -139,7 +141,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     {
         ArgumentNullException.ThrowIfNull(record);
         var redisKey = RedisKeyFor(key);
-        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var lifetime = record.Lifetime;
         var args = new List<RedisValue>(16 + (2 * record.Values.Count))
         {
@@ -197,7 +199,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     {
         ArgumentNullException.ThrowIfNull(changes);
         var redisKey = RedisKeyFor(key);
-        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var args = ChangeSetArguments(changes, []);
         var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, changes.Lifetime?.AbsoluteExpiresAt) : null;
         var call = database.ScriptEvaluateAsync(RedisScripts.Save, [redisKey], [.. args]);
@@ -232,7 +234,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         ArgumentNullException.ThrowIfNull(changes);
         var redisKey = RedisKeyFor(key);
         var newRedisKey = RedisKeyFor(newKey);
-        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var user = changes.UserKeyChanged ? changes.UserKey : null;
         var args = ChangeSetArguments(changes, [Ms(tombstoneExpiresAt), key, newKey, RedisValue.Null, RedisValue.Null]);
         if (await IsClusterAsync(cancellationToken).ConfigureAwait(false))
@@ -395,7 +397,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     public async ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
     {
         var redisKey = RedisKeyFor(key);
-        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var result = await database.ScriptEvaluateAsync(RedisScripts.End, [redisKey], [Ms(now), Ms(tombstoneExpiresAt)]).ConfigureAwait(false);
         var outcome = Outcome((long)result);
         if (outcome == SessionWriteOutcome.Applied)
@@ -419,7 +421,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     public async ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default)
     {
         var redisKey = RedisKeyFor(key);
-        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var deleted = await database.KeyDeleteAsync(redisKey).ConfigureAwait(false);
         await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
         return deleted;
@@ -508,7 +510,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         var indexKey = UserIndexKeyFor(userKey);
-        var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var members = await database.SortedSetRangeByRankAsync(indexKey).ConfigureAwait(false);
         if (members.Length == 0)
         {
@@ -564,7 +566,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             await connection.DisposeAsync().ConfigureAwait(false);
         }
 
+        if (_writeConnection is { } writes)
+        {
+            await writes.DisposeAsync().ConfigureAwait(false);
+        }
+
         _connectGate.Dispose();
+        _writeConnectGate.Dispose();
     }
 
     /// <summary>Closes the connection when the store opened it.</summary>
@@ -575,7 +583,9 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
             _connection?.Dispose();
         }
 
+        _writeConnection?.Dispose();
         _connectGate.Dispose();
+        _writeConnectGate.Dispose();
     }
 
     // The change set as the save and cycle scripts read it (RedisScripts.ChangeSet): a 12-value header, the caller's
@@ -686,6 +696,46 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     {
         var text = (string?)redisKey;
         return text is not null && text.StartsWith(_prefix, StringComparison.Ordinal) && SessionStoreKey.IsValid(text.AsSpan(_prefix.Length));
+    }
+
+    // WaitForReplicas: writes and their WAITs go over a connection of the store's own, because WAIT blocks the connection
+    // it is sent on and StackExchange.Redis sends every command for a server over one connection; loads, touches and
+    // scans stay on the main one, so a slow replica holds up writes only.
+    private async ValueTask<IDatabase> WriteDatabaseAsync(CancellationToken cancellationToken)
+    {
+        if (_waitForReplicas == 0)
+        {
+            return await DatabaseAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (_writeConnection is { } existing)
+        {
+            return existing.GetDatabase(_database);
+        }
+
+        var main = await ConnectAsync(cancellationToken).ConfigureAwait(false);
+        await _writeConnectGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_writeConnection is { } raced)
+            {
+                return raced.GetDatabase(_database);
+            }
+
+            var text = _configuration ?? main.Configuration;
+            var configuration = ConfigurationOptions.Parse(text);
+            if (!text.Contains("abortConnect", StringComparison.OrdinalIgnoreCase))
+            {
+                configuration.AbortOnConnectFail = false;
+            }
+
+            _writeConnection = await ConnectionMultiplexer.ConnectAsync(configuration).ConfigureAwait(false);
+            return _writeConnection.GetDatabase(_database);
+        }
+        finally
+        {
+            _writeConnectGate.Release();
+        }
     }
 
     private async ValueTask<IDatabase> DatabaseAsync(CancellationToken cancellationToken)

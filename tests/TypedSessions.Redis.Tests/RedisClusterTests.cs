@@ -234,6 +234,38 @@ public sealed class RedisClusterTests : IAsyncLifetime
         }
     }
 
+    // WAIT blocks the connection it is sent on: with WaitForReplicas the store sends writes (and their WAITs) over a
+    // connection of its own, so a load does not queue behind a write waiting for a replica that never answers.
+    [Fact]
+    public async Task A_write_waiting_for_replicas_does_not_hold_up_loads()
+    {
+        var prefix = TestRedis.NewPrefix();
+        try
+        {
+            var store = new RedisSessionStore(Microsoft.Extensions.Options.Options.Create(new RedisSessionStoreOptions
+            {
+                KeyPrefix = prefix,
+                WaitForReplicas = 1,
+                ReplicaWaitTimeout = TimeSpan.FromSeconds(2),
+            }), await TestRedis.ConnectionAsync());
+            var existing = Key();
+            await Assert.ThrowsAsync<SessionStoreException>(async () => await store.CreateAsync(existing, Record(null)));
+
+            var waitingWrite = store.CreateAsync(Key(), Record(null)).AsTask();
+            await Task.Delay(100);
+            var load = store.LoadAsync(existing, new(_t0, null)).AsTask();
+
+            Assert.Same(load, await Task.WhenAny(load, waitingWrite));
+            Assert.NotNull((await load).Record);
+            await Assert.ThrowsAsync<SessionStoreException>(() => waitingWrite);
+            await store.DisposeAsync();
+        }
+        finally
+        {
+            await TestRedis.DeletePrefixAsync(prefix);
+        }
+    }
+
     // The primaries that hold at least one key under the prefix (SCAN on each).
     private async Task<List<IServer>> PrimariesHoldingAsync(ConnectionMultiplexer connection)
     {
