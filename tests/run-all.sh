@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does: installs (apt-get) Redis, PostgreSQL and Chromium (for
-# the browser tests) when missing, starts private Redis and PostgreSQL servers on loopback
+# the browser tests) when missing, starts private Redis (a server and a 6-node cluster) and PostgreSQL servers on loopback
 # (tests/servers.sh), runs `dotnet test TypedSessions.sln`, stops the servers by pid and ends with
 # the line "N passed, N failed" counted from the per-assembly results.
 set -euo pipefail
