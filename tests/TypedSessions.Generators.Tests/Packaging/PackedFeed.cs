@@ -71,10 +71,14 @@ public sealed class PackedFeed : IAsyncLifetime
     /// <summary>
     /// One <c>dotnet pack</c> of a solution filter holding the shipped projects, so they build once and in parallel.
     /// <c>ContinuousIntegrationBuild</c> as on CI (deterministic, source paths mapped to <c>/_/</c>). A checkout here
-    /// may have no <c>origin</c> remote, which SourceLink needs for its URLs; a git configuration file in
-    /// <c>XDG_CONFIG_HOME</c> gives it the public one, and an empty <c>GitRepositoryConfigurationScope</c> lets
+    /// may have no <c>origin</c> remote, or (a clone of a local folder, as CI makes) one that is a path SourceLink cannot
+    /// map; so a git configuration file in <c>XDG_CONFIG_HOME</c> defines a remote of its own with the public URL,
+    /// <c>GitRepositoryRemoteName</c> makes SourceLink use it, and an empty <c>GitRepositoryConfigurationScope</c> lets
     /// SourceLink read that file on CI too (it reads only the repository's own configuration there).
     /// </summary>
+    // The remote the pack's SourceLink reads (defined only in the XDG configuration file, never in the repository's).
+    private const string TestRemote = "typedsessions-packtest";
+
     private async Task PackAsync()
     {
         var filter = Path.Combine(Work, "shipped.slnf");
@@ -88,14 +92,14 @@ public sealed class PackedFeed : IAsyncLifetime
         }));
         var gitConfig = Path.Combine(Work, "xdg", "git");
         Directory.CreateDirectory(gitConfig);
-        await File.WriteAllTextAsync(Path.Combine(gitConfig, "config"), $"[remote \"origin\"]\n\turl = {RepositoryUrl}\n");
+        await File.WriteAllTextAsync(Path.Combine(gitConfig, "config"), $"[remote \"{TestRemote}\"]\n\turl = {RepositoryUrl}\n");
 
         await DotnetCli.RunAsync(
             RepositoryPaths.Root,
             expectSuccess: true,
             new Dictionary<string, string> { ["XDG_CONFIG_HOME"] = Path.Combine(Work, "xdg") },
             "pack", filter, "-c", "Release", $"-p:PackageOutputPath={Feed}", $"-p:Version={Version}",
-            "-p:ContinuousIntegrationBuild=true", "-p:GitRepositoryConfigurationScope=", "-nodeReuse:false");
+            "-p:ContinuousIntegrationBuild=true", "-p:GitRepositoryConfigurationScope=", $"-p:GitRepositoryRemoteName={TestRemote}", "-nodeReuse:false");
     }
 }
 
