@@ -45,6 +45,72 @@ internal static partial class Driver
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
+    /// <summary>
+    /// Cost against session size: for each size, a session padded to about that many bytes (one value), then wrk on a
+    /// one-key blind write (<c>set1</c>), TypedSessions and the built-in interleaved. Bytes to and from the store per
+    /// request come from Redis <c>INFO stats</c> (<c>total_net_input_bytes</c>, <c>total_net_output_bytes</c>).
+    /// </summary>
+    public static async Task<int> RunSizesAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis, int[] sizes)
+    {
+        using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
+        var rows = new List<(int Size, string Lib, double Rps, double P99, double ToStore, double FromStore, long Errors)>();
+
+        // Warm-up, not measured: the first sizes would otherwise pay for JIT and tiered compilation.
+        foreach (var lib in new[] { "ts", "ms" })
+        {
+            await WrkAsync($"{baseUrl}/{lib}/set1", await EstablishAsync(http, lib), Math.Max(3, seconds), connections);
+        }
+
+        foreach (var size in sizes)
+        {
+            for (var round = 0; round < rounds; round++)
+            {
+                string[] order = round % 2 == 0 ? ["ts", "ms"] : ["ms", "ts"];
+                foreach (var lib in order)
+                {
+                    var cookie = await EstablishAsync(http, lib);
+                    using (var pad = new HttpRequestMessage(HttpMethod.Get, new Uri($"{lib}/pad?bytes={size}", UriKind.Relative)))
+                    {
+                        pad.Headers.Add("Cookie", cookie);
+                        (await http.SendAsync(pad)).EnsureSuccessStatusCode();
+                    }
+
+                    var before = redis is null ? default : await RedisNetBytesAsync(redis);
+                    var run = await WrkAsync($"{baseUrl}/{lib}/set1", cookie, seconds, connections);
+                    var after = redis is null ? default : await RedisNetBytesAsync(redis);
+                    var requests = Math.Max(1, run.Requests);
+                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, redis is null ? double.NaN : (after.In - before.In) / (double)requests, redis is null ? double.NaN : (after.Out - before.Out) / (double)requests, run.Errors));
+                    Console.Error.WriteLine($"[{backend}] size {size} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p99 {run.P99:F2} ms, {rows[^1].ToStore:F0} B to / {rows[^1].FromStore:F0} B from the store per request, {run.Errors} errors");
+                }
+            }
+        }
+
+        var sb = new StringBuilder();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | session size | library | req/s (median) | p99 ms (median) | bytes to the store / request | bytes from the store / request | errors |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+        foreach (var size in sizes)
+        {
+            foreach (var lib in new[] { "ts", "ms" })
+            {
+                var runs = rows.Where(r => r.Size == size && r.Lib == lib).ToList();
+                var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
+                string Bytes(IEnumerable<double> values) => redis is null ? "–" : Median(values).ToString("F0", CultureInfo.InvariantCulture);
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} | {Median(runs.Select(r => r.P99)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {runs.Sum(r => r.Errors)} |");
+            }
+        }
+
+        Console.WriteLine(sb.ToString());
+        return rows.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    private static async Task<(long In, long Out)> RedisNetBytesAsync(string redis)
+    {
+        var (host, port) = (redis.Split(':')[0], redis.Split(':')[1]);
+        var output = await RunAsync("redis-cli", $"-h {host} -p {port} INFO stats");
+        long Field(string name) => long.Parse(Regex.Match(output, $@"^{name}:(\d+)", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
+        return (Field("total_net_input_bytes"), Field("total_net_output_bytes"));
+    }
+
     private static string Table(string backend, List<Result> results, bool redis)
     {
         var sb = new StringBuilder();

@@ -7,7 +7,8 @@ namespace TypedSessions.LoadHarness;
 /// One app serving equivalent endpoints on TypedSessions (<c>/ts/…</c>) and on
 /// Microsoft.AspNetCore.Session (<c>/ms/…</c>) over the same backend. Cases:
 /// <c>none</c> and <c>untouched</c> never ask for the session, <c>read</c> reads one string,
-/// <c>write</c> increments one int. <c>/stats</c> returns the backend call counters.
+/// <c>write</c> increments one int. For the size-scaling run, <c>pad?bytes=N</c> stores N random bytes under one key and
+/// <c>set1</c> writes one other key without reading it. <c>/stats</c> returns the backend call counters.
 /// </summary>
 internal static class Server
 {
@@ -61,6 +62,18 @@ internal static class Server
                         var read = await context.LoadSessionAsync(context.RequestAborted);
                         await context.Response.WriteAsync(read.Get<string>("name") ?? "-");
                         break;
+                    case "/pad":
+                        // Size scaling: one value of ?bytes=N random bytes, so the session weighs about N bytes.
+                        var padded = await context.LoadSessionAsync(context.RequestAborted);
+                        padded.Set("pad", Pad(context));
+                        await context.Response.WriteAsync("ok");
+                        break;
+                    case "/set1":
+                        // Size scaling: one key written without reading it (the same for every session size).
+                        var blind = await context.LoadSessionAsync(context.RequestAborted);
+                        blind.Set("name", Guid.NewGuid().ToString("N"));
+                        await context.Response.WriteAsync("ok");
+                        break;
                     case "/write":
                         var session = await context.LoadSessionAsync(context.RequestAborted);
                         var next = session.Get<int>("counter") + 1;
@@ -85,6 +98,16 @@ internal static class Server
                         await context.Session.LoadAsync(context.RequestAborted);
                         await context.Response.WriteAsync(context.Session.GetString("name") ?? "-");
                         break;
+                    case "/pad":
+                        await context.Session.LoadAsync(context.RequestAborted);
+                        context.Session.Set("pad", Pad(context));
+                        await context.Response.WriteAsync("ok");
+                        break;
+                    case "/set1":
+                        await context.Session.LoadAsync(context.RequestAborted);
+                        context.Session.SetString("name", Guid.NewGuid().ToString("N"));
+                        await context.Response.WriteAsync("ok");
+                        break;
                     case "/write":
                         await context.Session.LoadAsync(context.RequestAborted);
                         var next = (context.Session.GetInt32("counter") ?? 0) + 1;
@@ -100,6 +123,9 @@ internal static class Server
         });
         await app.RunAsync();
     }
+
+    private static byte[] Pad(HttpContext context)
+        => System.Security.Cryptography.RandomNumberGenerator.GetBytes(int.Parse(context.Request.Query["bytes"].ToString(), CultureInfo.InvariantCulture));
 
     private static void Decorate(this IServiceCollection services, BackendCounters counters)
     {

@@ -2,6 +2,8 @@
 # Load harness: TypedSessions vs Microsoft.AspNetCore.Session in one app, same backend, driven by wrk in
 # interleaved A/B rounds. Prints a markdown table per backend.
 #   bash tests/TypedSessions.LoadHarness/run.sh [memory|redis|all] [rounds] [seconds] [connections]
+#   DRIVE=drive-sizes bash tests/TypedSessions.LoadHarness/run.sh all [rounds] [seconds] [connections]
+#     (cost of a one-key write against the session's size: 1 KB, 10 KB, 100 KB; bytes to/from Redis per request)
 # The server is pinned to CPU 0 and wrk to CPU 1 (2-core machine) so they do not fight over one core.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -48,7 +50,7 @@ run_backend() {
   until curl -sf "http://127.0.0.1:$port/stats" >/dev/null; do sleep 0.2; done
   echo "### $backend ($(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds × ${seconds}s, $connections connections)"
   echo
-  pin 1 dotnet "$dll" drive --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" "${extra[@]}"
+  pin 1 dotnet "$dll" "${DRIVE:-drive}" --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" "${extra[@]}"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
   if [ -n "$redis_port" ]; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; redis_port=""; fi
 }
