@@ -45,22 +45,38 @@ internal sealed class PrivateRedisCluster : IAsyncDisposable
         }
 
         var cluster = new PrivateRedisCluster(folder, ports);
+        try
+        {
+            await cluster.FormAsync();
+            return cluster;
+        }
+        catch
+        {
+            // Stop whatever nodes did start (by pid) and remove the folder: a failed start leaves no process behind.
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task FormAsync()
+    {
+        var ports = _ports;
         foreach (var port in ports)
         {
-            Directory.CreateDirectory(cluster.NodeFolder(port));
-            await cluster.StartNodeAsync(port);
+            Directory.CreateDirectory(NodeFolder(port));
+            await StartNodeAsync(port);
         }
 
         foreach (var port in ports)
         {
-            await cluster.WaitUntilAsync(() => AnswersAsync(port), $"node {port} did not start");
+            await WaitUntilAsync(() => AnswersAsync(port), $"node {port} did not start");
         }
 
         await Processes.RunAsync("redis-cli", ["--cluster", "create", .. ports.Select(p => "127.0.0.1:" + Text(p)), "--cluster-replicas", "1", "--cluster-yes"]);
-        await cluster.WaitUntilAsync(() => HealthyAsync(ports[0]), "the cluster did not become ready");
+        await WaitUntilAsync(() => HealthyAsync(ports[0]), "the cluster did not become ready");
 
         // A replica can take over only once it replicates: wait for three replicas whose link to their primary is up.
-        await cluster.WaitUntilAsync(
+        await WaitUntilAsync(
             async () =>
             {
                 var replicating = 0;
@@ -72,7 +88,6 @@ internal sealed class PrivateRedisCluster : IAsyncDisposable
                 return replicating == 3;
             },
             "the replicas did not start replicating");
-        return cluster;
     }
 
     /// <summary>
