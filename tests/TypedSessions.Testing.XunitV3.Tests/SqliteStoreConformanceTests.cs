@@ -10,15 +10,18 @@ namespace TypedSessions.Testing.XunitV3.Tests;
 /// The kit on the SQLite store under xunit v3, written the way a store author outside this repository
 /// would (no shared test helpers): a fresh database file per test, the three hooks a backend store needs.
 /// </summary>
-public sealed class SqliteStoreConformanceTests : BackendSessionStoreConformanceTests, IDisposable
+public sealed class SqliteStoreConformanceTests : BackendSessionStoreConformanceTests
 {
     // xunit makes one instance per test, so each test gets its own folder and database file.
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "ts-kit-v3-" + Guid.NewGuid().ToString("N"));
 
     private string ConnectionString => new SqliteConnectionStringBuilder { DataSource = Path.Combine(_folder, "sessions.db") }.ToString();
 
-    public void Dispose()
+    // The kit disposes the store after each test; the database folder goes with it. (Not IDisposable: under xunit v3 a
+    // class that is also IAsyncDisposable, as the kit is, gets only DisposeAsync.)
+    protected override async Task DisposeStoreAsync(ISessionStore store)
     {
+        await base.DisposeStoreAsync(store);
         SqliteConnection.ClearAllPools();
         if (Directory.Exists(_folder))
         {
