@@ -98,38 +98,17 @@ public sealed class RedisConfigurationBindingTests
         Assert.Equal("TypedSessions:Redis:KeyPrefix must be a string (empty for none), not null.", Assert.Single(ex.Failures));
     }
 
-    private static async Task<WebApplication> StartAsync(Dictionary<string, string?> settings, Action<RedisSessionStoreOptions>? configure = null, Action<IConfigurationBuilder>? configuration = null)
+    private static Task<WebApplication> StartAsync(Dictionary<string, string?> settings, Action<RedisSessionStoreOptions>? configure = null, Action<IConfigurationBuilder>? configuration = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.WebHost.UseTestServer();
         settings["TypedSessions:ConnectionString"] = TestServers.Redis;
         settings["TypedSessions:CleanupInterval"] = "00:00:00";
-        builder.Configuration.AddInMemoryCollection(settings);
-        configuration?.Invoke(builder.Configuration);
-        builder.Services.AddTypedSessions().AddRedisStore(configure);
-        var app = builder.Build();
-        try
-        {
-            app.UseTypedSessions();
-            app.MapPost("/set", (HttpContext c) =>
-            {
-                c.GetSession().Set("k", "v");
-                return Results.NoContent();
-            });
-            await app.StartAsync();
-            return app;
-        }
-        catch
-        {
-            await app.DisposeAsync();
-            throw;
-        }
+        return OptionsHost.StartAsync(settings, stores: b => b.AddRedisStore(configure), configuration: configuration);
     }
 
     private static async Task SetAsync(WebApplication app)
     {
         using var client = app.GetTestClient();
-        var response = await client.PostAsync(new Uri("https://localhost/set"), null);
+        var response = await client.PostAsync(new Uri("https://localhost/set?value=v"), null);
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
     }
 

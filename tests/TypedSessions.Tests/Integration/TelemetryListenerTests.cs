@@ -1,3 +1,4 @@
+using TypedSessions.TestSupport;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -176,7 +177,7 @@ public sealed class TelemetryListenerTests
     [Fact]
     public async Task The_encrypted_cookie_store_counts_its_cookie_reads_and_starts_no_span()
     {
-        await using var app = await Settings.OptionsHost.StartAsync(
+        await using var app = await OptionsHost.StartAsync(
             new Dictionary<string, string?> { ["TypedSessions:Store"] = "Cookie" },
             stores: s => s.AddCookieStore());
         using var telemetry = new TelemetryCapture(app.Services, app.GetTestServer());

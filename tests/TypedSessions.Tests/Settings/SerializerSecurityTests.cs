@@ -1,3 +1,4 @@
+using TypedSessions.TestSupport;
 using MessagePack;
 using MessagePack.Resolvers;
 using Microsoft.Extensions.Options;

@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 
-namespace TypedSessions.Tests.Settings;
+namespace TypedSessions.TestSupport;
 
-/// <summary>Starts a real host (TestServer) with TypedSessions, the given configuration and code, and a set/read endpoint pair.</summary>
+/// <summary>Starts a real host (TestServer) with TypedSessions, the given configuration and code, and a set/read endpoint pair.
+/// Linked as source into the test projects that start such a host (tests/Shared).</summary>
 internal static class OptionsHost
 {
     public static async Task<WebApplication> StartAsync(
