@@ -17,7 +17,7 @@ log() { printf '[servers] %s\n' "$*" >&2; }
 free_port() {
   local port
   for _ in $(seq 1 50); do
-    port=$(( (RANDOM % 20000) + 20000 ))
+    port=$(( (RANDOM % 10000) + 22000 )) # below the ephemeral range (32768-60999)
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return 0
@@ -75,30 +75,36 @@ start_redis() {
   log "redis did not start"; cat "$work/redis.log" >&2; exit 1
 }
 
-# A free port whose cluster bus port (port + 10000) is free too.
-free_cluster_port() {
-  local port
-  for _ in $(seq 1 50); do
-    port=$(free_port)
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$((port + 10000))") 2>/dev/null; then echo "$port"; return 0; fi
-  done
-  log "no free cluster port found"; return 1
-}
-
 # Six redis-server processes with cluster-enabled yes, joined by `redis-cli --cluster create --cluster-replicas 1`.
+# Client ports come from 12000-21999 and bus ports (port + 10000) from 22000-31999: both below Linux's ephemeral range
+# (32768-60999), so an outgoing connection's local port cannot hold a bus port, and no chosen port may be another node's
+# port or bus port. A CI run failed when one node never started (its bus port was likely taken); now a node that does
+# not answer within 5 s is stopped, its log printed, and started again on other ports.
 start_redis_cluster() {
-  local nodes=() port dir
+  local nodes=() port dir taken=" ${redis_port:-} ${pg_port:-} " attempt started
   cluster_ports=()
   for i in 1 2 3 4 5 6; do
-    port=$(free_cluster_port)
-    dir="$work/cluster-$port"; mkdir -p "$dir"
-    redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
-      --cluster-node-timeout 2000 --save '' --appendonly no --daemonize yes --pidfile "$work/cluster-$port.pid" \
-      --logfile "$dir/redis.log" --dir "$dir" >/dev/null
+    started=""
+    for attempt in $(seq 1 20); do
+      port=$(( (RANDOM % 10000) + 12000 ))
+      case "$taken" in *" $port "*|*" $((port + 10000)) "*) continue ;; esac
+      (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && continue
+      (exec 3<>"/dev/tcp/127.0.0.1/$((port + 10000))") 2>/dev/null && continue
+      dir="$work/cluster-$port"; mkdir -p "$dir"
+      redis-server --bind 127.0.0.1 --port "$port" --cluster-enabled yes --cluster-config-file "$dir/nodes.conf" \
+        --cluster-node-timeout 2000 --save '' --appendonly no --daemonize yes --pidfile "$work/cluster-$port.pid" \
+        --logfile "$dir/redis.log" --dir "$dir" >/dev/null
+      for _ in $(seq 1 50); do
+        redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && { started=1; break; }
+        sleep 0.1
+      done
+      taken="$taken$port $((port + 10000)) "
+      [ -n "$started" ] && break
+      log "cluster node on $port did not start (attempt $attempt):"; tail -n 5 "$dir/redis.log" >&2 || true
+      [ -f "$work/cluster-$port.pid" ] && { kill "$(cat "$work/cluster-$port.pid")" 2>/dev/null || true; rm -f "$work/cluster-$port.pid"; }
+    done
+    [ -n "$started" ] || { log "no redis cluster node could start"; exit 1; }
     cluster_ports+=("$port"); nodes+=("127.0.0.1:$port")
-  done
-  for port in "${cluster_ports[@]}"; do
-    for _ in $(seq 1 100); do redis-cli -p "$port" ping 2>/dev/null | grep -q PONG && break; sleep 0.1; done
   done
   redis-cli --cluster create "${nodes[@]}" --cluster-replicas 1 --cluster-yes >"$work/cluster-create.log" 2>&1 \
     || { log "redis cluster create failed"; cat "$work/cluster-create.log" >&2; exit 1; }

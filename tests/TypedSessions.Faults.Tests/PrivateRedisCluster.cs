@@ -36,9 +36,11 @@ internal sealed class PrivateRedisCluster : IAsyncDisposable
         var ports = new List<int>();
         while (ports.Count < 6)
         {
-            // The cluster bus listens on port + 10000, which must be free too.
+            // The cluster bus listens on port + 10000, which must be free too, and no node's port may be another node's
+            // bus port (nodes bind only when started, so a free-port probe cannot see the overlap).
             var port = TestServers.FreePort();
-            if (port < 55000 && !ports.Contains(port) && IsFree(port + 10000))
+            if (port < 55000 && IsFree(port + 10000)
+                && !ports.Any(p => p == port || p + 10000 == port || p == port + 10000))
             {
                 ports.Add(port);
             }
