@@ -29,7 +29,7 @@ namespace TypedSessions.PostgreSql;
 /// <para>The schema is created on first use (guarded by an advisory lock so that several app
 /// instances can start at once), or explicitly with <see cref="EnsureSchemaAsync"/>.</para>
 /// </remarks>
-public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IAsyncDisposable, IDisposable
+public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "PostgreSql";
@@ -56,6 +56,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     private readonly string _loadSql;
     private readonly string _createSql;
     private readonly string _saveSql;
+    private readonly string _saveBlindSql;
     private readonly string _cycleSql;
     private readonly string _endSql;
     private readonly string _touchSql;
@@ -143,6 +144,27 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
             {Outcome("saved", null)}
             """;
 
+        // A blind save: the same UPDATE, refused when the merged values would total more than @max_size bytes (UTF-8 keys
+        // plus values, SessionRecord.PayloadSize); it returns the lifetime it left.
+        _saveBlindSql = $"""
+            {Locked($"({MergedSize("s")}) > @max_size AS too_large, ")},
+            saved AS (
+                UPDATE {_table} AS s SET
+                    (value_keys, value_data) = ({MergedArrays("s")}),
+                    version = s.version + 1,
+                    expires_at = {ExpiresAfterWrite("s")}
+                FROM cur
+                WHERE s.key = cur.key AND NOT cur.tombstone AND NOT cur.conflict AND NOT cur.too_large
+                RETURNING s.expires_at, s.absolute_expires_at, s.idle_timeout_ms, s.expiry_mode)
+            SELECT CASE WHEN v.expires_at IS NOT NULL THEN {(int)SessionWriteOutcome.Applied}
+                        WHEN c.key IS NULL THEN {(int)SessionWriteOutcome.NotFound}
+                        WHEN c.tombstone THEN {(int)SessionWriteOutcome.Superseded}
+                        WHEN c.too_large THEN {(int)SessionWriteOutcome.TooLarge}
+                        ELSE {Unexplained} END,
+                   v.expires_at, v.absolute_expires_at, v.idle_timeout_ms, v.expiry_mode
+            FROM (VALUES (1)) AS one(x) LEFT JOIN cur AS c ON true LEFT JOIN saved AS v ON true;
+            """;
+
         // The same merge from the locked row, inserted under the new key; the old row becomes the tombstone only when
         // the insert happened (a live row under the new key refuses both, and the statement reports it).
         _cycleSql = $"""
@@ -184,7 +206,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites;
 
     /// <summary>The schema-qualified, quoted table name.</summary>
     public string TableName => _table;
@@ -328,6 +350,39 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
         command.Parameters.Add(KeyParameter(key));
         AddChanges(command, changes);
         return await ExecuteOutcomeAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>One statement, as <see cref="SaveAsync"/>: the size of the merged values is computed from the locked row.</remarks>
+    public async ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.UserKeyChanged || changes.ExpectedValues.Count > 0 || changes.Lifetime.HasValue)
+        {
+            throw new ArgumentException("A blind save changes values only: no user binding, lifetime or expectations.", nameof(changes));
+        }
+
+        await using var command = await CommandAsync(_saveBlindSql, cancellationToken).ConfigureAwait(false);
+        command.Parameters.Add(KeyParameter(key));
+        AddChanges(command, changes);
+        command.Parameters.Add(new NpgsqlParameter<long>("max_size", maxSize));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var code = reader.GetInt32(0);
+        switch (code)
+        {
+            case (int)SessionWriteOutcome.Applied:
+                var lifetime = SessionRecordDecoder.DecodeLifetime(
+                    reader.GetInt16(4),
+                    reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.IsDBNull(2) ? null : reader.GetFieldValue<DateTimeOffset>(2),
+                    reader.IsDBNull(3) ? null : reader.GetInt64(3));
+                return new SessionBlindWriteResult(SessionWriteOutcome.Applied, lifetime);
+            case (int)SessionWriteOutcome.NotFound or (int)SessionWriteOutcome.Superseded or (int)SessionWriteOutcome.TooLarge:
+                return new SessionBlindWriteResult((SessionWriteOutcome)code, null);
+            default:
+                throw new SessionStoreException($"The session write returned an unexpected result ({code}); nothing was written.");
+        }
     }
 
     /// <inheritdoc/>
@@ -610,6 +665,17 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionUserIndex, I
             WHERE NOT @clear AND old.k <> ALL(@removed) AND old.k <> ALL(@set_keys)
             UNION ALL
             SELECT new.k, new.v, 4294967296 + new.o FROM unnest(@set_keys, @set_data) WITH ORDINALITY AS new(k, v, o)
+        ) AS m
+        """;
+
+    // The size of the merged values (SessionRecord.PayloadSize of the record SessionRecord.Apply would make).
+    private static string MergedSize(string alias) => $"""
+        SELECT COALESCE(sum(octet_length(m.k) + octet_length(m.v)), 0)
+        FROM (
+            SELECT old.k, old.v FROM unnest({alias}.value_keys, {alias}.value_data) AS old(k, v)
+            WHERE NOT @clear AND old.k <> ALL(@removed) AND old.k <> ALL(@set_keys)
+            UNION ALL
+            SELECT new.k, new.v FROM unnest(@set_keys, @set_data) AS new(k, v)
         ) AS m
         """;
 

@@ -86,6 +86,7 @@ internal static class RedisScripts
             redis.call('HSET', key, unpack(put, i, math.min(i + 999, #put)))
           end
           if newExp > now then redis.call('PEXPIRE', key, fmt(newExp - now)) else redis.call('DEL', key) end
+          return newExp
         end
 
         """;
@@ -188,6 +189,35 @@ internal static class RedisScripts
         if code ~= 0 then return code end
         apply(key, now, m, 13)
         return 0
+        """;
+
+    // A blind save (ISessionBlindWriter): KEYS[1] session; ARGV the change set with ARGV[13] the size limit, data from
+    // ARGV[14]. Returns { outcome } when the change set does not apply, { 4 } (nothing written) when the values would then
+    // total more than the limit (UTF-8 keys plus values, SessionRecord.PayloadSize), else { 0, expiry, absolute expiry
+    // ('' none), idle ms ('' none), mode } after applying it.
+    internal const string SaveBlind = Common + ChangeSet + """
+        local key = KEYS[1]
+        local now = tonumber(ARGV[1])
+        local code, m = check(key, now, 14)
+        if code ~= 0 then return { code } end
+        local size = 0
+        local fields = redis.call('HGETALL', key)
+        for i = 1, #fields, 2 do
+          if string.byte(fields[i], 1) ~= 64 then size = size + #fields[i] - 2 + #fields[i + 1] end
+        end
+        local removed, sets = tonumber(ARGV[3]), tonumber(ARGV[4])
+        for i = 14, 14 + removed - 1 do
+          local old = redis.call('HSTRLEN', key, ARGV[i])
+          if old > 0 then size = size - (#ARGV[i] - 2) - old end
+        end
+        for i = 14 + removed, 14 + removed + 2 * sets - 1, 2 do
+          local old = redis.call('HSTRLEN', key, ARGV[i])
+          if old > 0 then size = size - (#ARGV[i] - 2) - old end
+          size = size + #ARGV[i] - 2 + #ARGV[i + 1]
+        end
+        if size > tonumber(ARGV[13]) then return { 4 } end
+        local exp = apply(key, now, m, 14)
+        return { 0, fmt(exp), m[3] or '', m[2] or '', redis.call('HGET', key, '@m') or '' }
         """;
 
     // KEYS[1] the session's key now, KEYS[2] its new key, KEYS[3] the index of the user the moved session is

@@ -42,7 +42,7 @@ namespace TypedSessions.Redis;
 /// unbound, ended or expired) are harmless, and it removes exactly the members it read, so a binding
 /// made while a revoke runs survives it.</para>
 /// </remarks>
-public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IAsyncDisposable, IDisposable
+public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IAsyncDisposable, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Redis";
@@ -101,7 +101,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites;
 
     /// <summary>The prefix of every session key.</summary>
     public string KeyPrefix => _prefix;
@@ -216,6 +216,49 @@ public sealed class RedisSessionStore : ISessionStore, ISessionUserIndex, ISessi
         }
 
         return outcome;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One script on the session's key, as <see cref="SaveAsync"/>, that also sums the sizes of the stored values
+    /// (inside Redis: nothing but the change set crosses the network) and returns the lifetime it left.
+    /// </remarks>
+    public async ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        if (changes.UserKeyChanged || changes.ExpectedValues.Count > 0)
+        {
+            throw new ArgumentException("A blind save changes values only: no user binding, no expectations.", nameof(changes));
+        }
+
+        var redisKey = RedisKeyFor(key);
+        var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
+        var reply = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.SaveBlind, [redisKey], [.. ChangeSetArguments(changes, [maxSize])]).ConfigureAwait(false))!;
+        var code = (long)reply[0];
+        if (code == 4)
+        {
+            return new SessionBlindWriteResult(SessionWriteOutcome.TooLarge, null);
+        }
+
+        var outcome = Outcome(code);
+        if (outcome != SessionWriteOutcome.Applied)
+        {
+            return new SessionBlindWriteResult(outcome, null);
+        }
+
+        await ReplicatedAsync(database, [redisKey]).ConfigureAwait(false);
+        try
+        {
+            var expires = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse((string)reply[1]!, CultureInfo.InvariantCulture));
+            var absolute = (string?)reply[2] is { Length: > 0 } a ? DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(a, CultureInfo.InvariantCulture)) : (DateTimeOffset?)null;
+            var idle = (string?)reply[3] is { Length: > 0 } i ? long.Parse(i, CultureInfo.InvariantCulture) : (long?)null;
+            var mode = long.Parse((string)reply[4]!, CultureInfo.InvariantCulture);
+            return new SessionBlindWriteResult(SessionWriteOutcome.Applied, SessionRecordDecoder.DecodeLifetime(mode, expires, absolute, idle));
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentOutOfRangeException or ArgumentNullException)
+        {
+            throw new SessionDataException("A stored session's expiry metadata is unreadable.", ex);
+        }
     }
 
     /// <inheritdoc/>

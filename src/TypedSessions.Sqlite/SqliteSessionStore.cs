@@ -13,7 +13,7 @@ namespace TypedSessions.Sqlite;
 /// are one such transaction too. A tombstone is a row whose <c>data</c> is the tombstone envelope
 /// (<see cref="SessionEnvelope"/>), with <c>user_key</c> null and <c>expires_at</c> at the tombstone's end.
 /// </summary>
-public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IDisposable
+public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth, IDisposable
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Sqlite";
@@ -67,7 +67,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
     }
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.BlindWrites;
 
     /// <summary>Creates the table and indexes if missing, and turns on WAL. Runs by itself on first use.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -143,26 +143,37 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionUserIndex, ISess
 
     /// <inheritdoc/>
     public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        => (await SaveCoreAsync(key, changes, null, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+    {
+        var (outcome, updated) = await SaveCoreAsync(key, changes, maxSize, cancellationToken).ConfigureAwait(false);
+        return new SessionBlindWriteResult(outcome, updated?.Lifetime);
+    }
+
+    private async Task<(SessionWriteOutcome Outcome, SessionRecord? Updated)> SaveCoreAsync(string key, SessionChangeSet changes, long? maxSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var outcome = SessionRecord.TryApply(await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false), changes, out var updated);
+        var stored = await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false);
+        var outcome = maxSize is { } max ? SessionRecord.TryApply(stored, changes, max, out var updated) : SessionRecord.TryApply(stored, changes, out updated);
         if (outcome != SessionWriteOutcome.Applied)
         {
-            return outcome;
+            return (outcome, null);
         }
 
         await WriteAsync(connection, key, updated!, cancellationToken).ConfigureAwait(false);
         await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
-        return SessionWriteOutcome.Applied;
+        return (SessionWriteOutcome.Applied, updated);
     }
 
     /// <inheritdoc/>
     /// <remarks>
     /// One <c>BEGIN IMMEDIATE</c> transaction: reads the record stored now, applies the change set
-    /// (<see cref="SessionRecord.TryApply"/>), inserts it under <paramref name="newKey"/> and replaces the old row by the
+    /// (<see cref="SessionRecord.TryApply(SessionRecord?, SessionChangeSet, out SessionRecord?)"/>), inserts it under <paramref name="newKey"/> and replaces the old row by the
     /// tombstone. Nothing is committed unless all of it is, nor when the caller gave up while the transaction waited for
     /// another process's lock.
     /// </remarks>

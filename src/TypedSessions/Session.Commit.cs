@@ -30,6 +30,35 @@ public sealed partial class Session
     private async Task CommitCoreAsync(bool onlyIfModified)
     {
         _commitFailure?.Throw();
+        if (_phase == Phase.NotLoaded && _blind is not null)
+        {
+            if (_blindSaved)
+            {
+                if (!onlyIfModified)
+                {
+                    ThrowIfBlindChangedSinceSaved();
+                }
+
+                return;
+            }
+
+            try
+            {
+                if (await CommitBlindAsync().ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
+            catch (Exception ex)
+            {
+                Abandon();
+                _commitFailure = ExceptionDispatchInfo.Capture(ex);
+                throw;
+            }
+
+            // No live session under the cookie: the writes now start a new one, committed below as any new session.
+        }
+
         if (_phase == Phase.Committed && !onlyIfModified)
         {
             ThrowIfChangedSinceSaved();

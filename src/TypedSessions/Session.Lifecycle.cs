@@ -117,6 +117,14 @@ public sealed partial class Session
     /// <exception cref="InvalidOperationException">The session was already saved for this request.</exception>
     public void DiscardChanges()
     {
+        if (_phase == Phase.NotLoaded && _blind is not null && !_blindSaved)
+        {
+            _blind = null;
+            IsModified = false;
+            ChangeStamp++;
+            return;
+        }
+
         EnsureWritable();
         _state = SessionState.Loaded(_loadedId, _loaded, _state.ReadKeys);
         IsModified = false;

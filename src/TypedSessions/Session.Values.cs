@@ -128,9 +128,19 @@ public sealed partial class Session
     public void Set<T>(string key, T value)
     {
         ValidateKey(key);
-        EnsureWritable();
+        if (!CanWriteBlind)
+        {
+            EnsureWritable();
+        }
+
         var entry = new SessionEntry(_env.Codec.Encode(key, value));
         entry.Cache(value, IsTracked(value));
+        if (CanWriteBlind)
+        {
+            WriteBlind(key, entry);
+            return;
+        }
+
         Put(key, entry);
     }
 
@@ -140,6 +150,12 @@ public sealed partial class Session
     public void SetBytes(string key, ReadOnlySpan<byte> bytes)
     {
         ValidateKey(key);
+        if (CanWriteBlind)
+        {
+            WriteBlind(key, new SessionEntry(bytes.ToArray()));
+            return;
+        }
+
         EnsureWritable();
         Put(key, new SessionEntry(bytes.ToArray()));
     }

@@ -135,7 +135,10 @@ public sealed partial class Session
         {
             var result = await _backend.LoadAsync(_cookieId!).ConfigureAwait(false);
             Adopt(_cookieId!, result);
-            _phase = Phase.Loaded;
+
+            // After a blind save the loaded session already holds this request's writes, and it cannot change any more.
+            _phase = _blindSaved ? Phase.Committed : Phase.Loaded;
+            ReplayBlindWrites();
         }
         catch (SessionUnavailableException ex)
         {
@@ -232,7 +235,7 @@ public sealed partial class Session
 
     internal bool IsDisabled => _phase == Phase.Disabled;
 
-    internal bool IsCommitted => _phase == Phase.Committed;
+    internal bool IsCommitted => _phase == Phase.Committed || _blindSaved;
 
     // The bound user, read for the framework without counting as an access of the session.
     internal string? BoundUserKey => _state.UserKey;

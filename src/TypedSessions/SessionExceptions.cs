@@ -32,10 +32,19 @@ public sealed class SessionTooLargeException : InvalidOperationException
         Limit = limit;
     }
 
+    // A blind write the store refused (ISessionBlindWriter): the store knows the session is too large, not by how much.
+    internal SessionTooLargeException(IReadOnlyCollection<string> keys, long limit)
+        : base($"Writing {string.Join(", ", keys.Select(k => $"'{k}'"))} would make the stored session larger than the limit of {limit} bytes (TypedSessionOptions.MaxSessionSize). Nothing was saved.")
+    {
+        Key = keys.Count == 1 ? keys.First() : null;
+        Size = -1;
+        Limit = limit;
+    }
+
     /// <summary>The key being written, or <see langword="null"/> when the commit found the session too large.</summary>
     public string? Key { get; }
 
-    /// <summary>The size the session would have had, in bytes.</summary>
+    /// <summary>The size the session would have had, in bytes; -1 when the store refused a write made without loading the session (it does not report by how much).</summary>
     public long Size { get; }
 
     /// <summary>The configured limit, in bytes.</summary>

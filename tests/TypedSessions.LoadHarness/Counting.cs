@@ -25,7 +25,7 @@ internal sealed class BackendCounters
 }
 
 /// <summary>Counts TypedSessions store calls.</summary>
-internal sealed class CountingStore(ISessionStore inner, BackendCounters counters) : ISessionStore
+internal sealed class CountingStore(ISessionStore inner, BackendCounters counters) : ISessionStore, ISessionBlindWriter
 {
     public SessionStoreCapabilities Capabilities => inner.Capabilities;
 
@@ -45,6 +45,12 @@ internal sealed class CountingStore(ISessionStore inner, BackendCounters counter
     {
         counters.CountTypedSessions();
         return inner.SaveAsync(key, changes, cancellationToken);
+    }
+
+    public ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return ((ISessionBlindWriter)inner).SaveBlindAsync(key, changes, maxSize, cancellationToken);
     }
 
     public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)

@@ -58,6 +58,22 @@ public sealed class KitSelfTests
     }
 
     [Fact]
+    public async Task The_blind_save_tests_fail_a_store_that_checks_the_size_limit_outside_its_write()
+    {
+        var kit = new Kit(() => new UncheckedBlindStore());
+        await kit.InitializeAsync();
+        await Assert.ThrowsAnyAsync<Exception>(kit.Concurrent_blind_saves_keep_every_acknowledged_write_and_never_pass_the_size_limit);
+
+        var sequential = new Kit(() => new UncheckedBlindStore());
+        await sequential.InitializeAsync();
+        await sequential.A_blind_save_merges_keys_slides_the_expiry_and_returns_the_lifetime_it_left();
+
+        var memory = new Kit(() => new MemorySessionStore());
+        await memory.InitializeAsync();
+        await memory.Concurrent_blind_saves_keep_every_acknowledged_write_and_never_pass_the_size_limit();
+    }
+
+    [Fact]
     public async Task The_same_tests_pass_on_the_memory_store()
     {
         var merge = new Kit(() => new MemorySessionStore());
@@ -142,6 +158,48 @@ public sealed class KitSelfTests
     }
 
     /// <summary>Treats a save on a missing session as a create.</summary>
+    // Blind saves that check the size on a load taken before the write (outside any lock): each racing save sees room,
+    // so together they pass the limit.
+    private sealed class UncheckedBlindStore : ISessionStore, ISessionBlindWriter
+    {
+        private readonly MemorySessionStore _inner = new();
+
+        public SessionStoreCapabilities Capabilities => _inner.Capabilities;
+
+        public async ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+        {
+            var before = await _inner.LoadAsync(key, new SessionLoadRequest(changes.Now, null), cancellationToken);
+            await Task.Yield();
+            var size = (before.Record?.PayloadSize ?? 0) + changes.SetValues.Sum(v => SessionSize.Of(v.Key, v.Value.Length));
+            if (size > maxSize)
+            {
+                return new SessionBlindWriteResult(SessionWriteOutcome.TooLarge, null);
+            }
+
+            await Task.Delay(1, cancellationToken);
+            return await _inner.SaveBlindAsync(key, changes, long.MaxValue, cancellationToken);
+        }
+
+        public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default) => _inner.LoadAsync(key, request, cancellationToken);
+
+        public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default) => _inner.CreateAsync(key, record, cancellationToken);
+
+        public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default) => _inner.SaveAsync(key, changes, cancellationToken);
+
+        public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+            => _inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);
+
+        public ValueTask<SessionWriteOutcome> EndAsync(string key, DateTimeOffset now, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
+            => _inner.EndAsync(key, now, tombstoneExpiresAt, cancellationToken);
+
+        public ValueTask<bool> TouchAsync(string key, DateTimeOffset now, double threshold, CancellationToken cancellationToken = default) => _inner.TouchAsync(key, now, threshold, cancellationToken);
+
+        public ValueTask<bool> DeleteAsync(string key, CancellationToken cancellationToken = default) => _inner.DeleteAsync(key, cancellationToken);
+
+        public ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
+            => _inner.DeleteExpiredAsync(now, progress, cancellationToken);
+    }
+
     private sealed class RecreatingStore : ISessionStore
     {
         private readonly MemorySessionStore _inner = new();

@@ -193,6 +193,34 @@ internal sealed class SessionCoordinator : ISessionBackend
         SessionLog.Saved(_logger, id.LogId, changes.SetValues.Count, changes.RemovedKeys.Count, changes.ClearAll);
     }
 
+    public bool SupportsBlindWrites => _store is ISessionBlindWriter && _store.Capabilities.HasFlag(SessionStoreCapabilities.BlindWrites);
+
+    /// <summary>A save without a load (<see cref="ISessionBlindWriter"/>): Applied and NotFound return, the rest throw (nothing was written).</summary>
+    public async Task<SessionBlindWriteResult> SaveBlindAsync(SessionId id, SessionChangeSet changes)
+    {
+        var limit = Options.MaxSessionSize;
+        var result = await Wrap("save", id, (store, key, ct) => ((ISessionBlindWriter)store).SaveBlindAsync(key, changes, limit, ct)).ConfigureAwait(false);
+        switch (result.Outcome)
+        {
+            case SessionWriteOutcome.Applied when result.Lifetime is not null:
+                SessionLog.Saved(_logger, id.LogId, changes.SetValues.Count, 0, false);
+                return result;
+            case SessionWriteOutcome.NotFound:
+                SessionLog.NotFound(_logger, id.LogId);
+                await Events.ExpiredOnRequestAsync(id, null, confirmed: false, Now).ConfigureAwait(false);
+                return result;
+            case SessionWriteOutcome.Superseded:
+                ReportSuperseded(id);
+                throw new SessionInterruptedException(
+                    "The request's session cookie is stale: it carried the id of a session that was cycled or flushed moments ago " +
+                    "(another request signed in, signed out or renewed it). Nothing was saved and no cookie is set. Retry with the browser's current cookie.");
+            case SessionWriteOutcome.TooLarge:
+                throw new SessionTooLargeException(changes.SetValues.Keys.ToArray(), limit);
+            default:
+                throw new SessionStoreException($"The store answered a blind save with {result.Outcome}{(result.Outcome == SessionWriteOutcome.Applied ? " but no lifetime" : string.Empty)}; nothing is known to be written.");
+        }
+    }
+
     /// <summary>Moves the stored session to <paramref name="newId"/> with the change set applied, leaving a tombstone (one store operation).</summary>
     public async Task CycleAsync(SessionId id, SessionId newId, SessionChangeSet changes, long size)
     {

@@ -23,6 +23,19 @@ internal interface ISessionBackend
     /// <exception cref="SessionConflictException">A key this request read and wrote changed meanwhile.</exception>
     Task<bool> CommitAsync(SessionCommit commit);
 
+    /// <summary>Whether <see cref="SaveBlindAsync"/> is available (the store implements <see cref="ISessionBlindWriter"/>).</summary>
+    bool SupportsBlindWrites { get; }
+
+    /// <summary>
+    /// Saves keys a request set without loading its session (one store call). Returns the outcome:
+    /// <see cref="SessionWriteOutcome.Applied"/> (with the lifetime left), <see cref="SessionWriteOutcome.NotFound"/>
+    /// (no live session under <paramref name="id"/>: the caller starts a new one). Throws for the others.
+    /// </summary>
+    /// <exception cref="SessionUnavailableException">The backend failed; nothing was written.</exception>
+    /// <exception cref="SessionInterruptedException">The id names a tombstone (cycled or flushed by another request).</exception>
+    /// <exception cref="SessionTooLargeException">The session would exceed the size limit; nothing was written.</exception>
+    Task<SessionBlindWriteResult> SaveBlindAsync(SessionId id, SessionChangeSet changes);
+
     /// <summary>Deletes every session bound to <paramref name="userKey"/>.</summary>
     /// <exception cref="NotSupportedException">The backend cannot find a user's sessions.</exception>
     Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken);

@@ -101,6 +101,13 @@ internal sealed class SessionState
         return state;
     }
 
+    /// <summary>
+    /// The state after a blind save (<see cref="Session"/>'s writes without a load): the stored session's id and the
+    /// lifetime the save left, for the cookie; no values (the session is not loaded).
+    /// </summary>
+    public static SessionState Saved(SessionId id, SessionLifetime lifetime)
+        => new() { Id = id, Persisted = true, Lifetime = lifetime };
+
     /// <summary>The state after a flush: empty and new; the stored session this request cycled away from or loaded is ended at commit.</summary>
     public SessionState Flush()
         => new() { EndId = CycleFrom ?? (Persisted ? Id : null) ?? EndId, Flushed = true };

@@ -106,6 +106,29 @@ public sealed class SessionRecord
         return SessionWriteOutcome.Applied;
     }
 
+    /// <summary>
+    /// The rule of <see cref="ISessionBlindWriter.SaveBlindAsync"/> for a store that reads the whole record inside its
+    /// atomic section: <see cref="TryApply(SessionRecord?, SessionChangeSet, out SessionRecord?)"/>, then
+    /// <see cref="SessionWriteOutcome.TooLarge"/> when the updated record's <see cref="PayloadSize"/> exceeds
+    /// <paramref name="maxSize"/>.
+    /// </summary>
+    /// <param name="stored">What the key holds now (expired or not, a tombstone or not), or <see langword="null"/>.</param>
+    /// <param name="changes">The changes.</param>
+    /// <param name="maxSize">The largest size the session may have after the write, in bytes.</param>
+    /// <param name="updated">The record to write when the outcome is <see cref="SessionWriteOutcome.Applied"/>.</param>
+    /// <returns>The outcome.</returns>
+    public static SessionWriteOutcome TryApply(SessionRecord? stored, SessionChangeSet changes, long maxSize, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionRecord? updated)
+    {
+        var outcome = TryApply(stored, changes, out updated);
+        if (outcome == SessionWriteOutcome.Applied && updated!.PayloadSize > maxSize)
+        {
+            updated = null;
+            return SessionWriteOutcome.TooLarge;
+        }
+
+        return outcome;
+    }
+
     /// <summary>The rule of <see cref="ISessionStore.EndAsync"/>: what ending the session stored as <paramref name="stored"/> at <paramref name="now"/> reports.</summary>
     /// <param name="stored">What the key holds now, or <see langword="null"/>.</param>
     /// <param name="now">The current instant.</param>

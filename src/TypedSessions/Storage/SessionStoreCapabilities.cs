@@ -23,4 +23,11 @@ public enum SessionStoreCapabilities
     /// on another process's lock, for one) is still bounded by <c>StoreTimeout</c>.
     /// </summary>
     NeverBlocksCaller = 16,
+
+    /// <summary>
+    /// The store implements <see cref="ISessionBlindWriter"/>: a request that only writes keys saves them with one store
+    /// call, without loading the session first. A decorator implements the interface and forwards this flag from the
+    /// store it wraps.
+    /// </summary>
+    BlindWrites = 32,
 }

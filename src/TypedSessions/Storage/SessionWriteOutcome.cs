@@ -24,4 +24,10 @@ public enum SessionWriteOutcome
     /// another request changed it since this one read it. Nothing was written.
     /// </summary>
     Conflict = 3,
+
+    /// <summary>
+    /// The session would exceed the size limit of a blind write (<see cref="ISessionBlindWriter.SaveBlindAsync"/>).
+    /// Nothing was written.
+    /// </summary>
+    TooLarge = 4,
 }

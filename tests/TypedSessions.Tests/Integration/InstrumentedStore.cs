@@ -4,7 +4,7 @@ using TypedSessions.Storage;
 namespace TypedSessions.Tests.Integration;
 
 /// <summary>Wraps a real store: counts calls per operation and can make an operation fail or hang.</summary>
-internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionUserIndex, ISessionUserListing
+internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 
@@ -65,6 +65,10 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, IS
 
     public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
         => Run("save", () => Inner.SaveAsync(key, changes, cancellationToken));
+
+    // Blind writes are used only when the wrapped store has them (its BlindWrites capability is forwarded).
+    public ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+        => Run("save", () => ((ISessionBlindWriter)Inner).SaveBlindAsync(key, changes, maxSize, cancellationToken));
 
     public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
         => Run("cycle", () => Inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken));

@@ -217,6 +217,12 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
             }
         }
 
+        // The session travels in the cookie: it is read with the request, so there is no load to save.
+        public bool SupportsBlindWrites => false;
+
+        public Task<SessionBlindWriteResult> SaveBlindAsync(SessionId id, SessionChangeSet changes)
+            => throw new NotSupportedException("The encrypted cookie has no blind writes: its session is read with the request.");
+
         public Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken)
             => throw new NotSupportedException(
                 "The cookie session store cannot find a user's sessions: it keeps nothing on the server (it does not implement ISessionUserIndex).");

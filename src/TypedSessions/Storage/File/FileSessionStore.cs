@@ -8,7 +8,7 @@ namespace TypedSessions.Storage.File;
 /// (save, touch, delete) hold a lock — in-process and, through a lock file, across processes — so
 /// per-key merges are atomic.
 /// </summary>
-public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
+public sealed class FileSessionStore : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "File";
@@ -41,7 +41,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
     public string Folder => _folder;
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.BlindWrites;
 
     /// <inheritdoc/>
     public async ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)
@@ -83,17 +83,28 @@ public sealed class FileSessionStore : ISessionStore, ISessionUserIndex, ISessio
 
     /// <inheritdoc/>
     public async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        => (await SaveCoreAsync(key, changes, null, cancellationToken).ConfigureAwait(false)).Outcome;
+
+    /// <inheritdoc/>
+    public async ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+    {
+        var (outcome, updated) = await SaveCoreAsync(key, changes, maxSize, cancellationToken).ConfigureAwait(false);
+        return new SessionBlindWriteResult(outcome, updated?.Lifetime);
+    }
+
+    private async Task<(SessionWriteOutcome Outcome, SessionRecord? Updated)> SaveCoreAsync(string key, SessionChangeSet changes, long? maxSize, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(changes);
         using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
         {
-            var outcome = SessionRecord.TryApply(await ReadAsync(key, cancellationToken).ConfigureAwait(false), changes, out var updated);
+            var stored = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
+            var outcome = maxSize is { } max ? SessionRecord.TryApply(stored, changes, max, out var updated) : SessionRecord.TryApply(stored, changes, out updated);
             if (outcome == SessionWriteOutcome.Applied)
             {
                 await WriteAsync(key, updated!, cancellationToken).ConfigureAwait(false);
             }
 
-            return outcome;
+            return (outcome, updated);
         }
     }
 

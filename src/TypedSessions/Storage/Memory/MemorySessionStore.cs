@@ -6,7 +6,7 @@ namespace TypedSessions.Storage.Memory;
 /// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
 /// not shared between instances. Per-key merges are atomic (a lock per key stripe).
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
+public sealed class MemorySessionStore : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Memory";
@@ -15,7 +15,7 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
     private readonly Lock[] _stripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites;
 
     /// <summary>How many records are held, expired ones included.</summary>
     public int Count => _records.Count;
@@ -62,17 +62,25 @@ public sealed class MemorySessionStore : ISessionStore, ISessionUserIndex, ISess
 
     /// <inheritdoc/>
     public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(Save(key, changes, null, out _));
+
+    /// <inheritdoc/>
+    public ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+        => ValueTask.FromResult(new SessionBlindWriteResult(Save(key, changes, maxSize, out var updated), updated?.Lifetime));
+
+    private SessionWriteOutcome Save(string key, SessionChangeSet changes, long? maxSize, out SessionRecord? updated)
     {
+        ArgumentNullException.ThrowIfNull(changes);
         lock (StripeFor(key))
         {
             _records.TryGetValue(key, out var existing);
-            var outcome = SessionRecord.TryApply(existing, changes, out var updated);
+            var outcome = maxSize is { } max ? SessionRecord.TryApply(existing, changes, max, out updated) : SessionRecord.TryApply(existing, changes, out updated);
             if (outcome == SessionWriteOutcome.Applied)
             {
                 _records[key] = updated!;
             }
 
-            return ValueTask.FromResult(outcome);
+            return outcome;
         }
     }
 
