@@ -53,7 +53,7 @@ internal static partial class Driver
     public static async Task<int> RunSizesAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis, int[] sizes)
     {
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
-        var rows = new List<(int Size, string Lib, double Rps, double P99, double ToStore, double FromStore, long Errors)>();
+        var rows = new List<(int Size, string Lib, double Rps, double P99, double Calls, double ToStore, double FromStore, long Errors)>();
 
         // Warm-up, not measured: the first sizes would otherwise pay for JIT and tiered compilation.
         foreach (var lib in new[] { "ts", "ms" })
@@ -75,19 +75,21 @@ internal static partial class Driver
                         (await http.SendAsync(pad)).EnsureSuccessStatusCode();
                     }
 
+                    var callsBefore = await BackendCallsAsync(http, lib);
                     var before = redis is null ? default : await RedisNetBytesAsync(redis);
                     var run = await WrkAsync($"{baseUrl}/{lib}/set1", cookie, seconds, connections);
                     var after = redis is null ? default : await RedisNetBytesAsync(redis);
                     var requests = Math.Max(1, run.Requests);
-                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, redis is null ? double.NaN : (after.In - before.In) / (double)requests, redis is null ? double.NaN : (after.Out - before.Out) / (double)requests, run.Errors));
-                    Console.Error.WriteLine($"[{backend}] size {size} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p99 {run.P99:F2} ms, {rows[^1].ToStore:F0} B to / {rows[^1].FromStore:F0} B from the store per request, {run.Errors} errors");
+                    var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)requests;
+                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, calls, redis is null ? double.NaN : (after.In - before.In) / (double)requests, redis is null ? double.NaN : (after.Out - before.Out) / (double)requests, run.Errors));
+                    Console.Error.WriteLine($"[{backend}] size {size} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p99 {run.P99:F2} ms, {calls:F2} store calls/req, {rows[^1].ToStore:F0} B to / {rows[^1].FromStore:F0} B from the store per request, {run.Errors} errors");
                 }
             }
         }
 
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | session size | library | req/s (median) | p99 ms (median) | bytes to the store / request | bytes from the store / request | errors |");
-        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | session size | library | req/s (median; min–max of {rounds}) | p99 ms (median) | store calls / request | bytes to the store / request | bytes from the store / request | errors |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
             foreach (var lib in new[] { "ts", "ms" })
@@ -95,7 +97,7 @@ internal static partial class Driver
                 var runs = rows.Where(r => r.Size == size && r.Lib == lib).ToList();
                 var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
                 string Bytes(IEnumerable<double> values) => redis is null ? "–" : Median(values).ToString("F0", CultureInfo.InvariantCulture);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} | {Median(runs.Select(r => r.P99)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {runs.Sum(r => r.Errors)} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} ({runs.Min(r => r.Rps):F0}–{runs.Max(r => r.Rps):F0}) | {Median(runs.Select(r => r.P99)):F2} | {Median(runs.Select(r => r.Calls)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {runs.Sum(r => r.Errors)} |");
             }
         }
 
@@ -114,8 +116,8 @@ internal static partial class Driver
     private static string Table(string backend, List<Result> results, bool redis)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | 409 conflicts (share) | TS/built-in req/s |");
-        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | 409 conflicts (share) | TS/built-in req/s | TS/built-in per round (min–max) |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var @case in Cases)
         {
             var medians = new Dictionary<string, Result>();
@@ -126,11 +128,17 @@ internal static partial class Driver
             }
 
             var ratio = medians["ts"].RequestsPerSecond / medians["ms"].RequestsPerSecond;
+
+            // Rounds are interleaved pairs (the two libraries back to back), so each round has its own ratio.
+            var ts = results.Where(r => r.Case == @case && r.Library == "ts").ToList();
+            var ms = results.Where(r => r.Case == @case && r.Library == "ms").ToList();
+            var perRound = ts.Zip(ms, (a, b) => a.RequestsPerSecond / Math.Max(1, b.RequestsPerSecond)).ToList();
+            var spread = perRound.Count == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{perRound.Min():F2}×–{perRound.Max():F2}×");
             foreach (var lib in new[] { "ts", "ms" })
             {
                 var m = medians[lib];
                 var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {(redis ? m.CommandsPerRequest.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {m.Errors} | {(lib == "ts" ? string.Create(CultureInfo.InvariantCulture, $"{m.Conflicts} ({(double)m.Conflicts / Math.Max(1, m.Requests):P3})") : "–")} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {@case} | {name} | {m.RequestsPerSecond:F0} | {m.P50:F2} | {m.P99:F2} | {m.CallsPerRequest:F2} | {(redis ? m.CommandsPerRequest.ToString("F2", CultureInfo.InvariantCulture) : "–")} | {m.Errors} | {(lib == "ts" ? string.Create(CultureInfo.InvariantCulture, $"{m.Conflicts} ({(double)m.Conflicts / Math.Max(1, m.Requests):P3})") : "–")} | {(lib == "ts" ? ratio.ToString("F2", CultureInfo.InvariantCulture) + "×" : string.Empty)} | {(lib == "ts" ? spread : string.Empty)} |");
             }
         }
 

@@ -8,7 +8,7 @@ namespace TypedSessions.LoadHarness;
 /// Microsoft.AspNetCore.Session (<c>/ms/…</c>) over the same backend. Cases:
 /// <c>none</c> and <c>untouched</c> never ask for the session, <c>read</c> reads one string,
 /// <c>write</c> increments one int. For the size-scaling run, <c>pad?bytes=N</c> stores N random bytes under one key and
-/// <c>set1</c> writes one other key without reading it. <c>/stats</c> returns the backend call counters.
+/// <c>set1</c> writes one other key without reading it (TypedSessions: a blind write, no load). <c>/stats</c> returns the backend call counters.
 /// </summary>
 internal static class Server
 {
@@ -69,9 +69,9 @@ internal static class Server
                         await context.Response.WriteAsync("ok");
                         break;
                     case "/set1":
-                        // Size scaling: one key written without reading it (the same for every session size).
-                        var blind = await context.LoadSessionAsync(context.RequestAborted);
-                        blind.Set("name", Guid.NewGuid().ToString("N"));
+                        // Size scaling: one key written without reading it (the same for every session size). A blind
+                        // write: no load, one store call that merges the key and checks the size limit in the store.
+                        context.GetSession().Set("name", Guid.NewGuid().ToString("N"));
                         await context.Response.WriteAsync("ok");
                         break;
                     case "/write":
