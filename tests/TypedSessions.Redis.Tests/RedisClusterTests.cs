@@ -184,6 +184,89 @@ public sealed class RedisClusterTests : IAsyncLifetime
         Assert.Contains(winner, await store.ListUserSessionKeysAsync("alice", _t0));
     }
 
+    // A logout (EndAsync) racing a login's cycle of the same session, 30 rounds, blind saves racing both in every other
+    // round: exactly one of end and cycle wins. If the cycle won, the moved session is live and the end is told Superseded; if the end won, no
+    // live session is left under the new key (the cycle's copy is buried) and the cycle is told Superseded. Either way
+    // the old key holds a tombstone, and every blind save the store acknowledged is in the moved session or (end won)
+    // was acknowledged before the end.
+    [Fact]
+    public async Task A_logout_racing_a_cycle_ends_the_session_or_moves_it_never_both()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        int cycleWon = 0, endWon = 0;
+        for (var round = 0; round < 30; round++)
+        {
+            var old = Key();
+            Assert.True(await store.CreateAsync(old, Record("alice")));
+            var moved = KeyInAnotherSlot(connection, store, old);
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var cycle = Task.Run(async () =>
+            {
+                await start.Task;
+                return await store.CycleAsync(old, moved, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1));
+            });
+            // The cycle takes three round trips and the end one: the end starts at once, after a few yields, or 1, 3 or
+            // 25 ms later (timers, not a spin: a spinning thread would starve the pool's two threads and hold the cycle
+            // back), so over the rounds it lands before, between and after the cycle's steps.
+            var pause = round % 5;
+            var end = Task.Run(async () =>
+            {
+                await start.Task;
+                switch (pause)
+                {
+                    case 1:
+                        for (var y = 0; y < 3; y++)
+                        {
+                            await Task.Yield();
+                        }
+
+                        break;
+                    case 2: await Task.Delay(1); break;
+                    case 3: await Task.Delay(3); break;
+                    case 4: await Task.Delay(25); break;
+                }
+
+                return await store.EndAsync(old, _t0, _t0 + TimeSpan.FromMinutes(1));
+            });
+            var saves = Enumerable.Range(0, round % 2 == 0 ? 4 : 0).Select(i => Task.Run(async () =>
+            {
+                await start.Task;
+                return (await store.SaveBlindAsync(old, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { ["b" + i] = [(byte)i] } }, long.MaxValue)).Outcome;
+            })).ToList();
+            start.SetResult();
+            var (cycled, ended) = (await cycle, await end);
+            var saved = await Task.WhenAll(saves);
+
+            Assert.True(await store.LoadAsync(old, new(_t0, null)) is { IsSuperseded: true }, $"round {round}: the old key holds no tombstone");
+            var survivor = (await store.LoadAsync(moved, new(_t0, null))).Record;
+            if (cycled == SessionWriteOutcome.Applied)
+            {
+                cycleWon++;
+                Assert.Equal(SessionWriteOutcome.Superseded, ended);
+                Assert.NotNull(survivor);
+                for (var i = 0; i < saved.Length; i++)
+                {
+                    Assert.Contains(saved[i], new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded });
+                    Assert.Equal(saved[i] == SessionWriteOutcome.Applied, survivor.Values.ContainsKey("b" + i));
+                }
+            }
+            else
+            {
+                endWon++;
+                Assert.Equal(SessionWriteOutcome.Applied, ended);
+                Assert.Equal(SessionWriteOutcome.Superseded, cycled);
+                Assert.Null(survivor);
+                Assert.All(saved, o => Assert.Contains(o, new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded }));
+            }
+        }
+
+        Assert.Equal(30, cycleWon + endWon);
+
+        // Both orders happened (typically about 12 and 18 of 30): the invariants above were checked for each.
+        Assert.True(cycleWon > 0 && endWon > 0, $"the cycle won {cycleWon} and the logout {endWon} of 30 rounds");
+    }
+
     [Fact]
     public async Task A_cycle_on_a_cluster_is_three_single_key_commands_and_five_for_a_session_bound_to_a_user()
     {
