@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The failover runs of docs/reliability.md, repeated: each run starts its own 6-node Redis Cluster and its own PostgreSQL
 # primary + streaming standby (tests/TypedSessions.Faults.Tests/FailoverTests.cs), kills/stops the primary under load,
-# and appends one table row per case to the report. The suite runs each case once; this gives the spread.
+# and appends one table row per case to the report. The suite runs the two cases that may lose nothing (WaitForReplicas 1,
+# the synchronous standby) once; this runs all four (TYPEDSESSIONS_FAILOVER_ALL=1), as often as asked, for the spread.
 # Usage: bash tests/TypedSessions.Faults.Tests/failover.sh [runs] [report-file]
 set -euo pipefail
 runs=${1:-5}
@@ -12,7 +13,7 @@ dotnet build tests/TypedSessions.Faults.Tests -nologo -v q >/dev/null
 failed=0
 for i in $(seq 1 "$runs"); do
   echo "[failover] run $i of $runs" >&2
-  if ! TYPEDSESSIONS_FAULTS_REPORT="$report" dotnet test tests/TypedSessions.Faults.Tests --no-build --nologo \
+  if ! TYPEDSESSIONS_FAILOVER_ALL=1 TYPEDSESSIONS_FAULTS_REPORT="$report" dotnet test tests/TypedSessions.Faults.Tests --no-build --nologo \
     --filter "FullyQualifiedName~FailoverTests" --logger "console;verbosity=normal" >"$report.run$i.log" 2>&1; then
     failed=$((failed + 1))
     echo "[failover] run $i failed; its output: $report.run$i.log" >&2
