@@ -53,10 +53,13 @@ internal static partial class Driver
     public static async Task<int> RunSizesAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis, int[] sizes)
     {
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
-        var rows = new List<(int Size, string Lib, double Rps, double P99, double Calls, double ToStore, double FromStore, long Errors)>();
+        var rows = new List<(int Size, string Lib, double Rps, double P99, double Calls, double ToStore, double FromStore, double ServerWritten, long Errors)>();
+
+        // On PostgreSQL and SQLite only TypedSessions is measured (the built-in has no store there).
+        string[] libs = backend is "postgres" or "sqlite" ? ["ts"] : ["ts", "ms"];
 
         // Warm-up, not measured: the first sizes would otherwise pay for JIT and tiered compilation.
-        foreach (var lib in new[] { "ts", "ms" })
+        foreach (var lib in libs)
         {
             await WrkAsync($"{baseUrl}/{lib}/set1", await EstablishAsync(http, lib), Math.Max(3, seconds), connections);
         }
@@ -65,7 +68,7 @@ internal static partial class Driver
         {
             for (var round = 0; round < rounds; round++)
             {
-                string[] order = round % 2 == 0 ? ["ts", "ms"] : ["ms", "ts"];
+                var order = round % 2 == 0 ? libs : [.. libs.Reverse()];
                 foreach (var lib in order)
                 {
                     var cookie = await EstablishAsync(http, lib);
@@ -76,28 +79,28 @@ internal static partial class Driver
                     }
 
                     var callsBefore = await BackendCallsAsync(http, lib);
-                    var before = redis is null ? default : await RedisNetBytesAsync(redis);
+                    var before = redis is null ? await StoreBytesAsync(http) : await RedisNetBytesAsync(redis);
                     var run = await WrkAsync($"{baseUrl}/{lib}/set1", cookie, seconds, connections);
-                    var after = redis is null ? default : await RedisNetBytesAsync(redis);
+                    var after = redis is null ? await StoreBytesAsync(http) : await RedisNetBytesAsync(redis);
                     var requests = Math.Max(1, run.Requests);
                     var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)requests;
-                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, calls, redis is null ? double.NaN : (after.In - before.In) / (double)requests, redis is null ? double.NaN : (after.Out - before.Out) / (double)requests, run.Errors));
+                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, calls, Delta(before.In, after.In, requests), Delta(before.Out, after.Out, requests), Delta(before.Server, after.Server, requests), run.Errors));
                     Console.Error.WriteLine($"[{backend}] size {size} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p99 {run.P99:F2} ms, {calls:F2} store calls/req, {rows[^1].ToStore:F0} B to / {rows[^1].FromStore:F0} B from the store per request, {run.Errors} errors");
                 }
             }
         }
 
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | session size | library | req/s (median; min–max of {rounds}) | p99 ms (median) | store calls / request | bytes to the store / request | bytes from the store / request | errors |");
-        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | session size | library | req/s (median; min–max of {rounds}) | p99 ms (median) | store calls / request | bytes to the store / request | bytes from the store / request | PostgreSQL WAL bytes / request | errors |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
-            foreach (var lib in new[] { "ts", "ms" })
+            foreach (var lib in libs)
             {
                 var runs = rows.Where(r => r.Size == size && r.Lib == lib).ToList();
                 var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
-                string Bytes(IEnumerable<double> values) => redis is null ? "–" : Median(values).ToString("F0", CultureInfo.InvariantCulture);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} ({runs.Min(r => r.Rps):F0}–{runs.Max(r => r.Rps):F0}) | {Median(runs.Select(r => r.P99)):F2} | {Median(runs.Select(r => r.Calls)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {runs.Sum(r => r.Errors)} |");
+                string Bytes(IEnumerable<double> values) => values.Any(double.IsNaN) ? "–" : Median(values).ToString("F0", CultureInfo.InvariantCulture);
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} ({runs.Min(r => r.Rps):F0}–{runs.Max(r => r.Rps):F0}) | {Median(runs.Select(r => r.P99)):F2} | {Median(runs.Select(r => r.Calls)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {Bytes(runs.Select(r => r.ServerWritten))} | {runs.Sum(r => r.Errors)} |");
             }
         }
 
@@ -105,12 +108,22 @@ internal static partial class Driver
         return rows.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
-    private static async Task<(long In, long Out)> RedisNetBytesAsync(string redis)
+    // Bytes per request from two counter readings; NaN when the backend does not measure them (-1) or for memory.
+    private static double Delta(long before, long after, long requests) => before < 0 || after < 0 ? double.NaN : (after - before) / (double)requests;
+
+    // The server's own count of bytes to (In: written to the store) and from (Out) the store; -1 when not measured.
+    private static async Task<(long In, long Out, long Server)> StoreBytesAsync(HttpClient http)
+    {
+        var parts = (await http.GetStringAsync(new Uri("store-bytes", UriKind.Relative))).Split(' ');
+        return (long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[1], CultureInfo.InvariantCulture), long.Parse(parts[2], CultureInfo.InvariantCulture));
+    }
+
+    private static async Task<(long In, long Out, long Server)> RedisNetBytesAsync(string redis)
     {
         var (host, port) = (redis.Split(':')[0], redis.Split(':')[1]);
         var output = await RunAsync("redis-cli", $"-h {host} -p {port} INFO stats");
         long Field(string name) => long.Parse(Regex.Match(output, $@"^{name}:(\d+)", RegexOptions.Multiline).Groups[1].Value, CultureInfo.InvariantCulture);
-        return (Field("total_net_input_bytes"), Field("total_net_output_bytes"));
+        return (Field("total_net_input_bytes"), Field("total_net_output_bytes"), -1);
     }
 
     private static string Table(string backend, List<Result> results, bool redis)

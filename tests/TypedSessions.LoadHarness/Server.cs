@@ -28,7 +28,7 @@ internal static class Server
             o.CleanupInterval = TimeSpan.Zero;
             o.Store = "Counting";
         });
-        Backends.AddTypedSessionsBackend(sessions, backend, redis);
+        Backends.AddTypedSessionsBackend(sessions, backend, builder.Configuration);
         sessions.AddStore("Counting", sp => new CountingStore(Backends.TypedSessionsStore(sp, backend), counters));
 
         // The built-in session over the equivalent IDistributedCache.
@@ -42,6 +42,10 @@ internal static class Server
 
         var app = builder.Build();
         app.MapGet("/stats", (BackendCounters c) => $"{c.TypedSessions} {c.BuiltIn} {c.Conflicts}");
+
+        // Bytes between TypedSessions and its store, for the size-scaling run on PostgreSQL and SQLite (Redis counts its own).
+        var storeBytes = new StoreBytes();
+        app.MapGet("/store-bytes", (IServiceProvider services) => storeBytes.ReadAsync(backend, services));
         app.Map("/ts", ts =>
         {
             // wrk only counts non-2xx answers: the 409s of conflict detection are counted here so the driver can tell them from errors.
