@@ -29,7 +29,7 @@ namespace TypedSessions.Benchmarks;
 internal static class MemoryAtRest
 {
     private const string Usage =
-        "usage: memory-at-rest [--sessions N] [--redis host:port] [--postgres \"<connection string>\"] [--sqlite <new file>] [--verify K]";
+        "usage: memory-at-rest [--sessions N] [--redis host:port] [--postgres \"<connection string>\"] [--sqlite <new file>] [--verify K] [--user-bound N]";
 
     /// <summary>The PostgreSQL table the mode creates (and drops first): the store's schema under a name of its own.</summary>
     private const string PostgresTable = "memory_at_rest";
@@ -67,6 +67,10 @@ internal static class MemoryAtRest
             {
                 rows.Add(await RedisTypedAsync(redis, settings, record));
                 rows.Add(await RedisBuiltInAsync(redis, settings));
+                if (settings.UserBound > 1)
+                {
+                    rows.Add(await RedisUserBoundAsync(redis, settings.UserBound, settings.Verify, record));
+                }
             }
 
             if (settings.Postgres is { } postgres)
@@ -137,6 +141,80 @@ internal static class MemoryAtRest
         return new Row("TypedSessions, Redis", settings.Sessions, copies.Before, copies.After, $"used_memory (used_memory_dataset: {copies.DatasetPerSession:N1} B/session)");
     }
 
+    // ---- Redis: TypedSessions, each session bound to its own user (BindUser: the @u field and the user's index) ----
+    private static async Task<Row> RedisUserBoundAsync(string endpoint, int sessions, int verify, SessionRecord typical)
+    {
+        await using var connection = await ConnectAdminAsync(endpoint);
+        var server = connection.GetServers().Single();
+        var database = connection.GetDatabase();
+        if (await server.DatabaseSizeAsync() != 0)
+        {
+            throw new MemoryAtRestException($"the Redis server at {endpoint} holds keys; the mode needs an empty server.");
+        }
+
+        // Every session is written by RedisSessionStore.CreateAsync (no copies: each one has its own user and index
+        // key), with a user key shaped like ASP.NET Core Identity's NameIdentifier claim (a GUID).
+        await using var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions()), connection);
+        SessionRecord Bound() => new(typical.Values, typical.CreatedAt, typical.Lifetime, userKey: Guid.NewGuid().ToString());
+        var first = Bound();
+        await CreateAsync(store, SessionId.New().StoreKey, first);
+        Describe(database, store.UserIndexKeyFor(first.UserKey!), "user index of a user-bound session");
+        var (before, datasetBefore) = await UsedMemoryAsync(server);
+        var watch = Stopwatch.StartNew();
+        var inFlight = new List<Task>();
+        var sample = new List<(string Key, SessionRecord Record)>();
+        for (var i = 1; i < sessions; i++)
+        {
+            var key = SessionId.New().StoreKey;
+            var record = Bound();
+            if (sample.Count < verify && RandomNumberGenerator.GetInt32(sessions) < 2 * verify)
+            {
+                sample.Add((key, record));
+            }
+
+            inFlight.Add(CreateAsync(store, key, record));
+            if (inFlight.Count == 512)
+            {
+                await Task.WhenAll(inFlight);
+                inFlight.Clear();
+            }
+        }
+
+        await Task.WhenAll(inFlight);
+        var created = watch.Elapsed;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var (after, datasetAfter) = await UsedMemoryAsync(server);
+        var size = await server.DatabaseSizeAsync();
+        if (size != 2L * sessions)
+        {
+            throw new MemoryAtRestException($"Redis holds {size} keys, expected {2L * sessions} (a session and an index per user).");
+        }
+
+        Console.WriteLine($"  created {sessions - 1:N0} user-bound sessions through RedisSessionStore.CreateAsync in {created.TotalSeconds:N1} s; used_memory {before:N0} -> {after:N0}, used_memory_dataset {datasetBefore:N0} -> {datasetAfter:N0}");
+        Describe(database, store.RedisKeyFor(sample.Count > 0 ? sample[0].Key : SessionId.New().StoreKey), "a user-bound session");
+        foreach (var (key, record) in sample)
+        {
+            var loaded = (await store.LoadAsync(key, new SessionLoadRequest(DateTimeOffset.UtcNow, 0.25))).Record;
+            Check(loaded, record, key);
+            if (loaded!.UserKey != record.UserKey || !(await store.ListUserSessionKeysAsync(record.UserKey!, DateTimeOffset.UtcNow)).SequenceEqual([key]))
+            {
+                throw new MemoryAtRestException($"user-bound session {key} is not bound to its user.");
+            }
+        }
+
+        Console.WriteLine($"  verified: {sample.Count} random sessions loaded through RedisSessionStore.LoadAsync, values byte-equal, each the only session in its user's index");
+        await server.FlushAllDatabasesAsync();
+        return new Row("TypedSessions, Redis, each session bound to its own user", sessions, before, after, $"used_memory (used_memory_dataset: {(double)(datasetAfter - datasetBefore) / (sessions - 1):N1} B/session)");
+    }
+
+    private static async Task CreateAsync(RedisSessionStore store, string key, SessionRecord record)
+    {
+        if (!await store.CreateAsync(key, record))
+        {
+            throw new MemoryAtRestException($"RedisSessionStore.CreateAsync did not create session {key}.");
+        }
+    }
+
     // ---- Redis: Microsoft.AspNetCore.Session over RedisCache ----
     private static async Task<Row> RedisBuiltInAsync(string endpoint, Settings settings)
     {
@@ -199,8 +277,13 @@ internal static class MemoryAtRest
     {
         var encoding = database.Execute("OBJECT", "ENCODING", key);
         var usage = database.Execute("MEMORY", "USAGE", key, "SAMPLES", "0");
-        var fields = database.HashLength(key);
-        Console.WriteLine($"  {what}: key {((string?)key)!.Length} chars, hash of {fields} fields, encoding {encoding}, MEMORY USAGE {usage} bytes, TTL {database.KeyTimeToLive(key)}");
+        var shape = database.KeyType(key) switch
+        {
+            RedisType.Hash => $"hash of {database.HashLength(key)} fields",
+            RedisType.SortedSet => $"sorted set of {database.SortedSetLength(key)} members",
+            var other => other.ToString(),
+        };
+        Console.WriteLine($"  {what}: key {((string?)key)!.Length} chars, {shape}, encoding {encoding}, MEMORY USAGE {usage} bytes, TTL {database.KeyTimeToLive(key)}");
     }
 
     /// <summary>
@@ -535,12 +618,13 @@ internal static class MemoryAtRest
 
     private sealed record SqliteSize(long Bytes, string Detail);
 
-    private sealed record Settings(int Sessions, string? Redis, string? Postgres, string? Sqlite, int Verify)
+    private sealed record Settings(int Sessions, string? Redis, string? Postgres, string? Sqlite, int Verify, int UserBound)
     {
         public static Settings Parse(string[] args)
         {
             var sessions = 1_000_000;
             var verify = 20;
+            var userBound = 0;
             string? redis = null, postgres = null, sqlite = null;
             for (var i = 1; i < args.Length; i++)
             {
@@ -550,6 +634,7 @@ internal static class MemoryAtRest
                 {
                     case "--sessions": sessions = Number(name, value, min: 2); break;
                     case "--verify": verify = Number(name, value, min: 1); break;
+                    case "--user-bound": userBound = Number(name, value, min: 0); break;
                     case "--redis": redis = value; break;
                     case "--postgres": postgres = value; break;
                     case "--sqlite": sqlite = value; break;
@@ -562,7 +647,7 @@ internal static class MemoryAtRest
                 throw new ArgumentException("give at least one of --redis, --postgres, --sqlite.");
             }
 
-            return new Settings(sessions, redis, postgres, sqlite, verify);
+            return new Settings(sessions, redis, postgres, sqlite, verify, userBound);
         }
 
         private static int Number(string name, string value, int min)

@@ -5,7 +5,8 @@
 #   bash tests/TypedSessions.Benchmarks/memory-at-rest.sh [sessions]     (default 1000000)
 # One real session per store is written through the store's API (the built-in one through DistributedSession over
 # RedisCache), then copied server-side under new random keys (Redis DUMP/RESTORE with its TTL, SQL INSERT ... SELECT);
-# random copies are loaded back through the same APIs and compared byte for byte (MemoryAtRest.cs).
+# random copies are loaded back through the same APIs and compared byte for byte (MemoryAtRest.cs). A last Redis row
+# writes every session through RedisSessionStore.CreateAsync, each bound to its own user (the @u field and a user index).
 set -euo pipefail
 sessions=${1:-1000000}
 
@@ -19,4 +20,4 @@ printf 'machine: %s cores, %s, %s GiB RAM; load: %s\n' "$(nproc)" "$(grep -m1 'm
   "$(free -g | awk '/Mem:/{print $2}')" "$(cut -d' ' -f1-3 /proc/loadavg)"
 printf 'dotnet: %s\n' "$(dotnet --version)"
 dotnet "$root/tests/TypedSessions.Benchmarks/bin/Release/net10.0/TypedSessions.Benchmarks.dll" memory-at-rest --sessions "$sessions" \
-  --redis "$TYPEDSESSIONS_TEST_REDIS" --postgres "$TYPEDSESSIONS_TEST_POSTGRES" --sqlite "$work/memory-at-rest.db"
+  --redis "$TYPEDSESSIONS_TEST_REDIS" --postgres "$TYPEDSESSIONS_TEST_POSTGRES" --sqlite "$work/memory-at-rest.db" --user-bound "$sessions"
