@@ -116,7 +116,8 @@ internal static class MemoryAtRest
         }
 
         await using var store = new RedisSessionStore(Options.Create(new RedisSessionStoreOptions()), connection);
-        Console.WriteLine($"Redis {server.Version}");
+        var limits = (await server.ConfigGetAsync("hash-max-listpack-*")).OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value}");
+        Console.WriteLine($"Redis {server.Version} ({string.Join(", ", limits)})");
         var id = SessionId.New();
         if (!await store.CreateAsync(id.StoreKey, record))
         {
@@ -279,7 +280,7 @@ internal static class MemoryAtRest
         var usage = database.Execute("MEMORY", "USAGE", key, "SAMPLES", "0");
         var shape = database.KeyType(key) switch
         {
-            RedisType.Hash => $"hash of {database.HashLength(key)} fields",
+            RedisType.Hash => $"hash of {database.HashLength(key)} fields ({string.Join(' ', database.HashKeys(key).Select(f => (string?)f).Order(StringComparer.Ordinal))})",
             RedisType.SortedSet => $"sorted set of {database.SortedSetLength(key)} members",
             var other => other.ToString(),
         };
