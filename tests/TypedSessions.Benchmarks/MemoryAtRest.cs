@@ -67,7 +67,7 @@ internal static class MemoryAtRest
             {
                 rows.Add(await RedisTypedAsync(redis, settings, record));
                 rows.Add(await RedisBuiltInAsync(redis, settings));
-                if (settings.UserBound > 1)
+                if (settings.UserBound > 0)
                 {
                     rows.Add(await RedisUserBoundAsync(redis, settings.UserBound, settings.Verify, record));
                 }
@@ -646,6 +646,16 @@ internal static class MemoryAtRest
             if (redis is null && postgres is null && sqlite is null)
             {
                 throw new ArgumentException("give at least one of --redis, --postgres, --sqlite.");
+            }
+
+            if (userBound > 0 && redis is null)
+            {
+                throw new ArgumentException("--user-bound measures Redis: give --redis too.");
+            }
+
+            if (userBound == 1)
+            {
+                throw new ArgumentException("--user-bound needs at least 2 sessions (or 0 for none).");
             }
 
             return new Settings(sessions, redis, postgres, sqlite, verify, userBound);

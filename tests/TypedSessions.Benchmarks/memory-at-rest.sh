@@ -3,6 +3,8 @@
 # (INFO memory used_memory delta), PostgreSQL (pg_total_relation_size) and SQLite (file size), next to the built-in
 # Microsoft.AspNetCore.Session on the same Redis. Servers are private, on loopback (tests/servers.sh), stopped on exit.
 #   bash tests/TypedSessions.Benchmarks/memory-at-rest.sh [sessions]     (default 1000000)
+# Small counts are a smoke test only: below ~100,000 sessions fixed costs (client buffers, dictionary resizes) swamp
+# the per-session delta.
 # One real session per store is written through the store's API (the built-in one through DistributedSession over
 # RedisCache), then copied server-side under new random keys (Redis DUMP/RESTORE with its TTL, SQL INSERT ... SELECT);
 # random copies are loaded back through the same APIs and compared byte for byte (MemoryAtRest.cs). A last Redis row
