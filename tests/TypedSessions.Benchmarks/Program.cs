@@ -8,7 +8,12 @@ if (args is ["sizes"])
 {
     var (typed, builtIn) = SerializationBenchmarks.PayloadSizes();
     Console.WriteLine($"typical session payload: TypedSessions {typed} bytes, Microsoft.AspNetCore.Session {builtIn} bytes");
-    return;
+    return 0;
+}
+
+if (args is ["memory-at-rest", ..])
+{
+    return await MemoryAtRest.RunAsync(args);
 }
 
 // InProcessEmitToolchain avoids generating and building a project per benchmark run.
@@ -16,3 +21,4 @@ var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
     .WithOptions(ConfigOptions.DisableOptimizationsValidator);
 BenchmarkSwitcher.FromAssembly(typeof(SessionFactory).Assembly).Run(args, config);
+return 0;
