@@ -7,12 +7,12 @@ namespace TypedSessions.LoadHarness;
 
 /// <summary>
 /// Drives the server with wrk in interleaved A/B rounds (TypedSessions, built-in, built-in,
-/// TypedSessions, …) for four cases and prints a markdown table: requests/s, p50/p99 latency and
+/// TypedSessions, …) for five cases (none, untouched, read, write, set1: a one-key blind write) and prints a markdown table: requests/s, p50/p99 latency and
 /// backend calls per request (Redis: commands per request from INFO commandstats).
 /// </summary>
 internal static partial class Driver
 {
-    private static readonly string[] Cases = ["none", "untouched", "read", "write"];
+    private static readonly string[] Cases = ["none", "untouched", "read", "write", "set1"];
 
     public static async Task<int> RunAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis)
     {
