@@ -11,6 +11,12 @@ if (args is ["sizes"])
     return;
 }
 
+if (args is ["cleanup-load", .. var cleanupArgs])
+{
+    Environment.ExitCode = await CleanupLoad.RunAsync(cleanupArgs);
+    return;
+}
+
 // InProcessEmitToolchain avoids generating and building a project per benchmark run.
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
