@@ -196,7 +196,7 @@ public sealed class SqliteCleanupRaceTests : IDisposable
     }
 
     [Fact]
-    public async Task The_cleanup_sets_synchronous_back_on_its_pooled_connection()
+    public async Task The_cleanup_sets_synchronous_and_busy_timeout_back_on_its_pooled_connection()
     {
         using var store = _db.CreateStore();
         await SeedAsync(store, 10, T0 - TimeSpan.FromHours(1));
@@ -204,6 +204,7 @@ public sealed class SqliteCleanupRaceTests : IDisposable
         {
             await check.OpenAsync();
             Assert.Equal(2L, await ScalarAsync(check, "PRAGMA synchronous;")); // FULL, the provider's default
+            Assert.Equal(0L, await ScalarAsync(check, "PRAGMA busy_timeout;")); // the provider retries busy statements itself
         }
 
         Assert.Equal(10, await store.DeleteExpiredAsync(T0));
@@ -212,6 +213,7 @@ public sealed class SqliteCleanupRaceTests : IDisposable
         await using var connection = new SqliteConnection(_db.ConnectionString);
         await connection.OpenAsync();
         Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous;"));
+        Assert.Equal(0L, await ScalarAsync(connection, "PRAGMA busy_timeout;"));
     }
 
     [Fact]
