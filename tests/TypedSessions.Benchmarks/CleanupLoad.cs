@@ -13,7 +13,7 @@ namespace TypedSessions.Benchmarks;
 /// a store that already holds the expired sessions (tests/TypedSessions.Benchmarks/clear-expired-benchmark.sh seeds
 /// them with SQL). Adds <c>--live</c> live sessions in the store's own layout, then runs <c>--readers</c> tasks calling
 /// <see cref="ISessionStore.LoadAsync"/> and one task calling <see cref="ISessionStore.SaveAsync"/> on random live
-/// sessions through the real store for <c>--seconds</c> before the cleanup, during it and <c>--seconds</c> after, and
+/// sessions through the real store (after 2 s of warm-up) for <c>--seconds</c> before the cleanup, during it and <c>--seconds</c> after, and
 /// prints p50/p99/max and counts per phase, the cleanup's time and its longest batch. <c>--cleanup-store separate</c>
 /// runs the cleanup on a second store instance (its own connections and, for SQLite, no shared write gate: as the
 /// CLI in another process); <c>same</c> on the app's store (as the hosted cleanup).
@@ -28,6 +28,7 @@ public static class CleanupLoad
     private const int Before = 0;
     private const int During = 1;
     private const int After = 2;
+    private const int WarmUp = 3;
     private static readonly string[] PhaseNames = ["before", "during", "after"];
 
     /// <summary>Runs the measurement.</summary>
@@ -60,7 +61,7 @@ public static class CleanupLoad
             var keys = await SeedLiveAsync(app, store, connection, live).ConfigureAwait(false);
             Console.WriteLine($"store {store}, cleanup on {(separate ? "a separate store instance (as the CLI)" : "the app's store instance")}, batch {batch}, {live} live sessions, {readers} readers + 1 writer, {seconds} s before and after");
 
-            var phase = Before;
+            var phase = WarmUp;
             var reads = new[] { new List<double>(), new List<double>(), new List<double>() };
             var writes = new[] { new List<double>(), new List<double>(), new List<double>() };
             var failures = 0;
@@ -68,7 +69,7 @@ public static class CleanupLoad
             var workers = Enumerable.Range(0, readers + 1).Select(w => Task.Run(async () =>
             {
                 var random = new Random(w);
-                var mine = new[] { new List<double>(), new List<double>(), new List<double>() };
+                var mine = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
                 var clock = new Stopwatch();
                 for (var n = 0; !stop.IsCancellationRequested; n++)
                 {
@@ -104,6 +105,9 @@ public static class CleanupLoad
                 }
             })).ToArray();
 
+            // Two seconds of the same load first (JIT, pools, page cache), not counted.
+            await Task.Delay(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            Volatile.Write(ref phase, Before);
             var phaseClock = Stopwatch.StartNew();
             await Task.Delay(TimeSpan.FromSeconds(seconds)).ConfigureAwait(false);
             var beforeSeconds = phaseClock.Elapsed.TotalSeconds;
