@@ -6,6 +6,7 @@
 #       MODE old   = the former store: DELETE ... WHERE key IN (SELECT key ... WHERE expires_at <= now LIMIT n)
 #       MODE range = the primary-key walk: the range's upper key, then DELETE ... key range AND expires_at <= now
 #       dropidx    = drop ix_typedsessions_expires_at first; other words are PRAGMAs (synchronous=NORMAL, ...)
+#       LIVE=N     = add N live rows first (random keys, so spread over the ranges)
 #   bash tests/TypedSessions.Benchmarks/clear-expired-experiments.sh postgresql old|ctid BATCH   (needs PGPORT)
 # The seeded SQLite file is kept in $SEED_DIR (default /tmp/clear-expired-seed) and copied for every run.
 set -euo pipefail
@@ -42,6 +43,12 @@ shutil.copy(seed + "/seed.db", db)
 now = int(open(seed + "/exp_ms").read()) + 1000
 c = sqlite3.connect(db, isolation_level=None)
 c.execute("PRAGMA journal_mode=WAL")
+live = int(os.environ.get("LIVE", "0"))
+if live:
+    # LIVE live rows (expiring in a day) spread over the key space among the expired ones, inserted before the run.
+    c.execute(f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {live}) "
+              f"INSERT INTO typedsessions SELECT lower(hex(randomblob(32))), {now + 86_400_000}, 1, NULL, randomblob(300) FROM n")
+    c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 for o in opts:
     if o == "dropidx":
         t = time.time(); c.execute("DROP INDEX ix_typedsessions_expires_at"); c.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -70,7 +77,7 @@ while True:
     longest = max(longest, time.time() - tb); batches += 1; deleted += max(n, 0)
     if last is None: break
 left = c.execute("SELECT COUNT(*) FROM typedsessions").fetchone()[0]
-print(f"sqlite {sqlite3.sqlite_version} {mode} batch {batch} {opts}: count {total} in {counted:.2f} s; deleted {deleted} in {time.time() - t0:.2f} s "
+print(f"sqlite {sqlite3.sqlite_version} {mode} batch {batch} {opts} live {live}: count {total} in {counted:.2f} s; deleted {deleted} in {time.time() - t0:.2f} s "
       f"(count included), {batches} batches, longest {longest * 1000:.0f} ms, left {left}")
 PY
   ;;
