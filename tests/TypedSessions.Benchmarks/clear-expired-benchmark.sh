@@ -2,7 +2,7 @@
 # Times `typedsessions clear-expired` (Release build) on 1,000,000 expired sessions in SQLite and PostgreSQL, measures
 # live reads and writes during a cleanup (CleanupLoad.cs), and shows the command on a 6-node Redis Cluster.
 #   bash tests/TypedSessions.Benchmarks/clear-expired-benchmark.sh [sections...]
-# Sections: sqlite postgresql load redis (default: all). Environment:
+# Sections: sqlite postgresql load redis (default: all), and sqlite-live (1,000,000 live rows, nothing expired). Environment:
 #   ROWS=1000000 (expired rows)  BATCHES="1000 10000" (batch sizes timed)  LIVE=10000 (live sessions of the load runs)
 #   LOAD_SECONDS=5 (load before and after the cleanup)  REDIS_LIVE=1000000  REDIS_STALE=10000  REDIS_SHORT=100000
 # Servers: TYPEDSESSIONS_TEST_POSTGRES and TYPEDSESSIONS_TEST_REDIS_CLUSTER when set (your own servers), else
@@ -77,6 +77,17 @@ if want sqlite; then
   "${tool[@]}" stats --store sqlite --connection "Data Source=$db" >/dev/null
   end=$(date +%s.%N)
   say "sqlite migration: first stats on a database with the old expiry index (drops it, then counts) $(echo "$end - $start" | bc) s; indexes left: $(sqlite3 "$db" "SELECT group_concat(name) FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL;")"
+fi
+
+# ---- SQLite with nothing expired (the hourly run's usual case): the walk reads every range and deletes nothing ----
+if want sqlite-live; then
+  seed_sqlite
+  sqlite3 "$db" "UPDATE typedsessions SET expires_at = expires_at + 2 * 86400000; PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+  say "sqlite nothing expired: $(load)"
+  start=$(date +%s.%N)
+  "${tool[@]}" clear-expired --store sqlite --connection "Data Source=$db"
+  end=$(date +%s.%N)
+  say "sqlite nothing expired ($rows live rows): clear-expired $(echo "$end - $start" | bc) s (process wall time); left: $(sqlite3 "$db" 'SELECT COUNT(*) FROM typedsessions;')"
 fi
 
 # ---- PostgreSQL: the store's schema (PostgreSqlSessionStore.GetSchemaScript) ----
