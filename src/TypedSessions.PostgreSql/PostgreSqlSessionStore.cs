@@ -441,7 +441,9 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
     /// Counts the expired rows first (for <see cref="SessionCleanupProgress.Total"/>), then deletes them
     /// <see cref="PostgreSqlSessionStoreOptions.CleanupBatchSize"/> at a time, one short transaction per
     /// batch, skipping rows a concurrent request holds locked (they are being touched, or are left for
-    /// the next run).
+    /// the next run). A batch locks the expired rows it found through the expiry index and deletes them by their
+    /// physical address (<c>ctid</c>, stable while the lock is held), with no lookup in the primary key; the
+    /// expiry is checked again on the locked row, so a session slid meanwhile survives.
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -449,8 +451,8 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
         count.Parameters.Add(Timestamp("now", now));
         await using var delete = await CommandAsync(
             $"""
-            DELETE FROM {_table} WHERE expires_at <= @now AND key IN (
-                SELECT key FROM {_table} WHERE expires_at <= @now LIMIT @batch FOR UPDATE SKIP LOCKED);
+            DELETE FROM {_table} WHERE expires_at <= @now AND ctid = ANY(ARRAY(
+                SELECT ctid FROM {_table} WHERE expires_at <= @now LIMIT @batch FOR UPDATE SKIP LOCKED));
             """,
             cancellationToken).ConfigureAwait(false);
         delete.Parameters.Add(Timestamp("now", now));

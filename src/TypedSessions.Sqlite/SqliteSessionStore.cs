@@ -7,7 +7,7 @@ namespace TypedSessions.Sqlite;
 
 /// <summary>
 /// Sessions in a SQLite database (the embedded default): one row per session keyed by the hashed id,
-/// the record as a MessagePack envelope, and the expiry in an indexed column. The schema is created on
+/// the record as a MessagePack envelope, and the expiry in a column. The schema is created on
 /// first use, in WAL mode. A save is one <c>BEGIN IMMEDIATE</c> transaction (read, check expected values, merge
 /// per key, write), so concurrent writers to different keys never lose each other's changes; a cycle and an end
 /// are one such transaction too. A tombstone is a row whose <c>data</c> is the tombstone envelope
@@ -98,9 +98,9 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
                     user_key TEXT NULL,
                     data BLOB NOT NULL
                 ) WITHOUT ROWID;
-                CREATE INDEX IF NOT EXISTS ix_{_table}_expires_at ON {_table} (expires_at);
                 CREATE INDEX IF NOT EXISTS ix_{_table}_user_key ON {_table} (user_key) WHERE user_key IS NOT NULL;
                 """, cancellationToken).ConfigureAwait(false);
+            await DropExpiryIndexAsync(connection, cancellationToken).ConfigureAwait(false);
             _schemaReady = true;
         }
         finally
@@ -262,28 +262,142 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Walks the primary key in order, <see cref="SqliteSessionStoreOptions.CleanupBatchSize"/> rows at a time: a read
+    /// (no lock) finds the range's last key and whether any row in it is expired, then, only if one is, one
+    /// <c>DELETE</c> of the expired rows in that key range runs under the write lock. The rows a batch deletes are
+    /// neighbours in the tree, so it dirties a few contiguous pages (and frees the pages it empties) instead of one
+    /// random page a row, and there is no expiry index to update. The cleanup's connection commits with
+    /// <c>synchronous=NORMAL</c> (a delete lost to a power cut is done again by the next run; the database stays
+    /// consistent) and waits for another process's write lock with SQLite's own busy handler (<c>busy_timeout</c>,
+    /// retrying within milliseconds rather than the provider's 150 ms sleeps); both are set back before the connection
+    /// returns to the pool. A row is deleted only if it is expired when its batch runs, so a session slid or re-created
+    /// meanwhile survives. No lock is held between batches: a write of this store waits for at most the batch in
+    /// progress (the in-process write gate is first come, first served); a write from another process meets SQLite's
+    /// lock and the provider's busy retry.
+    /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = now.ToUnixTimeMilliseconds();
-        await using var count = connection.CreateCommand();
-        count.CommandText = $"SELECT COUNT(*) FROM {_table} WHERE expires_at <= $now;";
-        count.Parameters.AddWithValue("$now", nowMs);
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = $"DELETE FROM {_table} WHERE key IN (SELECT key FROM {_table} WHERE expires_at <= $now LIMIT $batch);";
-        delete.Parameters.AddWithValue("$now", nowMs);
-        delete.Parameters.AddWithValue("$batch", _batchSize);
-        return await SessionCleanup.DeleteInBatchesAsync(
-            async ct => Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture),
-            async ct =>
+        var synchronous = await ScalarAsync(connection, "PRAGMA synchronous;", cancellationToken).ConfigureAwait(false);
+        var busyTimeout = await ScalarAsync(connection, "PRAGMA busy_timeout;", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={connection.DefaultTimeout * 1000L};", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await using var count = connection.CreateCommand();
+            count.CommandText = $"SELECT COUNT(*) FROM {_table} WHERE expires_at <= $now;";
+            count.Parameters.AddWithValue("$now", nowMs);
+            var walk = new KeyRangeWalk(connection, _table, nowMs, _batchSize);
+            await using (walk.ConfigureAwait(false))
             {
-                using (await WriteGateAsync(ct).ConfigureAwait(false))
+                return await SessionCleanup.DeleteInBatchesAsync(
+                    async ct => Convert.ToInt64(await count.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture),
+                    ct => walk.DeleteNextAsync(WriteGateAsync, ct),
+                    progress,
+                    cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The connection goes back to the pool: the app's writes keep the setting they had.
+            await ExecuteAsync(
+                connection,
+                $"PRAGMA synchronous={Convert.ToInt64(synchronous, CultureInfo.InvariantCulture)}; PRAGMA busy_timeout={Convert.ToInt64(busyTimeout, CultureInfo.InvariantCulture)};",
+                CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    // The primary-key walk of DeleteExpiredAsync. A range is read without the write lock; a read that sees a row
+    // inserted or slid later than the delete's snapshot is harmless, as the DELETE checks the expiry again.
+    private sealed class KeyRangeWalk : IAsyncDisposable
+    {
+        private readonly SqliteCommand _firstRange;
+        private readonly SqliteCommand _nextRange;
+        private readonly SqliteCommand _firstDelete;
+        private readonly SqliteCommand _nextDelete;
+        private string? _cursor;
+
+        public KeyRangeWalk(SqliteConnection connection, string table, long nowMs, int batchSize)
+        {
+            // The first range starts at the smallest key (inclusive), every later one after the last key of the one
+            // before (exclusive). A range is up to batchSize keys: its last key and how many of its rows are expired.
+            _firstRange = RangeCommand(connection, table, ">=", nowMs, batchSize);
+            _nextRange = RangeCommand(connection, table, ">", nowMs, batchSize);
+            _firstDelete = DeleteCommand(connection, table, ">=", nowMs);
+            _nextDelete = DeleteCommand(connection, table, ">", nowMs);
+        }
+
+        // Deletes the expired rows of the next ranges until one deletes something (its count) or the key space ends (0).
+        public async Task<int> DeleteNextAsync(Func<CancellationToken, Task<IDisposable>> writeGate, CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var first = _cursor is null;
+                var range = first ? _firstRange : _nextRange;
+                range.Parameters["$cursor"].Value = _cursor ?? string.Empty;
+                string last;
+                double expired;
+                await using (var reader = await range.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    return await delete.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                    await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (reader.GetInt64(1) == 0)
+                    {
+                        return 0;
+                    }
+
+                    last = reader.GetString(0);
+                    expired = reader.GetDouble(2);
                 }
-            },
-            progress,
-            cancellationToken).ConfigureAwait(false);
+
+                var deleted = 0;
+                if (expired > 0)
+                {
+                    var delete = first ? _firstDelete : _nextDelete;
+                    delete.Parameters["$cursor"].Value = _cursor ?? string.Empty;
+                    delete.Parameters["$last"].Value = last;
+                    using (await writeGate(cancellationToken).ConfigureAwait(false))
+                    {
+                        deleted = await delete.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                _cursor = last;
+                if (deleted > 0)
+                {
+                    return deleted;
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _firstRange.DisposeAsync().ConfigureAwait(false);
+            await _nextRange.DisposeAsync().ConfigureAwait(false);
+            await _firstDelete.DisposeAsync().ConfigureAwait(false);
+            await _nextDelete.DisposeAsync().ConfigureAwait(false);
+        }
+
+        private static SqliteCommand RangeCommand(SqliteConnection connection, string table, string after, long nowMs, int batchSize)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = $"SELECT max(key), count(*), total(expires_at <= $now) FROM (SELECT key, expires_at FROM {table} WHERE key {after} $cursor ORDER BY key LIMIT $batch);";
+            command.Parameters.AddWithValue("$now", nowMs);
+            command.Parameters.AddWithValue("$cursor", string.Empty);
+            command.Parameters.AddWithValue("$batch", batchSize);
+            return command;
+        }
+
+        private static SqliteCommand DeleteCommand(SqliteConnection connection, string table, string after, long nowMs)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = $"DELETE FROM {table} WHERE key {after} $cursor AND key <= $last AND expires_at <= $now;";
+            command.Parameters.AddWithValue("$now", nowMs);
+            command.Parameters.AddWithValue("$cursor", string.Empty);
+            command.Parameters.AddWithValue("$last", string.Empty);
+            return command;
+        }
     }
 
     /// <inheritdoc/>
@@ -320,7 +434,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
 
     /// <inheritdoc/>
     /// <remarks>
-    /// One aggregate for the counts (the expiry index answers the expired count), then the lengths of the
+    /// One aggregate for the counts (a scan of the table: there is no expiry index), then the lengths of the
     /// live rows' <c>data</c> (the encoded record; SQLite reads a blob's length from the row header) for
     /// the percentiles, summarized in memory (8 bytes a session). A live tombstone is neither live nor
     /// expired: its <c>data</c> is at most 11 bytes and starts with <c>0x92</c>, which only such short blobs are
@@ -481,6 +595,27 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         command.Parameters.AddWithValue("$version", record.Version);
         command.Parameters.AddWithValue("$user", (object?)record.UserKey ?? DBNull.Value);
         command.Parameters.AddWithValue("$data", SessionEnvelope.Serialize(record));
+    }
+
+    // Databases created before the cleanup walked the primary key have an index on expires_at. Nothing reads it any
+    // more, and every sliding write and every deleted row had to update it at a random place: drop it once. Another
+    // process dropping it at the same time is fine (IF EXISTS); an older version of the store creates it again.
+    private async Task DropExpiryIndexAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = $name;";
+        command.Parameters.AddWithValue("$name", $"ix_{_table}_expires_at");
+        if (Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0)
+        {
+            await ExecuteAsync(connection, $"DROP INDEX IF EXISTS ix_{_table}_expires_at;", cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<object?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)

@@ -20,7 +20,10 @@ public sealed class SqliteSessionStoreOptions
     /// <summary>The table name. Default <c>typedsessions</c>.</summary>
     public string TableName { get; set; } = "typedsessions";
 
-    /// <summary>Rows deleted per statement by <see cref="SqliteSessionStore.DeleteExpiredAsync"/>. Default 1,000.</summary>
+    /// <summary>
+    /// Keys per batch of <see cref="SqliteSessionStore.DeleteExpiredAsync"/>: each batch is one range of that many keys in
+    /// primary-key order, and one <c>DELETE</c> of its expired rows (so at most that many) under the write lock. Default 1,000.
+    /// </summary>
     public int CleanupBatchSize { get; set; } = 1000;
 
     /// <summary>Decoder caps for stored sessions.</summary>

@@ -16,6 +16,12 @@ if (args is ["memory-at-rest", ..])
     return await MemoryAtRest.RunAsync(args);
 }
 
+if (args is ["cleanup-load", .. var cleanupArgs])
+{
+    Environment.ExitCode = await CleanupLoad.RunAsync(cleanupArgs);
+    return;
+}
+
 // InProcessEmitToolchain avoids generating and building a project per benchmark run.
 var config = DefaultConfig.Instance
     .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
