@@ -18,8 +18,7 @@ if (args is ["memory-at-rest", ..])
 
 if (args is ["cleanup-load", .. var cleanupArgs])
 {
-    Environment.ExitCode = await CleanupLoad.RunAsync(cleanupArgs);
-    return;
+    return await CleanupLoad.RunAsync(cleanupArgs);
 }
 
 // InProcessEmitToolchain avoids generating and building a project per benchmark run.
