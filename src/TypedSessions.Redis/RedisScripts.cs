@@ -192,7 +192,8 @@ internal static class RedisScripts
         """;
 
     // A blind save (ISessionBlindWriter): KEYS[1] session; ARGV the change set with ARGV[13] the size limit, data from
-    // ARGV[14]. Returns { outcome } when the change set does not apply, { 4 } (nothing written) when the values would then
+    // ARGV[14]. The size is summed from HKEYS and HSTRLEN, so no stored value is copied: its cost grows with the number
+    // of keys, not with their bytes. Returns { outcome } when the change set does not apply, { 4 } (nothing written) when the values would then
     // total more than the limit (UTF-8 keys plus values, SessionRecord.PayloadSize), else { 0, expiry, absolute expiry
     // ('' none), idle ms ('' none), mode } after applying it.
     internal const string SaveBlind = Common + ChangeSet + """
@@ -201,9 +202,8 @@ internal static class RedisScripts
         local code, m = check(key, now, 14)
         if code ~= 0 then return { code } end
         local size = 0
-        local fields = redis.call('HGETALL', key)
-        for i = 1, #fields, 2 do
-          if string.byte(fields[i], 1) ~= 64 then size = size + #fields[i] - 2 + #fields[i + 1] end
+        for _, f in ipairs(redis.call('HKEYS', key)) do
+          if string.byte(f, 1) ~= 64 then size = size + #f - 2 + redis.call('HSTRLEN', key, f) end
         end
         local removed, sets = tonumber(ARGV[3]), tonumber(ARGV[4])
         for i = 14, 14 + removed - 1 do
