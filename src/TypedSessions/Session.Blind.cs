@@ -1,5 +1,5 @@
+using System.Runtime.ExceptionServices;
 using TypedSessions.Core;
-using TypedSessions.Ids;
 using TypedSessions.Storage;
 
 namespace TypedSessions;
@@ -58,15 +58,28 @@ public sealed partial class Session
         }
 
         _blind = null;
-        if (_superseded || _phase != Phase.Loaded)
+        if (_phase != Phase.Loaded)
         {
             return;
         }
 
-        foreach (var (key, entry) in blind)
+        // The writes were accepted before the load; if they cannot apply now (the id was cycled or flushed meanwhile, or
+        // they no longer fit), the request must not end as a success: the failure is thrown to the endpoint and is also
+        // its commit's answer (409 / 413), whatever the endpoint does with it.
+        try
         {
-            SyncBlindTracked(key, entry);
-            Put(key, entry);
+            ThrowIfSuperseded();
+            foreach (var (key, entry) in blind)
+            {
+                SyncBlindTracked(key, entry);
+                Put(key, entry);
+            }
+        }
+        catch (Exception ex)
+        {
+            Abandon();
+            _commitFailure = ExceptionDispatchInfo.Capture(ex);
+            throw;
         }
     }
 
@@ -123,5 +136,4 @@ public sealed partial class Session
             }
         }
     }
-
 }

@@ -237,6 +237,78 @@ public sealed class BlindWriteTests
         Assert.Equal("new", await client.GetStringAsync("/read?key=b"));
     }
 
+    [Fact]
+    public async Task A_blind_write_whose_later_load_finds_the_session_cycled_meanwhile_fails_the_request_with_a_409()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            Map(a);
+            a.MapPost("/blind-wait-read", async (HttpContext c) =>
+            {
+                c.GetSession().Set("late", "x");
+                written.SetResult();
+                await gate.Task;
+                var session = await c.LoadSessionAsync();
+                return session.Get<string>("late") ?? "(none)";
+            });
+        }, o => o.LoadMode = SessionLoadMode.OnDemand);
+        using var client = app.CreateClient();
+        await client.PostAsync("/seed?key=a&value=1");
+        var stale = client.Cookie;
+
+        using var tab = app.CreateClient();
+        tab.Cookie = stale;
+        var pending = tab.PostAsync("/blind-wait-read");
+        await written.Task;
+        await client.PostAsync("/cycle");
+        gate.SetResult();
+        var response = await pending;
+
+        // The write was accepted before the load; the load found a tombstone, so the request cannot end as a success.
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Null(SessionClient.SetCookie(response));
+        Assert.Equal("(none)", await client.GetStringAsync("/read?key=late"));
+        Assert.Equal("1", await client.GetStringAsync("/read?key=a"));
+    }
+
+    [Fact]
+    public async Task A_blind_write_that_no_longer_fits_when_loaded_is_a_413_even_when_the_endpoint_swallows_the_error()
+    {
+        await using var app = await TestApp.StartAsync(a =>
+        {
+            Map(a);
+            a.MapPost("/blind-then-load-swallowing", async (HttpContext c) =>
+            {
+                c.GetSession().Set("b", new byte[500]);
+                try
+                {
+                    await c.LoadSessionAsync();
+                }
+                catch (SessionTooLargeException)
+                {
+                    // An endpoint that ignores the failure still cannot turn the lost write into a 200.
+                }
+
+                return "ok";
+            });
+        }, o =>
+        {
+            o.LoadMode = SessionLoadMode.OnDemand;
+            o.MaxSessionSize = 1000;
+        });
+        using var client = app.CreateClient();
+        await client.PostAsync("/blind-bytes?key=a&bytes=1");
+        await client.PostAsync("/blind-bytes?key=a&bytes=600");
+
+        var response = await client.PostAsync("/blind-then-load-swallowing");
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Null(SessionClient.SetCookie(response));
+        Assert.Equal("1", await client.GetStringAsync("/count"));
+    }
+
     [Theory]
     [MemberData(nameof(Stores))]
     public async Task Blind_writes_racing_read_modify_writes_on_one_cookie_keep_every_acknowledged_write(string store)
