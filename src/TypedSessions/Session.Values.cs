@@ -128,20 +128,22 @@ public sealed partial class Session
     public void Set<T>(string key, T value)
     {
         ValidateKey(key);
-        if (!CanWriteBlind)
+        var blind = CanWriteBlind;
+        if (!blind)
         {
             EnsureWritable();
         }
 
         var entry = new SessionEntry(_env.Codec.Encode(key, value));
         entry.Cache(value, IsTracked(value));
-        if (CanWriteBlind)
+        if (blind)
         {
             WriteBlind(key, entry);
-            return;
         }
-
-        Put(key, entry);
+        else
+        {
+            Put(key, entry);
+        }
     }
 
     /// <summary>Writes raw MessagePack bytes (copied).</summary>
@@ -153,11 +155,12 @@ public sealed partial class Session
         if (CanWriteBlind)
         {
             WriteBlind(key, new SessionEntry(bytes.ToArray()));
-            return;
         }
-
-        EnsureWritable();
-        Put(key, new SessionEntry(bytes.ToArray()));
+        else
+        {
+            EnsureWritable();
+            Put(key, new SessionEntry(bytes.ToArray()));
+        }
     }
 
     /// <summary>Removes a key.</summary>

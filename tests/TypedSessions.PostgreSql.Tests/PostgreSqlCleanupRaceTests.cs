@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Npgsql;
 using TypedSessions.Storage;
+using static TypedSessions.TestSupport.TestRecords;
 using TypedSessions.TestSupport;
 
 namespace TypedSessions.PostgreSql.Tests;
@@ -199,18 +200,4 @@ public sealed class PostgreSqlCleanupRaceTests : IAsyncLifetime
     }
 
     private async Task<long> CountRowsAsync() => (long)(await TestPostgres.ScalarAsync($"SELECT count(*) FROM \"{_table}\";"))!;
-
-    private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
-
-    // A session created at createdAt with a 20-minute idle timeout: it expires at createdAt + 20 min.
-    private static SessionRecord Record(DateTimeOffset createdAt, params (string Key, byte[] Value)[] values)
-        => new(
-            values.ToDictionary(v => v.Key, v => v.Value),
-            createdAt,
-            SessionLifetime.Compute(SessionExpiryMode.Default, createdAt, createdAt, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8)));
-
-    private sealed class SyncProgress(Action<SessionCleanupProgress> report) : IProgress<SessionCleanupProgress>
-    {
-        public void Report(SessionCleanupProgress value) => report(value);
-    }
 }

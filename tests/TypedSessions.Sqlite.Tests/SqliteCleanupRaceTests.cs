@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using TypedSessions.Storage;
+using static TypedSessions.TestSupport.TestRecords;
 
 namespace TypedSessions.Sqlite.Tests;
 
@@ -346,19 +347,5 @@ public sealed class SqliteCleanupRaceTests : IDisposable
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
-    }
-
-    private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
-
-    // A session created at createdAt with a 20-minute idle timeout: it expires at createdAt + 20 min.
-    private static SessionRecord Record(DateTimeOffset createdAt, params (string Key, byte[] Value)[] values)
-        => new(
-            values.ToDictionary(v => v.Key, v => v.Value),
-            createdAt,
-            SessionLifetime.Compute(SessionExpiryMode.Default, createdAt, createdAt, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8)));
-
-    private sealed class SyncProgress(Action<SessionCleanupProgress> report) : IProgress<SessionCleanupProgress>
-    {
-        public void Report(SessionCleanupProgress value) => report(value);
     }
 }
