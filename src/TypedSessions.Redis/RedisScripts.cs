@@ -29,12 +29,19 @@ internal static class RedisScripts
     // fields, S field/value pairs and E expectations (field, '1' present with the value that follows / '0' absent, value).
     // check() is SessionRecord.TryApply's decision (0 apply, 1 not found, 2 tombstone, 3 conflict) with the metadata
     // it read; apply() is SessionRecord.Apply on the hash, TTL included (a lifetime already over deletes the key).
+    // On Redis Cluster a cycle fences the old hash while it moves it (@f = '<until ms>:<new store key>', see
+    // ClusterCycleRead): check() answers 3 (conflict, nothing written; the client may retry) to every write but that
+    // cycle's own until the fence's time has passed, so no write can land on a hash whose copy is already made.
     private const string ChangeSet = """
-        local function check(key, now, base)
-          local m = redis.call('HMGET', key, '@e', '@i', '@a', '@v', '@t', '@u')
+        local function check(key, now, base, owner)
+          local m = redis.call('HMGET', key, '@e', '@i', '@a', '@v', '@t', '@u', '@f')
           local exp = tonumber(m[1])
           if exp == nil or exp <= now then return 1, m end
           if m[5] then return 2, m end
+          if m[7] then
+            local untilMs, holder = string.match(m[7], '^(%d+):(.*)$')
+            if tonumber(untilMs or '0') > now and holder ~= owner then return 3, m end
+          end
           local first = base + tonumber(ARGV[3]) + 2 * tonumber(ARGV[4])
           for i = first, first + 3 * tonumber(ARGV[12]) - 1, 3 do
             local stored = redis.call('HGET', key, ARGV[i])
@@ -254,11 +261,15 @@ internal static class RedisScripts
         """;
 
     // Redis Cluster cycles in steps, each on one key (the old key, the new key and the index are in different hash slots).
-    // Step 1, KEYS[1] the session's key now; ARGV as for Cycle. Returns { outcome } when the change set does not apply,
-    // else { 0, flat field/value list of the hash as stored now }.
+    // Step 1, KEYS[1] the session's key now; ARGV as for Cycle, then the fence's length in ms as the last argument.
+    // Returns { outcome } when the change set does not apply (3 also while another cycle's fence holds the hash), else
+    // fences the hash for this cycle (@f, until now + the length; writes are refused meanwhile, see check()) and returns
+    // { 0, flat field/value list of the hash as stored now, the fence included }.
     internal const string ClusterCycleRead = Common + ChangeSet + """
-        local code = check(KEYS[1], tonumber(ARGV[1]), 18)
+        local now = tonumber(ARGV[1])
+        local code = check(KEYS[1], now, 18, ARGV[15])
         if code ~= 0 then return { code } end
+        redis.call('HSET', KEYS[1], '@f', fmt(now + tonumber(ARGV[#ARGV])) .. ':' .. ARGV[15])
         return { 0, redis.call('HGETALL', KEYS[1]) }
         """;
 

@@ -19,9 +19,12 @@ namespace TypedSessions.Redis;
 /// lifetime, user key) and sets the TTL in one script, so concurrent saves of different keys never lose
 /// each other's writes. On a single server a cycle is one script on the old key, the new key and the user's index.
 /// On Redis Cluster (detected from the connection) those keys are in different hash slots, so a cycle runs in
-/// single-key steps: read the session checking the change set, write the moved copy under the new key, index it, and
-/// bury the old key only if its version is unchanged since the read; a save that reached the old key in between
-/// makes the cycle discard the copy and start again, so no acknowledged write is lost.</para>
+/// single-key steps: read the session checking the change set and fence it (field <c>@f</c>: every save, blind save
+/// and other cycle of the old key answers <see cref="SessionWriteOutcome.Conflict"/>, nothing written, until the cycle
+/// buried it or 10 s passed), write the moved copy under the new key, index it, and bury the old key only if its
+/// version is unchanged since the read; a save that still reached the old key in between (a fence that expired) makes
+/// the cycle discard the copy and start again, so no acknowledged write is lost. Without the fence, a steady stream of
+/// writes to the old key could make every attempt start again and the sign-in fail.</para>
 /// <para>A tombstone (left by <see cref="CycleAsync"/> and <see cref="EndAsync"/>) is a hash holding only
 /// <c>@t</c> (when it was made) and <c>@e</c> (its end), with the key's TTL at that end; the scripts
 /// never load, touch, save, cycle, revoke or create over it while it lasts.</para>
@@ -58,6 +61,10 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
     private const long CycleOtherUser = 4;
 
     private const int MaxCycleAttempts = 5;
+
+    // How long a Redis Cluster cycle holds the old hash against writes (the @f fence) at most: longer than its steps
+    // take, short enough that writes resume soon if the cycling process dies between them.
+    private const long CycleFenceMs = 10_000;
 
     private readonly string? _configuration;
     private readonly string _prefix;
@@ -329,7 +336,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
         var changeSetLength = args.Count;
         for (var attempt = 1; ; attempt++)
         {
-            var read = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleRead, [redisKey], [.. args]).ConfigureAwait(false))!;
+            var read = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.ClusterCycleRead, [redisKey], [.. args, CycleFenceMs]).ConfigureAwait(false))!;
             var code = (long)read[0];
             if (code != 0)
             {
@@ -345,6 +352,12 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
             {
                 var field = (RedisValue)fields[i];
                 var value = (RedisValue)fields[i + 1];
+                if (field == "@f")
+                {
+                    // The fence stays with the old hash; the copy is open to writes.
+                    continue;
+                }
+
                 args.Add(field);
                 args.Add(value);
                 if (field == "@v")
@@ -843,6 +856,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
                 case "@m": mode = Number(value, "expiry mode"); break;
                 case "@v": version = Number(value, "version"); break;
                 case "@u": userKey = decoder.DecodeUserKey(value); break;
+                case "@f": break; // a Redis Cluster cycle's fence (RedisScripts.ClusterCycleRead): the session reads as it is
                 default: throw new SessionDataException("Stored session hash has an unknown field.");
             }
         }

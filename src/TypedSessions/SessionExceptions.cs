@@ -131,7 +131,9 @@ public sealed class SessionConflictException : Exception
     /// <summary>Creates the exception.</summary>
     /// <param name="keys">The keys this request read and then wrote; at least one of them was changed meanwhile.</param>
     public SessionConflictException(IReadOnlyCollection<string> keys)
-        : base($"Another request changed the session after this request read it (checked keys: {string.Join(", ", (keys ?? []).Select(k => "'" + k + "'"))}); nothing was saved. Retry the request.")
+        : base(keys is { Count: > 0 }
+            ? $"Another request changed the session after this request read it (checked keys: {string.Join(", ", keys.Select(k => "'" + k + "'"))}); nothing was saved. Retry the request."
+            : "Another request held the session while this request wrote to it (a sign-in moving it to a new id); nothing was saved. Retry the request.")
     {
         Keys = keys ?? [];
     }

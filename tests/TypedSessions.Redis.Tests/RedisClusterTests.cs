@@ -124,9 +124,10 @@ public sealed class RedisClusterTests : IAsyncLifetime
     }
 
     // 20 rounds: one session, 8 saves of different keys racing one cycle. Each save the store acknowledged (Applied)
-    // is in the session that survives (the moved one when the cycle was applied); a save that came after the move is
-    // told Superseded and is in neither. Two cycles racing: one moves the session, the other is told Superseded, and
-    // no key but the moved session and the tombstone is left.
+    // is in the session that survives (the moved one when the cycle was applied); a save that came while the cycle held
+    // the session (its fence) is told Conflict, one after the move Superseded, and those are in neither. Two cycles
+    // racing: one moves the session, the other is told Superseded (or Conflict, while the first held it), and no key
+    // but the moved session and the tombstone is left.
     [Fact]
     public async Task Saves_racing_a_cycle_are_in_the_moved_session_or_told_superseded_and_two_cycles_move_it_once()
     {
@@ -156,7 +157,7 @@ public sealed class RedisClusterTests : IAsyncLifetime
             var survivor = (await store.LoadAsync(moved, new(_t0, null))).Record!;
             for (var i = 0; i < 8; i++)
             {
-                Assert.Contains(outcomes[i], new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded });
+                Assert.Contains(outcomes[i], new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded, SessionWriteOutcome.Conflict });
                 Assert.Equal(outcomes[i] == SessionWriteOutcome.Applied, survivor.Values.ContainsKey("k" + i));
                 acknowledged += outcomes[i] == SessionWriteOutcome.Applied ? 1 : 0;
             }
@@ -176,12 +177,97 @@ public sealed class RedisClusterTests : IAsyncLifetime
         })).ToList();
         go.SetResult();
         var cycles = await Task.WhenAll(racing);
-        Assert.Equal(new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded }, cycles.Order());
+        Assert.Equal(1, cycles.Count(c => c == SessionWriteOutcome.Applied));
+        Assert.Contains(cycles.Single(c => c != SessionWriteOutcome.Applied), new[] { SessionWriteOutcome.Superseded, SessionWriteOutcome.Conflict });
         var winner = targets[Array.IndexOf(cycles, SessionWriteOutcome.Applied)];
-        var loser = targets[Array.IndexOf(cycles, SessionWriteOutcome.Superseded)];
+        var loser = targets[1 - Array.IndexOf(cycles, SessionWriteOutcome.Applied)];
         Assert.NotNull((await store.LoadAsync(winner, new(_t0, null))).Record);
         Assert.False(await connection.GetDatabase().KeyExistsAsync(store.RedisKeyFor(loser)));
         Assert.Contains(winner, await store.ListUserSessionKeysAsync("alice", _t0));
+    }
+
+    // A steady stream of saves to the session (8 writers, each saving again as soon as it is answered) while it is
+    // cycled, 10 rounds: the cycle is applied every time (before the fence, every save landing between its read and its
+    // bury made it start again, and 5 such attempts failed the sign-in), and every acknowledged save is in the moved
+    // session; saves during the cycle are told Conflict and after it Superseded.
+    [Fact]
+    public async Task A_cycle_under_a_steady_stream_of_saves_is_applied_and_keeps_every_acknowledged_save()
+    {
+        var connection = await TestRedis.ClusterConnectionAsync();
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        var outcomesSeen = new HashSet<SessionWriteOutcome>();
+        for (var round = 0; round < 10; round++)
+        {
+            var old = Key();
+            Assert.True(await store.CreateAsync(old, Record("alice")));
+            var moved = KeyInAnotherSlot(connection, store, old);
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                var acknowledged = new List<string>();
+                var seen = new HashSet<SessionWriteOutcome>();
+                for (var n = 0; !stop.IsCancellationRequested; n++)
+                {
+                    var name = $"w{w}-{n}";
+                    var outcome = await store.SaveAsync(old, new SessionChangeSet { Now = _t0, SetValues = new Dictionary<string, byte[]> { [name] = [1] } });
+                    seen.Add(outcome);
+                    if (outcome == SessionWriteOutcome.Applied)
+                    {
+                        acknowledged.Add(name);
+                    }
+                    else if (outcome == SessionWriteOutcome.Superseded)
+                    {
+                        break;
+                    }
+                }
+
+                return (acknowledged, seen);
+            })).ToList();
+
+            // Let the stream run, then cycle in its middle.
+            await Task.Delay(20);
+            var cycled = await store.CycleAsync(old, moved, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1));
+            await Task.Delay(10);
+            await stop.CancelAsync();
+            var results = await Task.WhenAll(writers);
+
+            Assert.Equal(SessionWriteOutcome.Applied, cycled);
+            var survivor = (await store.LoadAsync(moved, new(_t0, null))).Record!;
+            var all = results.SelectMany(r => r.acknowledged).ToList();
+            Assert.NotEmpty(all);
+            Assert.All(all, name => Assert.True(survivor.Values.ContainsKey(name), $"round {round}: the acknowledged save {name} is not in the moved session"));
+            Assert.Equal(all.Count, survivor.Values.Count(v => v.Key.StartsWith('w')));
+            foreach (var r in results)
+            {
+                outcomesSeen.UnionWith(r.seen);
+            }
+        }
+
+        Assert.Contains(SessionWriteOutcome.Superseded, outcomesSeen);
+    }
+
+    // A fence left by a cycle that never finished (its process died between steps) holds the session against writes for
+    // 10 s, then writes go through again; loads see the session as it is all along.
+    [Fact]
+    public async Task A_fence_left_by_an_unfinished_cycle_refuses_writes_until_it_ends_and_never_hides_the_session()
+    {
+        var store = await TestRedis.CreateClusterStoreAsync(_prefix);
+        var database = (await TestRedis.ClusterConnectionAsync()).GetDatabase();
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record("alice")));
+        await database.HashSetAsync(store.RedisKeyFor(key), "@f", $"{(_t0 + TimeSpan.FromSeconds(10)).ToUnixTimeMilliseconds()}:{Key()}");
+
+        var loaded = (await store.LoadAsync(key, new(_t0, null))).Record;
+        Assert.NotNull(loaded);
+        Assert.Equal("alice", loaded.UserKey);
+        SessionChangeSet Set(DateTimeOffset now) => new() { Now = now, SetValues = new Dictionary<string, byte[]> { ["k"] = [7] } };
+        Assert.Equal(SessionWriteOutcome.Conflict, await store.SaveAsync(key, Set(_t0)));
+        Assert.Equal(SessionWriteOutcome.Conflict, (await store.SaveBlindAsync(key, Set(_t0 + TimeSpan.FromSeconds(9)), long.MaxValue)).Outcome);
+        Assert.Equal(SessionWriteOutcome.Conflict, await store.CycleAsync(key, Key(), new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1)));
+        Assert.False((await store.LoadAsync(key, new(_t0, null))).Record!.Values.ContainsKey("k"));
+
+        Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, Set(_t0 + TimeSpan.FromSeconds(11))));
+        Assert.Equal([7], (await store.LoadAsync(key, new(_t0 + TimeSpan.FromSeconds(11), null))).Record!.Values["k"]);
     }
 
     // A logout (EndAsync) racing a login's cycle of the same session, 30 rounds, blind saves racing both in every other
@@ -247,7 +333,7 @@ public sealed class RedisClusterTests : IAsyncLifetime
                 Assert.NotNull(survivor);
                 for (var i = 0; i < saved.Length; i++)
                 {
-                    Assert.Contains(saved[i], new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded });
+                    Assert.Contains(saved[i], new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded, SessionWriteOutcome.Conflict });
                     Assert.Equal(saved[i] == SessionWriteOutcome.Applied, survivor.Values.ContainsKey("b" + i));
                 }
             }
@@ -257,7 +343,7 @@ public sealed class RedisClusterTests : IAsyncLifetime
                 Assert.Equal(SessionWriteOutcome.Applied, ended);
                 Assert.Equal(SessionWriteOutcome.Superseded, cycled);
                 Assert.Null(survivor);
-                Assert.All(saved, o => Assert.Contains(o, new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded }));
+                Assert.All(saved, o => Assert.Contains(o, new[] { SessionWriteOutcome.Applied, SessionWriteOutcome.Superseded, SessionWriteOutcome.Conflict }));
             }
         }
 

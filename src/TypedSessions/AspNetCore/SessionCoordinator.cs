@@ -216,6 +216,9 @@ internal sealed class SessionCoordinator : ISessionBackend
                     "(another request signed in, signed out or renewed it). Nothing was saved and no cookie is set. Retry with the browser's current cookie.");
             case SessionWriteOutcome.TooLarge:
                 throw new SessionTooLargeException(changes.SetValues.Keys.ToArray(), limit);
+            case SessionWriteOutcome.Conflict:
+                // No expectations to fail: the store held the session for another operation (a Redis Cluster cycle's fence).
+                throw Conflict(id, changes);
             default:
                 throw new SessionStoreException($"The store answered a blind save with {result.Outcome}{(result.Outcome == SessionWriteOutcome.Applied ? " but no lifetime" : string.Empty)}; nothing is known to be written.");
         }
@@ -267,10 +270,7 @@ internal sealed class SessionCoordinator : ISessionBackend
             case SessionWriteOutcome.Applied:
                 return;
             case SessionWriteOutcome.Conflict:
-                var keys = changes?.ExpectedValues.Keys.ToArray() ?? [];
-                _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Conflict);
-                SessionLog.Conflict(_logger, id.LogId, string.Join(", ", keys));
-                throw new SessionConflictException(keys);
+                throw Conflict(id, changes);
             default:
                 var how = outcome == SessionWriteOutcome.Superseded ? "cycled or flushed by another request" : "deleted, revoked or expired";
                 _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Interrupted);
@@ -279,6 +279,14 @@ internal sealed class SessionCoordinator : ISessionBackend
                     $"The session was {how} while this request was running; nothing was saved and the cookie is left as it is. " +
                     "Retry with the browser's current cookie.");
         }
+    }
+
+    private SessionConflictException Conflict(SessionId id, SessionChangeSet? changes)
+    {
+        var keys = changes?.ExpectedValues.Keys.ToArray() ?? [];
+        _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Conflict);
+        SessionLog.Conflict(_logger, id.LogId, string.Join(", ", keys));
+        return new SessionConflictException(keys);
     }
 
     public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)

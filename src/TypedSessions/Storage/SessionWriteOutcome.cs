@@ -21,7 +21,9 @@ public enum SessionWriteOutcome
 
     /// <summary>
     /// A key the change set expected (<see cref="SessionChangeSet.ExpectedValues"/>) holds another value now:
-    /// another request changed it since this one read it. Nothing was written.
+    /// another request changed it since this one read it; or the store holds the session for another operation that
+    /// is moving it (a Redis Cluster cycle in steps), so any write now could be lost. Nothing was written; a retry may
+    /// succeed.
     /// </summary>
     Conflict = 3,
 

@@ -201,6 +201,24 @@ public sealed class BlindWriteTests
     }
 
     [Fact]
+    public async Task A_blind_save_the_store_answers_with_a_conflict_is_a_409_with_retry_after_and_no_cookie()
+    {
+        await using var app = await StartAsync("Memory");
+        using var client = app.CreateClient();
+        await client.PostAsync("/seed?key=a&value=1");
+        app.Store.BlindSaveConflicts = true;
+
+        var response = await client.PostAsync("/blind?key=b&value=2");
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.NotNull(response.Headers.RetryAfter);
+        Assert.Null(SessionClient.SetCookie(response));
+        app.Store.BlindSaveConflicts = false;
+        Assert.Equal("(none)", await client.GetStringAsync("/read?key=b"));
+        Assert.Equal("1", await client.GetStringAsync("/read?key=a"));
+    }
+
+    [Fact]
     public async Task Two_different_session_cookies_make_a_blind_write_a_409_that_reaches_neither_session()
     {
         await using var app = await StartAsync("Memory");

@@ -67,8 +67,13 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, IS
         => Run("save", () => Inner.SaveAsync(key, changes, cancellationToken));
 
     // Blind writes are used only when the wrapped store has them (its BlindWrites capability is forwarded).
+    /// <summary>When set, a blind save answers Conflict without calling the inner store (as a Redis Cluster store does while a cycle holds the session).</summary>
+    public bool BlindSaveConflicts { get; set; }
+
     public ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
-        => Run("save", () => ((ISessionBlindWriter)Inner).SaveBlindAsync(key, changes, maxSize, cancellationToken));
+        => Run("save", () => BlindSaveConflicts
+            ? ValueTask.FromResult(new SessionBlindWriteResult(SessionWriteOutcome.Conflict, null))
+            : ((ISessionBlindWriter)Inner).SaveBlindAsync(key, changes, maxSize, cancellationToken));
 
     public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
         => Run("cycle", () => Inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken));
