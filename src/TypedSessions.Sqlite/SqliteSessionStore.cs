@@ -269,20 +269,19 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     /// neighbours in the tree, so it dirties a few contiguous pages (and frees the pages it empties) instead of one
     /// random page a row, and there is no expiry index to update. The cleanup's connection commits with
     /// <c>synchronous=NORMAL</c> (a delete lost to a power cut is done again by the next run; the database stays
-    /// consistent) and waits for another process's write lock with SQLite's own busy handler (<c>busy_timeout</c>,
-    /// retrying within milliseconds rather than the provider's 150 ms sleeps); both are set back before the connection
-    /// returns to the pool. A row is deleted only if it is expired when its batch runs, so a session slid or re-created
-    /// meanwhile survives. No lock is held between batches: a write of this store waits for at most the batch in
-    /// progress (the in-process write gate is first come, first served); a write from another process meets SQLite's
-    /// lock and the provider's busy retry.
+    /// consistent), set back before the connection returns to the pool. Every connection of the store waits for another
+    /// process's write lock with SQLite's own busy handler (<c>busy_timeout</c>, retrying within milliseconds rather than
+    /// the provider's 150 ms sleeps). A row is deleted only if it is expired when its batch runs, so a session slid or
+    /// re-created meanwhile survives. No lock is held between batches: a write of this store waits for at most the batch
+    /// in progress (the in-process write gate is first come, first served); a write from another process waits for the
+    /// batch holding SQLite's lock, then its busy handler retries.
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var nowMs = now.ToUnixTimeMilliseconds();
         var synchronous = await ScalarAsync(connection, "PRAGMA synchronous;", cancellationToken).ConfigureAwait(false);
-        var busyTimeout = await ScalarAsync(connection, "PRAGMA busy_timeout;", cancellationToken).ConfigureAwait(false);
-        await ExecuteAsync(connection, $"PRAGMA synchronous=NORMAL; PRAGMA busy_timeout={connection.DefaultTimeout * 1000L};", cancellationToken).ConfigureAwait(false);
+        await ExecuteAsync(connection, "PRAGMA synchronous=NORMAL;", cancellationToken).ConfigureAwait(false);
         try
         {
             await using var count = connection.CreateCommand();
@@ -303,7 +302,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
             // The connection goes back to the pool: the app's writes keep the setting they had.
             await ExecuteAsync(
                 connection,
-                $"PRAGMA synchronous={Convert.ToInt64(synchronous, CultureInfo.InvariantCulture)}; PRAGMA busy_timeout={Convert.ToInt64(busyTimeout, CultureInfo.InvariantCulture)};",
+                $"PRAGMA synchronous={Convert.ToInt64(synchronous, CultureInfo.InvariantCulture)};",
                 CancellationToken.None).ConfigureAwait(false);
         }
     }
@@ -522,6 +521,12 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // SQLite's own busy handler waits for another process's lock (the CLI's cleanup, a second app instance)
+            // and retries within milliseconds of its release; without it Microsoft.Data.Sqlite sleeps 150 ms between
+            // attempts, so a write could wait several of the other process's batches. Same bound as the provider's
+            // retry (the command timeout); a pooled connection keeps it, and setting it is one native call.
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, checked((int)Math.Min(int.MaxValue, connection.DefaultTimeout * 1000L)));
             return connection;
         }
         catch

@@ -197,24 +197,25 @@ public sealed class SqliteCleanupRaceTests : IDisposable
     }
 
     [Fact]
-    public async Task The_cleanup_sets_synchronous_and_busy_timeout_back_on_its_pooled_connection()
+    public async Task The_cleanup_sets_synchronous_back_and_the_store_waits_for_other_processes_with_sqlites_busy_handler()
     {
-        using var store = _db.CreateStore();
-        await SeedAsync(store, 10, T0 - TimeSpan.FromHours(1));
-        await using (var check = new SqliteConnection(_db.ConnectionString))
+        Directory.CreateDirectory(Path.GetDirectoryName(_db.Path_)!);
+        await using (var fresh = new SqliteConnection(_db.ConnectionString))
         {
-            await check.OpenAsync();
-            Assert.Equal(2L, await ScalarAsync(check, "PRAGMA synchronous;")); // FULL, the provider's default
-            Assert.Equal(0L, await ScalarAsync(check, "PRAGMA busy_timeout;")); // the provider retries busy statements itself
+            await fresh.OpenAsync();
+            Assert.Equal(2L, await ScalarAsync(fresh, "PRAGMA synchronous;")); // FULL, the provider's default
+            Assert.Equal(0L, await ScalarAsync(fresh, "PRAGMA busy_timeout;")); // the provider alone: 150 ms sleeps between retries
         }
 
+        using var store = _db.CreateStore();
+        await SeedAsync(store, 10, T0 - TimeSpan.FromHours(1));
         Assert.Equal(10, await store.DeleteExpiredAsync(T0));
 
-        // One connection in the pool: the cleanup's, which this open gets back.
+        // One connection in the pool: the store's (the cleanup's), which this open gets back.
         await using var connection = new SqliteConnection(_db.ConnectionString);
         await connection.OpenAsync();
         Assert.Equal(2L, await ScalarAsync(connection, "PRAGMA synchronous;"));
-        Assert.Equal(0L, await ScalarAsync(connection, "PRAGMA busy_timeout;"));
+        Assert.Equal(connection.DefaultTimeout * 1000L, await ScalarAsync(connection, "PRAGMA busy_timeout;"));
     }
 
     [Fact]
