@@ -8,28 +8,44 @@ namespace TypedSessions.LoadHarness;
 /// <summary>
 /// Drives the server with wrk in interleaved A/B rounds (TypedSessions, built-in, built-in,
 /// TypedSessions, …) for five cases (none, untouched, read, write, set1: a one-key blind write) and prints a markdown table: requests/s, p50/p99 latency and
-/// backend calls per request (Redis: commands per request from INFO commandstats).
+/// backend calls per request (Redis: commands per request from INFO commandstats). With one user (the default) every
+/// wrk connection sends the same cookie: one session under 32 concurrent requests, where TypedSessions' conflict
+/// detection answers most read-modify-writes 409. With <c>--users N</c> each library gets N sessions and each request
+/// carries the next one of them (a wrk Lua script), as N users browsing at once would.
 /// </summary>
 internal static partial class Driver
 {
     private static readonly string[] Cases = ["none", "untouched", "read", "write", "set1"];
 
-    public static async Task<int> RunAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis)
+    public static async Task<int> RunAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis, int users = 1, int warmupSeconds = 90)
     {
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
         var results = new List<Result>();
+        using var cookieFiles = new CookieFiles();
+        await WarmUpAsync(http, baseUrl, warmupSeconds, connections);
+        var jitBefore = await JitCompiledAsync(http);
         foreach (var @case in Cases)
         {
+            // Many users: N sessions per library for this case, established once and shared by its rounds.
+            var sessions = new Dictionary<string, string>();
+            if (users > 1 && @case != "none")
+            {
+                foreach (var lib in new[] { "ts", "ms" })
+                {
+                    sessions[lib] = await cookieFiles.WriteAsync(await EstablishManyAsync(http, lib, users));
+                }
+            }
+
             for (var round = 0; round < rounds; round++)
             {
                 string[] order = round % 2 == 0 ? ["ts", "ms"] : ["ms", "ts"];
                 foreach (var lib in order)
                 {
-                    var cookie = @case == "none" ? null : await EstablishAsync(http, lib);
+                    var cookie = @case == "none" || users > 1 ? null : await EstablishAsync(http, lib);
                     var callsBefore = await BackendCallsAsync(http, lib);
                     var conflictsBefore = lib == "ts" ? await ConflictsAsync(http) : 0;
                     var commandsBefore = redis is null ? 0 : await RedisCommandsAsync(redis);
-                    var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections);
+                    var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections, sessions.GetValueOrDefault(lib) is { } file ? cookieFiles.Script : null, file: sessions.GetValueOrDefault(lib));
                     var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)Math.Max(1, run.Requests);
                     var conflicts = lib == "ts" ? await ConflictsAsync(http) - conflictsBefore : 0;
                     // The server also counts 409s of requests wrk cut off at the end of the run (not in its non-2xx count).
@@ -41,7 +57,9 @@ internal static partial class Driver
             }
         }
 
-        Console.WriteLine(Table(backend, results, redis is not null));
+        Console.WriteLine(Table(backend, results, redis is not null, users));
+        var jitDuring = await JitCompiledAsync(http) - jitBefore;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Warm-up {warmupSeconds} s; methods JIT-compiled during the measured rounds: {jitDuring}."));
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
 
@@ -126,10 +144,10 @@ internal static partial class Driver
         return (Field("total_net_input_bytes"), Field("total_net_output_bytes"), -1);
     }
 
-    private static string Table(string backend, List<Result> results, bool redis)
+    private static string Table(string backend, List<Result> results, bool redis, int users)
     {
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | 409 conflicts (share) | TS/built-in req/s | TS/built-in per round (min–max) |");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend}, {(users > 1 ? $"{users} users (one session each)" : "one user (one session)")} | case | library | req/s (median) | p50 ms | p99 ms | backend calls/req | Redis commands/req (incl. inside Lua) | errors | 409 conflicts (share) | TS/built-in req/s | TS/built-in per round (min–max) |");
         sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var @case in Cases)
         {
@@ -172,6 +190,50 @@ internal static partial class Driver
         return header[..header.IndexOf(';', StringComparison.Ordinal)];
     }
 
+    // Tiered compilation: with the server's one core saturated, its hot paths reach optimized (tier-1) code only after
+    // about a minute of load (measured: /ts/read on Redis went from 3.8k to 15k req/s between 5 s and 55 s of load, as
+    // the tier-1 method count rose from 0 to 1,900). Unwarmed 5-second rounds measure the JIT, not the libraries: every
+    // case of both libraries is driven in turn, in 3-second bursts, for the given time before any round counts.
+    private static async Task WarmUpAsync(HttpClient http, string baseUrl, int seconds, int connections)
+    {
+        if (seconds <= 0)
+        {
+            return;
+        }
+
+        var cookies = new Dictionary<string, string>
+        {
+            ["ts"] = await EstablishAsync(http, "ts"),
+            ["ms"] = await EstablishAsync(http, "ms"),
+        };
+        var until = Stopwatch.GetTimestamp() + (seconds * Stopwatch.Frequency);
+        var bursts = 0;
+        while (Stopwatch.GetTimestamp() < until)
+        {
+            foreach (var @case in Cases)
+            {
+                foreach (var lib in new[] { "ts", "ms" })
+                {
+                    await WrkAsync($"{baseUrl}/{lib}/{@case}", cookies[lib], 3, connections);
+                    bursts++;
+                }
+            }
+        }
+
+        Console.Error.WriteLine($"warm-up: {bursts} bursts of 3 s; {await JitCompiledAsync(http)} methods JIT-compiled so far");
+    }
+
+    private static async Task<long> JitCompiledAsync(HttpClient http)
+        => long.Parse((await http.GetStringAsync(new Uri("stats", UriKind.Relative))).Split(' ')[3], CultureInfo.InvariantCulture);
+
+    // N sessions of one library, established 16 requests at a time; one "Cookie" header value per line.
+    private static async Task<string[]> EstablishManyAsync(HttpClient http, string lib, int users)
+    {
+        var cookies = new string[users];
+        await Parallel.ForAsync(0, users, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, _) => cookies[i] = await EstablishAsync(http, lib));
+        return cookies;
+    }
+
     // TypedSessions: ISessionStore calls (each one Redis round trip: one EVALSHA, or UNLINK).
     // Built-in: IDistributedCache calls (RedisCache: Get = HMGET + EXPIRE, Refresh = HMGET + EXPIRE, Set = HSET + EXPIRE).
     private static async Task<long> ConflictsAsync(HttpClient http)
@@ -200,10 +262,11 @@ internal static partial class Driver
         return total;
     }
 
-    private static async Task<WrkRun> WrkAsync(string url, string? cookie, int seconds, int connections)
+    private static async Task<WrkRun> WrkAsync(string url, string? cookie, int seconds, int connections, string? script = null, string? file = null)
     {
         var header = cookie is null ? string.Empty : $"-H \"Cookie: {cookie}\" ";
-        var output = await RunAsync("wrk", $"-t{Math.Min(2, connections)} -c{connections} -d{seconds}s --latency {header}{url}");
+        var lua = script is null ? string.Empty : $" -s {script}";
+        var output = await RunAsync("wrk", $"-t{Math.Min(2, connections)} -c{connections} -d{seconds}s --latency{lua} {header}{url}{(file is null ? string.Empty : $" -- {file}")}");
         var rps = double.Parse(RequestsPerSecond().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var requests = long.Parse(TotalRequests().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
         var errorsMatch = NonSuccess().Match(output);
@@ -252,6 +315,42 @@ internal static partial class Driver
 
     [GeneratedRegex(@"cmdstat_([a-z|]+):calls=(\d+)")]
     private static partial Regex CommandStat();
+
+    // The wrk script that sends each request with the next cookie of a file (one per line), each wrk thread starting at
+    // a random line; and the files it reads, deleted at the end of the run.
+    private sealed class CookieFiles : IDisposable
+    {
+        private readonly string _directory = Directory.CreateTempSubdirectory("typedsessions-users-").FullName;
+        private int _count;
+
+        public CookieFiles()
+        {
+            Script = Path.Combine(_directory, "users.lua");
+            File.WriteAllText(Script, """
+                local cookies = {}
+                local i = 0
+                function init(args)
+                  for line in io.lines(args[1]) do cookies[#cookies + 1] = line end
+                  i = math.random(#cookies)
+                end
+                function request()
+                  i = i % #cookies + 1
+                  return wrk.format(nil, nil, { ["Cookie"] = cookies[i] })
+                end
+                """);
+        }
+
+        public string Script { get; }
+
+        public async Task<string> WriteAsync(string[] cookies)
+        {
+            var file = Path.Combine(_directory, $"cookies-{++_count}.txt");
+            await File.WriteAllLinesAsync(file, cookies);
+            return file;
+        }
+
+        public void Dispose() => Directory.Delete(_directory, recursive: true);
+    }
 
     private sealed record WrkRun(double RequestsPerSecond, double P50, double P99, long Requests, long Errors, long Conflicts = 0);
 

@@ -31,7 +31,9 @@ if (args.Length > 0 && args[0] == "drive")
         int.Parse(Arg("rounds", "3"), CultureInfo.InvariantCulture),
         int.Parse(Arg("seconds", "5"), CultureInfo.InvariantCulture),
         int.Parse(Arg("connections", "32"), CultureInfo.InvariantCulture),
-        args.Contains("--redis") ? Arg("redis", string.Empty) : null);
+        args.Contains("--redis") ? Arg("redis", string.Empty) : null,
+        int.Parse(Arg("users", "1"), CultureInfo.InvariantCulture),
+        int.Parse(Arg("warmup", "90"), CultureInfo.InvariantCulture));
 }
 
 if (args.Length > 0 && args[0] == "drive-sizes")

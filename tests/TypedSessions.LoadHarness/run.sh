@@ -2,6 +2,10 @@
 # Load harness: TypedSessions vs Microsoft.AspNetCore.Session in one app, same backend, driven by wrk in
 # interleaved A/B rounds. Prints a markdown table per backend.
 #   bash tests/TypedSessions.LoadHarness/run.sh [memory|redis|all] [rounds] [seconds] [connections]
+#   WARMUP=90 (default): seconds of load on every case of both libraries before the measured rounds (tiered
+#     compilation needs about a minute of load on this 2-core machine to reach optimized code; 0 measures a cold server)
+#   USERS=1000 bash tests/TypedSessions.LoadHarness/run.sh …
+#     (each request carries one of 1000 sessions per library instead of all connections sharing one cookie)
 #   DRIVE=drive-sizes bash tests/TypedSessions.LoadHarness/run.sh all [rounds] [seconds] [connections]
 #     (cost of a one-key write against the session's size: 1 KB, 10 KB, 100 KB; bytes to/from Redis per request)
 #   DRIVE=drive-sizes bash tests/TypedSessions.LoadHarness/run.sh stores [rounds] [seconds] [connections]
@@ -64,9 +68,9 @@ run_backend() {
   fi
   server_pid=$!
   until curl -sf "http://127.0.0.1:$port/stats" >/dev/null; do sleep 0.2; done
-  echo "### $backend ($(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds × ${seconds}s, $connections connections)"
+  echo "### $backend ($(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg), $rounds rounds × ${seconds}s, $connections connections, ${USERS:-1} user(s), ${WARMUP:-90} s warm-up)"
   echo
-  pin 1 dotnet "$dll" "${DRIVE:-drive}" --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" "${extra[@]}"
+  pin 1 dotnet "$dll" "${DRIVE:-drive}" --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" --users "${USERS:-1}" --warmup "${WARMUP:-90}" "${extra[@]}"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
   if [ -n "$redis_port" ]; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; redis_port=""; fi
   if [ -n "$pg_data" ]; then as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true; pg_data=""; fi
