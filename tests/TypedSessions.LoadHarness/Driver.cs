@@ -45,7 +45,8 @@ internal static partial class Driver
                     var callsBefore = await BackendCallsAsync(http, lib);
                     var conflictsBefore = lib == "ts" ? await ConflictsAsync(http) : 0;
                     var commandsBefore = redis is null ? 0 : await RedisCommandsAsync(redis);
-                    var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections, sessions.GetValueOrDefault(lib) is { } file ? cookieFiles.Script : null, file: sessions.GetValueOrDefault(lib));
+                    var cookieFile = sessions.GetValueOrDefault(lib);
+                    var run = await WrkAsync($"{baseUrl}/{lib}/{@case}", cookie, seconds, connections, cookieFile is null ? null : cookieFiles.Script, cookieFile);
                     var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)Math.Max(1, run.Requests);
                     var conflicts = lib == "ts" ? await ConflictsAsync(http) - conflictsBefore : 0;
                     // The server also counts 409s of requests wrk cut off at the end of the run (not in its non-2xx count).
