@@ -10,7 +10,8 @@ namespace TypedSessions.Redis;
 /// Sessions in Redis: one hash per session under <c>{prefix}{sha256-hex}</c>, with a field per session
 /// key (<c>v:{key}</c>, the MessagePack bytes as they are) plus metadata fields (<c>@c</c> created,
 /// <c>@e</c> expires, <c>@a</c> absolute cap, <c>@i</c> idle window, <c>@m</c> expiry mode,
-/// <c>@v</c> version, <c>@u</c> user key; instants and windows in Unix milliseconds).
+/// <c>@v</c> version, <c>@u</c> user key, <c>@f</c> a Redis Cluster cycle's fence while it moves the session;
+/// instants and windows in Unix milliseconds).
 /// </summary>
 /// <remarks>
 /// <para>Every operation but <see cref="CycleAsync"/> is one round trip touching one key: load (and touch
