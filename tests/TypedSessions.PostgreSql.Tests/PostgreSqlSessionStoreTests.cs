@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using Npgsql;
 using TypedSessions.Storage;
 using TypedSessions.TestSupport;
+using static TypedSessions.TestSupport.TestRecords;
 
 namespace TypedSessions.PostgreSql.Tests;
 
@@ -133,7 +133,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
         await using var store = TestPostgres.CreateStore(_table, batchSize: 7);
         for (var i = 0; i < 30; i++)
         {
-            await store.CreateAsync(Key(), Record(_t0 - TimeSpan.FromHours(1)));
+            await store.CreateAsync(Key(), TestRecords.Record(_t0 - TimeSpan.FromHours(1)));
         }
 
         await store.CreateAsync(Key(), Record());
@@ -402,20 +402,7 @@ public sealed class PostgreSqlSessionStoreTests : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    private static string Key() => Convert.ToHexStringLower(SHA256.HashData(Guid.NewGuid().ToByteArray()));
-
-    private SessionRecord Record(params (string Key, byte[] Value)[] values) => Record(_t0, values);
-
-    private static SessionRecord Record(DateTimeOffset createdAt, params (string Key, byte[] Value)[] values)
-        => new(
-            values.ToDictionary(v => v.Key, v => v.Value),
-            createdAt,
-            SessionLifetime.Compute(SessionExpiryMode.Default, createdAt, createdAt, TimeSpan.FromMinutes(20), TimeSpan.FromHours(8)));
-
-    private sealed class SyncProgress(Action<SessionCleanupProgress> report) : IProgress<SessionCleanupProgress>
-    {
-        public void Report(SessionCleanupProgress value) => report(value);
-    }
+    private SessionRecord Record(params (string Key, byte[] Value)[] values) => TestRecords.Record(_t0, values);
 
     /// <summary>Counts the commands Npgsql sends (its ActivitySource starts one activity per command).</summary>
     private sealed class CommandCounter : IDisposable
