@@ -158,6 +158,36 @@ internal static class RedisScripts
         return { 1, fields }
         """;
 
+    // KEYS[1] session; ARGV[1] now; ARGV[2] touch threshold, '' for none; ARGV[3..] the value fields to read (v:<name>).
+    // As Load, but one HMGET of the metadata and the asked-for fields instead of HGETALL: returns nil, { 2 }, or
+    // { touched (0/1), flat field/value list of the metadata present and the asked-for fields present }. A hash whose
+    // expiry field is unreadable is returned whole (HGETALL), for the client to report as corrupt.
+    internal const string LoadKeys = Common + """
+        local key = KEYS[1]
+        local ask = { '@e', '@i', '@a', '@t', '@c', '@m', '@v', '@u' }
+        for i = 3, #ARGV do ask[#ask + 1] = ARGV[i] end
+        local got = redis.call('HMGET', key, unpack(ask))
+        local now = tonumber(ARGV[1])
+        local exp = tonumber(got[1])
+        if exp == nil then
+          if redis.call('EXISTS', key) == 0 then return nil end
+          return { 0, redis.call('HGETALL', key) }
+        end
+        if exp <= now then return nil end
+        if got[4] then return { 2 } end
+        local fields = {}
+        for i = 1, #ask do
+          if got[i] then fields[#fields + 1] = ask[i]; fields[#fields + 1] = got[i] end
+        end
+        if ARGV[2] == '' then return { 0, fields } end
+        local proposed = touch(now, exp, tonumber(got[2]), tonumber(got[3]), tonumber(ARGV[2]))
+        if proposed == nil then return { 0, fields } end
+        redis.call('HSET', key, '@e', fmt(proposed))
+        redis.call('PEXPIRE', key, fmt(proposed - now))
+        fields[2] = fmt(proposed)
+        return { 1, fields }
+        """;
+
     // KEYS[1] session; ARGV[1] now; ARGV[2] threshold. Returns 1 when the expiry moved (never for a tombstone).
     internal const string Touch = Common + """
         local key = KEYS[1]

@@ -70,7 +70,7 @@ public sealed partial class Session
     {
         EnsureWritable();
         EnsureCookieCanChange();
-        Access();
+        AccessWhole(nameof(CycleId));
         if (_state.Persisted)
         {
             // The commit moves the stored record (with whatever other requests wrote meanwhile) in one store operation.
@@ -95,7 +95,7 @@ public sealed partial class Session
     {
         ArgumentException.ThrowIfNullOrEmpty(userKey);
         EnsureWritable();
-        Access();
+        AccessWhole(nameof(SignIn));
         if (_state.UserKey is not null && !string.Equals(_state.UserKey, userKey, StringComparison.Ordinal))
         {
             Flush();
@@ -126,7 +126,7 @@ public sealed partial class Session
         }
 
         EnsureWritable();
-        _state = SessionState.Loaded(_loadedId, _loaded, _state.ReadKeys);
+        _state = SessionState.Loaded(_loadedId, _loaded, _state.ReadKeys, _loadedKeys);
         IsModified = false;
         ChangeStamp++;
     }
@@ -171,7 +171,7 @@ public sealed partial class Session
         }
 
         EnsureWritable();
-        Access();
+        AccessWhole(nameof(BindUser));
         if (string.Equals(userKey, _state.UserKey, StringComparison.Ordinal))
         {
             return;
@@ -207,7 +207,7 @@ public sealed partial class Session
     {
         EnsureWritable();
         EnsureCookieCanChange();
-        Access();
+        AccessWhole("A new expiry");
 
         // Computed first: an out-of-range expiry must fail before a new session is given an id.
         var lifetime = _env.ComputeLifetime(mode, _env.Now, _state.Record?.CreatedAt, relative, absolute);

@@ -15,7 +15,7 @@ public sealed partial class Session
     {
         get
         {
-            Access();
+            AccessWhole(nameof(Keys));
             return _state.Entries.Keys;
         }
     }
@@ -25,7 +25,7 @@ public sealed partial class Session
     {
         get
         {
-            Access();
+            AccessWhole(nameof(Count));
             return _state.Entries.Count;
         }
     }
@@ -38,7 +38,7 @@ public sealed partial class Session
     {
         get
         {
-            Access();
+            AccessWhole(nameof(Size));
             return _state.Size;
         }
     }
@@ -48,7 +48,7 @@ public sealed partial class Session
     public bool ContainsKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Access();
+        Access(key);
         MarkRead(key);
         return _state.Entries.ContainsKey(key);
     }
@@ -79,7 +79,7 @@ public sealed partial class Session
     public bool TryGet<T>(string key, [MaybeNullWhen(false)] out T value)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Access();
+        Access(key);
         if (!_state.Entries.TryGetValue(key, out var entry))
         {
             MarkRead(key);
@@ -108,7 +108,7 @@ public sealed partial class Session
     public ReadOnlyMemory<byte>? GetBytes(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        Access();
+        Access(key);
         MarkRead(key);
         if (!_state.Entries.TryGetValue(key, out var entry))
         {
@@ -170,7 +170,7 @@ public sealed partial class Session
     {
         ArgumentNullException.ThrowIfNull(key);
         EnsureWritable();
-        Access();
+        Access(key);
         _state.Pending?.Remove(key);
         if (!_state.Entries.Remove(key, out var old))
         {
@@ -202,7 +202,7 @@ public sealed partial class Session
     public void Clear()
     {
         EnsureWritable();
-        Access();
+        AccessWhole(nameof(Clear));
         _state.Pending?.Clear();
         if (_state.Entries.Count == 0 && !_state.Persisted)
         {
@@ -249,6 +249,29 @@ public sealed partial class Session
     {
         EnsureReadable();
         IsAccessed = true;
+    }
+
+    // An access of one key's stored value: the key must be loaded (or written or removed by this request).
+    private void Access(string key)
+    {
+        Access();
+        if (_state.LoadedKeys is { } loaded && !loaded.Contains(key) && !_state.SetKeys.Contains(key) && !_state.RemovedKeys.Contains(key))
+        {
+            throw new InvalidOperationException(
+                $"The session key '{key}' is not loaded: this request loaded only some keys (LoadKeysAsync). Name it there too, " +
+                "or load the whole session (LoadAsync).");
+        }
+    }
+
+    // What needs every key of the session: refused while only some are loaded.
+    private void AccessWhole(string what)
+    {
+        Access();
+        if (_state.LoadedKeys is not null)
+        {
+            throw new InvalidOperationException(
+                $"{what} needs the whole session, and this request loaded only some keys (LoadKeysAsync). Load the rest first (LoadAsync).");
+        }
     }
 
     // A read of the stored value, unless this request already replaced or removed it (then it reads its own write).

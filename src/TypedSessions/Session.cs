@@ -25,6 +25,9 @@ public sealed partial class Session
     // What the store held when this request loaded it (never reset: conflict checks and DiscardChanges compare with it).
     private SessionId? _loadedId;
     private SessionRecord? _loaded;
+
+    // The keys _loaded holds when this request loaded only some (LoadKeysAsync); null once the whole session is loaded.
+    private HashSet<string>? _loadedKeys;
     private bool _touched;
 
     // The request carried the id of a session cycled or flushed moments ago (a tombstone): empty and read-only.
@@ -48,8 +51,14 @@ public sealed partial class Session
         Committed,
     }
 
-    /// <summary>Whether the session's data is in memory (loaded, or there was nothing to load).</summary>
-    public bool IsLoaded => _phase is Phase.Loaded or Phase.Committed;
+    /// <summary>Whether the session's data is in memory (loaded, or there was nothing to load); <see langword="false"/> while only some keys are loaded.</summary>
+    public bool IsLoaded => _phase is Phase.Loaded or Phase.Committed && _state.LoadedKeys is null;
+
+    /// <summary>
+    /// Whether only some keys of the session are loaded (<see cref="LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>):
+    /// those can be read, any key can be set, and what needs every key throws until <see cref="LoadAsync"/> loads the rest.
+    /// </summary>
+    public bool IsPartiallyLoaded => _phase is Phase.Loaded or Phase.Committed && _state.LoadedKeys is not null;
 
     /// <summary>
     /// <see langword="false"/> when loading failed and the app chose <see cref="StoreFailurePolicy.ContinueUnavailable"/>:
@@ -109,6 +118,10 @@ public sealed partial class Session
     /// </summary>
     /// <param name="cancellationToken">Cancels waiting for the load.</param>
     /// <exception cref="SessionUnavailableException">The store failed or timed out.</exception>
+    /// <remarks>After <see cref="LoadKeysAsync(IEnumerable{string}, CancellationToken)"/> it loads the rest: the keys loaded
+    /// then keep the values this request read (so a write of one is still checked against what it read), the others are
+    /// read as stored now, and this request's changes stay.</remarks>
+    /// <exception cref="SessionInterruptedException">Only some keys were loaded, and the session has since been ended or cycled by another request.</exception>
     public async ValueTask LoadAsync(CancellationToken cancellationToken = default)
     {
         switch (_phase)
@@ -120,7 +133,70 @@ public sealed partial class Session
                 break;
         }
 
-        // Under ContinueUnavailable the endpoint runs on; the session's reads and writes throw instead.
+        if (_phase is Phase.Loaded or Phase.Committed && _state.LoadedKeys is not null)
+        {
+            await WidenAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ThrowIfUnavailableUnderPolicy();
+    }
+
+    /// <summary>
+    /// Loads the session's metadata and the values of <paramref name="keys"/> only, instead of every value: one store
+    /// call that transfers only those values (on a store with <see cref="ISessionKeyReader"/>, such as Redis and the
+    /// in-memory store; elsewhere the whole session is loaded). Afterwards the loaded keys can be read, any key can be
+    /// set, and a loaded key removed; the store checks the size limit when the changes are saved, and each key read
+    /// and then written is checked against what was read, as always. What needs every key (<see cref="Keys"/>,
+    /// <see cref="Count"/>, <see cref="Size"/>, <see cref="Clear"/>, <see cref="CycleId"/>, <see cref="SignIn"/>, a
+    /// new expiry, <see cref="BindUser"/>) throws until <see cref="LoadAsync"/> loads the rest. Loading more keys
+    /// later is one more store call for the new ones. Does nothing once the whole session is loaded.
+    /// </summary>
+    /// <param name="keys">The keys to load.</param>
+    /// <param name="cancellationToken">Cancels waiting for the load.</param>
+    /// <exception cref="SessionUnavailableException">The store failed or timed out.</exception>
+    /// <exception cref="SessionInterruptedException">Keys were loaded before, and the session has since been ended or cycled by another request.</exception>
+    public async ValueTask LoadKeysAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(keys);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in keys)
+        {
+            ValidateKey(key);
+            names.Add(key);
+        }
+
+        if (names.Count == 0)
+        {
+            throw new ArgumentException("Name at least one key to load.", nameof(keys));
+        }
+
+        // The framework's device record (active sessions) rides along, so refreshing it never replaces one not loaded.
+        names.Add(ActiveSessions.SessionClientInfo.Key);
+        switch (_phase)
+        {
+            case Phase.Disabled:
+                throw DisabledException();
+            case Phase.NotLoaded:
+                var load = _loading ??= _backend.SupportsKeyReads ? LoadKeysCoreAsync(names) : LoadCoreAsync();
+                await load.WaitAsync(cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        if (_phase is Phase.Loaded or Phase.Committed && _state.LoadedKeys is { } loaded && !names.IsSubsetOf(loaded))
+        {
+            names.ExceptWith(loaded);
+            await LoadMoreKeysAsync(names).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        ThrowIfUnavailableUnderPolicy();
+    }
+
+    /// <inheritdoc cref="LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>
+    public ValueTask LoadKeysAsync(params string[] keys) => LoadKeysAsync(keys, CancellationToken.None);
+
+    // Under ContinueUnavailable the endpoint runs on; the session's reads and writes throw instead.
+    private void ThrowIfUnavailableUnderPolicy()
+    {
         if (_phase == Phase.Unavailable && _env.Options.FailurePolicy == StoreFailurePolicy.ServiceUnavailable)
         {
             throw Unavailable();
@@ -147,8 +223,75 @@ public sealed partial class Session
         }
     }
 
+    private async Task LoadKeysCoreAsync(HashSet<string> names)
+    {
+        try
+        {
+            var result = await _backend.LoadKeysAsync(_cookieId!, names).ConfigureAwait(false);
+            Adopt(_cookieId!, result, names);
+            _phase = _blindSaved ? Phase.Committed : Phase.Loaded;
+            ReplayBlindWrites();
+        }
+        catch (SessionUnavailableException ex)
+        {
+            _unavailableReason = ex;
+            _phase = Phase.Unavailable;
+        }
+    }
+
+    // More keys of a session loaded in part: their values join what was loaded (the metadata stays as first loaded).
+    private async Task LoadMoreKeysAsync(HashSet<string> names)
+    {
+        var result = await _backend.LoadKeysAsync(_loadedId!, names).ConfigureAwait(false);
+        var record = result.Record ?? throw EndedMeanwhile();
+        var values = new Dictionary<string, byte[]>(_loaded!.Values, StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (record.Values.TryGetValue(name, out var bytes))
+            {
+                values[name] = bytes;
+            }
+        }
+
+        _loaded = new SessionRecord(values, _loaded.CreatedAt, _loaded.Lifetime, _loaded.Version, _loaded.UserKey);
+        _loadedKeys!.UnionWith(names);
+        _touched |= result.Touched;
+        _state.AddLoaded(names, record.Values);
+    }
+
+    // The rest of a session loaded in part: stored values for the keys not loaded yet, this request's for the others.
+    private async Task WidenAsync()
+    {
+        var result = await _backend.LoadAsync(_loadedId!).ConfigureAwait(false);
+        var stored = result.Record ?? throw EndedMeanwhile();
+        var values = new Dictionary<string, byte[]>(stored.Values, StringComparer.Ordinal);
+        foreach (var key in _loadedKeys!)
+        {
+            if (_loaded!.Values.TryGetValue(key, out var read))
+            {
+                values[key] = read;
+            }
+            else
+            {
+                values.Remove(key);
+            }
+        }
+
+        _loaded = new SessionRecord(values, stored.CreatedAt, stored.Lifetime, stored.Version, stored.UserKey);
+        _loadedKeys = null;
+        _touched |= result.Touched;
+        _state = _state.Widen(_loadedId!, _loaded);
+    }
+
+    private static SessionInterruptedException EndedMeanwhile()
+        => new("The session was ended, cycled or expired by another request while this one was loading it in parts; " +
+            "nothing more was loaded. Retry with the browser's current cookie.");
+
     /// <summary>Takes <paramref name="result"/> as what the backend holds for <paramref name="id"/> (a load, or a transport that carries the data).</summary>
-    internal void Adopt(SessionId id, SessionLoadResult result)
+    /// <param name="id">The id loaded.</param>
+    /// <param name="result">What was loaded.</param>
+    /// <param name="loadedKeys">The keys the record was loaded for, when it holds only some.</param>
+    internal void Adopt(SessionId id, SessionLoadResult result, IEnumerable<string>? loadedKeys = null)
     {
         _superseded = result.IsSuperseded;
         if (result.Record is not { } record)
@@ -164,7 +307,8 @@ public sealed partial class Session
         _loadedId = id;
         _loaded = record;
         _touched = result.Touched;
-        _state = SessionState.Loaded(id, record);
+        _state = SessionState.Loaded(id, record, loadedKeys: loadedKeys);
+        _loadedKeys = _state.LoadedKeys is { } keys ? new HashSet<string>(keys, StringComparer.Ordinal) : null;
     }
 
     private void EnsureReadable()

@@ -109,7 +109,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
         await using var app = await StartAsync(builder);
 
         var store = Assert.IsType<RedisSessionStore>(app.Services.GetRequiredService<ISessionStore>());
-        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites, store.Capabilities);
+        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.NativeExpiry | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites | SessionStoreCapabilities.KeyReads, store.Capabilities);
         await AssertHundredConcurrentRequestsKeepEveryKeyAsync(app);
         Assert.True(shared.IsConnected);
     }

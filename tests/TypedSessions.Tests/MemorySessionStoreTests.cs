@@ -12,7 +12,7 @@ public class MemorySessionStoreTests : StoreTestHelpers
     [Fact]
     public void Capabilities_are_atomic_merge_and_user_index_without_native_expiry()
     {
-        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites, _store.Capabilities);
+        Assert.Equal(SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites | SessionStoreCapabilities.KeyReads, _store.Capabilities);
         Assert.Equal("Memory", MemorySessionStore.StoreName);
     }
 

@@ -81,9 +81,14 @@ internal sealed class SessionTestHarness : IDisposable
     }
 }
 
-/// <summary>Wraps a store, counting calls per operation; can be told to fail loads.</summary>
-internal sealed class CountingStore(ISessionStore inner) : ISessionStore
+/// <summary>
+/// Wraps a store, counting calls per operation; can be told to fail loads. Blind writes and loads of some keys are
+/// forwarded only when <see cref="OffersKeyReads"/> is set (the capabilities say so), so by default every change needs a load.
+/// </summary>
+internal sealed class CountingStore(ISessionStore inner) : ISessionStore, ISessionBlindWriter, ISessionKeyReader
 {
+    private int _keyLoads;
+    private int _blindSaves;
     private int _loads;
     private int _creates;
     private int _saves;
@@ -109,7 +114,7 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
     /// <summary>Ends (flush: the session replaced by a tombstone).</summary>
     public int Ends => _ends;
 
-    public int Calls => _loads + _creates + _saves + _cycles + _ends + _touches + _deletes + _deleteExpired;
+    public int Calls => _loads + _keyLoads + _creates + _saves + _blindSaves + _cycles + _ends + _touches + _deletes + _deleteExpired;
 
     /// <summary>When set, <see cref="LoadAsync"/> throws it.</summary>
     public Exception? LoadFailure { get; set; }
@@ -120,11 +125,43 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore
     /// <summary>When set, <see cref="SaveAsync"/> and <see cref="CreateAsync"/> throw it.</summary>
     public Exception? WriteFailure { get; set; }
 
-    public SessionStoreCapabilities Capabilities => inner.Capabilities;
+    /// <summary>Whether the wrapped store's blind writes and loads of some keys are offered (<see cref="ISessionKeyReader"/>).</summary>
+    public bool OffersKeyReads { get; set; }
+
+    /// <summary>Loads of some keys (<see cref="ISessionKeyReader.LoadKeysAsync"/>), not counted in <see cref="Loads"/>.</summary>
+    public int KeyLoads => _keyLoads;
+
+    /// <summary>Saves through <see cref="ISessionBlindWriter"/>, not counted in <see cref="Saves"/>.</summary>
+    public int BlindSaves => _blindSaves;
+
+    /// <summary>The keys the last <see cref="LoadKeysAsync"/> asked for.</summary>
+    public IReadOnlyCollection<string>? LastKeysLoaded { get; private set; }
+
+    public SessionStoreCapabilities Capabilities => OffersKeyReads
+        ? inner.Capabilities
+        : inner.Capabilities & ~(SessionStoreCapabilities.BlindWrites | SessionStoreCapabilities.KeyReads);
+
+    public ValueTask<SessionLoadResult> LoadKeysAsync(string key, IReadOnlyCollection<string> names, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _keyLoads);
+        LastKeysLoaded = [.. names];
+        return ((ISessionKeyReader)inner).LoadKeysAsync(key, names, request, cancellationToken);
+    }
+
+    public ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _blindSaves);
+        if (WriteFailure is { } failure)
+        {
+            throw failure;
+        }
+
+        return ((ISessionBlindWriter)inner).SaveBlindAsync(key, changes, maxSize, cancellationToken);
+    }
 
     public void Reset()
     {
-        _loads = _creates = _saves = _cycles = _ends = _touches = _deletes = _deleteExpired = 0;
+        _loads = _keyLoads = _creates = _saves = _blindSaves = _cycles = _ends = _touches = _deletes = _deleteExpired = 0;
     }
 
     public ValueTask<SessionLoadResult> LoadAsync(string key, SessionLoadRequest request, CancellationToken cancellationToken = default)

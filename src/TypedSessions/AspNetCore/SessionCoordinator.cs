@@ -50,13 +50,27 @@ internal sealed class SessionCoordinator : ISessionBackend
 
     public DateTimeOffset Now => Environment.Now;
 
-    public async Task<SessionLoadResult> LoadAsync(SessionId id)
+    public Task<SessionLoadResult> LoadAsync(SessionId id)
     {
         var request = new SessionLoadRequest(Now, Options.SlidingRefreshThreshold);
+        return LoadCoreAsync(id, (store, key, ct) => store.LoadAsync(key, request, ct));
+    }
+
+    public bool SupportsKeyReads
+        => SupportsBlindWrites && _store is ISessionKeyReader && _store.Capabilities.HasFlag(SessionStoreCapabilities.KeyReads);
+
+    public Task<SessionLoadResult> LoadKeysAsync(SessionId id, IReadOnlyCollection<string> keys)
+    {
+        var request = new SessionLoadRequest(Now, Options.SlidingRefreshThreshold);
+        return LoadCoreAsync(id, (store, key, ct) => ((ISessionKeyReader)store).LoadKeysAsync(key, keys, request, ct));
+    }
+
+    private async Task<SessionLoadResult> LoadCoreAsync(SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<SessionLoadResult>> load)
+    {
         SessionLoadResult result;
         try
         {
-            result = await CallAsync("load", id, (store, key, ct) => store.LoadAsync(key, request, ct)).ConfigureAwait(false);
+            result = await CallAsync("load", id, load).ConfigureAwait(false);
         }
         catch (SessionDataException ex)
         {
@@ -102,7 +116,12 @@ internal sealed class SessionCoordinator : ISessionBackend
         }
         else if (commit.IsModified && commit.Id is { } id)
         {
-            if (commit.Persisted)
+            if (commit.Persisted && commit.IsPartial)
+            {
+                await SaveWithinLimitAsync(id, commit.ChangeSet()).ConfigureAwait(false);
+                stored = true;
+            }
+            else if (commit.Persisted)
             {
                 await SaveAsync(id, commit.ChangeSet(), commit.Size).ConfigureAwait(false);
                 stored = true;
@@ -190,6 +209,23 @@ internal sealed class SessionCoordinator : ISessionBackend
         var outcome = await Wrap("save", id, (store, key, ct) => store.SaveAsync(key, changes, ct)).ConfigureAwait(false);
         ThrowUnlessApplied(outcome, id, changes);
         _metrics.PayloadSize(size);
+        SessionLog.Saved(_logger, id.LogId, changes.SetValues.Count, changes.RemovedKeys.Count, changes.ClearAll);
+    }
+
+    /// <summary>
+    /// Saves the change set of a request that loaded only some keys (<see cref="ISessionKeyReader"/>): the store checks
+    /// the size limit, as for a blind save, and the expectations; anything but Applied throws (nothing was written).
+    /// </summary>
+    private async Task SaveWithinLimitAsync(SessionId id, SessionChangeSet changes)
+    {
+        var limit = Options.MaxSessionSize;
+        var result = await Wrap("save", id, (store, key, ct) => ((ISessionBlindWriter)store).SaveBlindAsync(key, changes, limit, ct)).ConfigureAwait(false);
+        if (result.Outcome == SessionWriteOutcome.TooLarge)
+        {
+            throw new SessionTooLargeException(changes.SetValues.Keys.ToArray(), limit);
+        }
+
+        ThrowUnlessApplied(result.Outcome, id, changes);
         SessionLog.Saved(_logger, id.LogId, changes.SetValues.Count, changes.RemovedKeys.Count, changes.ClearAll);
     }
 

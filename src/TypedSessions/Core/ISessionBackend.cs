@@ -16,6 +16,16 @@ internal interface ISessionBackend
     /// <exception cref="SessionUnavailableException">The backend failed or timed out.</exception>
     Task<SessionLoadResult> LoadAsync(SessionId id);
 
+    /// <summary>Whether <see cref="LoadKeysAsync"/> loads only the keys asked for (the store implements <see cref="ISessionKeyReader"/> and blind writes).</summary>
+    bool SupportsKeyReads { get; }
+
+    /// <summary>
+    /// Loads the metadata of the session stored under <paramref name="id"/> and the values of <paramref name="keys"/>
+    /// (and slides its expiry when due). Only when <see cref="SupportsKeyReads"/>.
+    /// </summary>
+    /// <exception cref="SessionUnavailableException">The backend failed or timed out.</exception>
+    Task<SessionLoadResult> LoadKeysAsync(SessionId id, IReadOnlyCollection<string> keys);
+
     /// <summary>Persists what a request changed, all or nothing.</summary>
     /// <returns>Whether the live id (<see cref="SessionCommit.Id"/>) now names a persisted session.</returns>
     /// <exception cref="SessionUnavailableException">The backend failed; nothing was written.</exception>

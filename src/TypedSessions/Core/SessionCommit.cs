@@ -47,6 +47,12 @@ internal sealed class SessionCommit
     /// <summary>The commit's instant.</summary>
     public DateTimeOffset Now { get; }
 
+    /// <summary>
+    /// Whether the request loaded only some keys (<see cref="Session.LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>):
+    /// <see cref="Size"/> counts those alone, so the store checks the limit when it saves.
+    /// </summary>
+    public bool IsPartial => _state.LoadedKeys is not null;
+
     /// <summary>The session's size after the request.</summary>
     public long Size => _state.Size;
 

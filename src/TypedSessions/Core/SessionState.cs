@@ -32,6 +32,13 @@ internal sealed class SessionState
     /// <summary>Fresh values handed out for absent keys (<see cref="Session.GetOrNew{T}"/>): stored only if changed in place.</summary>
     public Dictionary<string, SessionEntry>? Pending { get; set; }
 
+    /// <summary>
+    /// The keys this request loaded when it loaded only some (<see cref="Session.LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>):
+    /// <see cref="Entries"/> and <see cref="Size"/> then hold those (and this request's writes) alone. <see langword="null"/>
+    /// when the whole session is here.
+    /// </summary>
+    public HashSet<string>? LoadedKeys { get; private set; }
+
     /// <summary>Every key was removed (<see cref="Session.Clear"/>).</summary>
     public bool Cleared { get; set; }
 
@@ -76,7 +83,8 @@ internal sealed class SessionState
     /// <param name="id">The stored session's id.</param>
     /// <param name="record">What was loaded.</param>
     /// <param name="readKeys">Keys already read (kept when changes are discarded).</param>
-    public static SessionState Loaded(SessionId? id, SessionRecord? record, HashSet<string>? readKeys = null)
+    /// <param name="loadedKeys">The keys <paramref name="record"/> was loaded for, when it holds only some; <see langword="null"/> for the whole session.</param>
+    public static SessionState Loaded(SessionId? id, SessionRecord? record, HashSet<string>? readKeys = null, IEnumerable<string>? loadedKeys = null)
     {
         var state = new SessionState
         {
@@ -86,6 +94,7 @@ internal sealed class SessionState
             Lifetime = record?.Lifetime,
             UserKey = record?.UserKey,
             ReadKeys = readKeys ?? new HashSet<string>(StringComparer.Ordinal),
+            LoadedKeys = record is null || loadedKeys is null ? null : new HashSet<string>(loadedKeys, StringComparer.Ordinal),
         };
         if (record is null)
         {
@@ -98,6 +107,62 @@ internal sealed class SessionState
             state.Size += SessionSize.Of(key, bytes.Length);
         }
 
+        return state;
+    }
+
+    /// <summary>
+    /// Adds values loaded later for keys not loaded before (<see cref="LoadedKeys"/>); a key this request already wrote
+    /// or removed keeps what the request did.
+    /// </summary>
+    /// <param name="keys">The keys loaded now.</param>
+    /// <param name="values">Their stored values (those present).</param>
+    public void AddLoaded(IEnumerable<string> keys, IReadOnlyDictionary<string, byte[]> values)
+    {
+        var loaded = LoadedKeys ?? throw new InvalidOperationException("The whole session is loaded already.");
+        foreach (var key in keys)
+        {
+            if (!loaded.Add(key) || SetKeys.Contains(key) || RemovedKeys.Contains(key) || Cleared)
+            {
+                continue;
+            }
+
+            if (values.TryGetValue(key, out var bytes))
+            {
+                Entries[key] = new SessionEntry(bytes);
+                Size += SessionSize.Of(key, bytes.Length);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The whole session for a request that had loaded only some keys: <paramref name="whole"/>'s values, but this
+    /// request's own entries (as read, cached, written) for every key it loaded or wrote, its removals, reads and
+    /// pending values. <paramref name="whole"/> holds the values as loaded earlier for the keys loaded earlier.
+    /// </summary>
+    /// <param name="id">The stored session's id.</param>
+    /// <param name="whole">The session as stored now, with the earlier loaded keys' values put back.</param>
+    public SessionState Widen(SessionId id, SessionRecord whole)
+    {
+        var state = Loaded(id, whole, ReadKeys);
+        state.Pending = Pending;
+        foreach (var (key, entry) in Entries)
+        {
+            state.Entries.TryGetValue(key, out var old);
+            state.Size += SessionSize.Of(key, entry.Bytes.Length) - (old is null ? 0 : SessionSize.Of(key, old.Bytes.Length));
+            state.Entries[key] = entry;
+        }
+
+        foreach (var key in RemovedKeys)
+        {
+            if (state.Entries.Remove(key, out var old))
+            {
+                state.Size -= SessionSize.Of(key, old.Bytes.Length);
+            }
+
+            state.RemovedKeys.Add(key);
+        }
+
+        state.SetKeys.UnionWith(SetKeys);
         return state;
     }
 

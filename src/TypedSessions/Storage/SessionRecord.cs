@@ -143,6 +143,26 @@ public sealed class SessionRecord
     public SessionRecord WithLifetime(SessionLifetime lifetime) => new(Values, CreatedAt, lifetime, Version, UserKey) { IsTombstone = IsTombstone };
 
     /// <summary>
+    /// Returns a copy holding only the values of <paramref name="names"/> that are present, metadata unchanged: what
+    /// <see cref="ISessionKeyReader.LoadKeysAsync"/> answers for a store that reads whole records.
+    /// </summary>
+    /// <param name="names">The session keys to keep.</param>
+    public SessionRecord WithOnly(IEnumerable<string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var values = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            if (Values.TryGetValue(name, out var value))
+            {
+                values[name] = value;
+            }
+        }
+
+        return new(values, CreatedAt, Lifetime, Version, UserKey) { IsTombstone = IsTombstone };
+    }
+
+    /// <summary>
     /// Applies a change set on top of this record: the per-key merge every store performs
     /// atomically. Clear first, then removals, then sets; the lifetime is replaced when the change
     /// set carries one, else slid as a write touches it; the version goes up by one.

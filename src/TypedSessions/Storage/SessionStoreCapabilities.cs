@@ -30,4 +30,11 @@ public enum SessionStoreCapabilities
     /// store it wraps.
     /// </summary>
     BlindWrites = 32,
+
+    /// <summary>
+    /// The store implements <see cref="ISessionKeyReader"/>: a request can load some keys of a session instead of all
+    /// of them. Used only together with <see cref="BlindWrites"/>. A decorator implements the interface and forwards
+    /// this flag from the store it wraps.
+    /// </summary>
+    KeyReads = 64,
 }

@@ -4,7 +4,7 @@ using TypedSessions.Storage;
 namespace TypedSessions.Tests.Integration;
 
 /// <summary>Wraps a real store: counts calls per operation and can make an operation fail or hang.</summary>
-internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing
+internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, ISessionBlindWriter, ISessionKeyReader, ISessionUserIndex, ISessionUserListing
 {
     private readonly ConcurrentDictionary<string, int> _calls = new();
 
@@ -58,6 +58,16 @@ internal sealed class InstrumentedStore(ISessionStore inner) : ISessionStore, IS
         }
 
         throw new InvalidOperationException("unreachable");
+    }
+
+    // Loads of some keys are used only when the wrapped store has them (its KeyReads capability is forwarded).
+    /// <summary>The keys the last load of some keys asked for.</summary>
+    public IReadOnlyCollection<string>? LastKeysLoaded { get; private set; }
+
+    public ValueTask<SessionLoadResult> LoadKeysAsync(string key, IReadOnlyCollection<string> names, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        LastKeysLoaded = [.. names];
+        return Run("load-keys", () => ((ISessionKeyReader)Inner).LoadKeysAsync(key, names, request, cancellationToken));
     }
 
     public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)

@@ -217,6 +217,12 @@ internal sealed class EncryptedCookieTransport(CookieSessionStore format, Sessio
             }
         }
 
+        // The session travels in the cookie: it is read whole with the request.
+        public bool SupportsKeyReads => false;
+
+        public Task<SessionLoadResult> LoadKeysAsync(SessionId id, IReadOnlyCollection<string> keys)
+            => throw new InvalidOperationException("The encrypted cookie carries the session; there is nothing to load by id.");
+
         // The session travels in the cookie: it is read with the request, so there is no load to save.
         public bool SupportsBlindWrites => false;
 

@@ -6,7 +6,7 @@ namespace TypedSessions.Storage.Memory;
 /// Keeps sessions in this process's memory: for tests and development. Data is lost on restart and
 /// not shared between instances. Per-key merges are atomic (a lock per key stripe).
 /// </summary>
-public sealed class MemorySessionStore : ISessionStore, ISessionBlindWriter, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
+public sealed class MemorySessionStore : ISessionStore, ISessionBlindWriter, ISessionKeyReader, ISessionUserIndex, ISessionUserListing, ISessionStoreStatistics, ISessionStoreHealth
 {
     /// <summary>The name that selects this store in <c>TypedSessions:Store</c>.</summary>
     public const string StoreName = "Memory";
@@ -15,7 +15,7 @@ public sealed class MemorySessionStore : ISessionStore, ISessionBlindWriter, ISe
     private readonly Lock[] _stripes = Enumerable.Range(0, 64).Select(_ => new Lock()).ToArray();
 
     /// <inheritdoc/>
-    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites;
+    public SessionStoreCapabilities Capabilities => SessionStoreCapabilities.AtomicMerge | SessionStoreCapabilities.UserIndex | SessionStoreCapabilities.NeverBlocksCaller | SessionStoreCapabilities.BlindWrites | SessionStoreCapabilities.KeyReads;
 
     /// <summary>How many records are held, expired ones included.</summary>
     public int Count => _records.Count;
@@ -43,6 +43,15 @@ public sealed class MemorySessionStore : ISessionStore, ISessionBlindWriter, ISe
         }
 
         return ValueTask.FromResult(result);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The values are in this process's memory either way; it exists so that the partial load runs against the in-memory store as on Redis.</remarks>
+    public async ValueTask<SessionLoadResult> LoadKeysAsync(string key, IReadOnlyCollection<string> names, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        var result = await LoadAsync(key, request, cancellationToken).ConfigureAwait(false);
+        return result.Record is { } record ? result with { Record = record.WithOnly(names) } : result;
     }
 
     /// <inheritdoc/>

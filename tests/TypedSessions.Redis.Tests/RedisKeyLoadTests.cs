@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using StackExchange.Redis;
+using TypedSessions.TestSupport;
+
+namespace TypedSessions.Redis.Tests;
+
+/// <summary>
+/// Loading some keys (<see cref="Session.LoadKeysAsync(string[])"/>) over HTTP on a private Redis server: the values not
+/// asked for never leave Redis, and read-modify-writes of one key racing on one cookie keep every acknowledged write.
+/// </summary>
+public sealed class RedisKeyLoadTests
+{
+    private static async Task<WebApplication> StartAsync(string connectionString)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
+        builder.WebHost.UseTestServer();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["TypedSessions:Store"] = "Redis",
+            ["TypedSessions:ConnectionString"] = connectionString,
+            ["TypedSessions:CleanupInterval"] = "00:00:00",
+        });
+        builder.Services.AddTypedSessions(o => o.LoadMode = SessionLoadMode.OnDemand).AddRedisStore();
+        var app = builder.Build();
+        app.UseTypedSessions();
+        app.MapPost("/seed", async (HttpContext c, int bytes) =>
+        {
+            var session = await c.LoadSessionAsync();
+            session.Set("pad", new byte[bytes]);
+            session.Set("n", 0);
+            return "ok";
+        });
+        app.MapGet("/n", async Task<string> (HttpContext c) =>
+        {
+            var session = c.GetSession();
+            await session.LoadKeysAsync("n");
+            return session.Get<int>("n").ToString(CultureInfo.InvariantCulture);
+        });
+        app.MapGet("/whole", async Task<string> (HttpContext c) => (await c.LoadSessionAsync()).Get<int>("n").ToString(CultureInfo.InvariantCulture));
+        app.MapGet("/pad", async Task<string> (HttpContext c) => (await c.LoadSessionAsync()).Get<byte[]>("pad")!.Length.ToString(CultureInfo.InvariantCulture));
+        app.MapPost("/inc", async Task<string> (HttpContext c) =>
+        {
+            var session = c.GetSession();
+            await session.LoadKeysAsync("n");
+            var next = session.Get<int>("n") + 1;
+            session.Set("n", next);
+            return next.ToString(CultureInfo.InvariantCulture);
+        });
+        await app.StartAsync();
+        return app;
+    }
+
+    private static async Task<string> SendAsync(HttpClient client, HttpMethod method, string path, string cookie, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        using var request = new HttpRequestMessage(method, new Uri("https://localhost" + path));
+        request.Headers.Add("Cookie", cookie);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<string> SeedAsync(HttpClient client, int bytes)
+    {
+        using var seed = await client.PostAsync(new Uri($"https://localhost/seed?bytes={bytes}"), null);
+        Assert.Equal(HttpStatusCode.OK, seed.StatusCode);
+        return seed.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+    }
+
+    private static async Task<long> BytesSentByRedisAsync(IServer server)
+    {
+        var stats = (await server.InfoAsync("stats")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return long.Parse(stats["total_net_output_bytes"], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>
+    /// On a 100 KB session, a request that loads the one key it reads receives under 2 KB from Redis; one that loads the
+    /// whole session receives the 100 KB. Counted by the server's own <c>INFO stats</c> (a private server: nothing else runs on it).
+    /// </summary>
+    [Fact]
+    public async Task A_request_that_loads_one_key_of_a_100_kb_session_receives_only_that_key_from_redis()
+    {
+        await using var redis = await PrivateRedisServer.StartAsync(durable: false);
+        await using var app = await StartAsync(redis.ConnectionString);
+        using var client = app.GetTestClient();
+        var cookie = await SeedAsync(client, 100_000);
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true");
+        var server = admin.GetServers().Single();
+        await SendAsync(client, HttpMethod.Get, "/n", cookie);
+        await SendAsync(client, HttpMethod.Get, "/whole", cookie);
+
+        var before = await BytesSentByRedisAsync(server);
+        Assert.Equal("0", await SendAsync(client, HttpMethod.Get, "/n", cookie));
+        var oneKey = await BytesSentByRedisAsync(server) - before;
+        before = await BytesSentByRedisAsync(server);
+        Assert.Equal("0", await SendAsync(client, HttpMethod.Get, "/whole", cookie));
+        var whole = await BytesSentByRedisAsync(server) - before;
+
+        // Each delta includes the INFO reply that measured it (a few KB at most).
+        Assert.True(whole > 100_000, $"whole load: {whole} B");
+        Assert.True(whole - oneKey > 98_000, $"one key {oneKey} B, whole {whole} B");
+    }
+
+    /// <summary>
+    /// 40 parallel increments of one key on one cookie, each loading only that key of a 10 KB session: the counter
+    /// ends at the number of 200 answers (the others are 409 with Retry-After), and the key not loaded is intact.
+    /// </summary>
+    [Fact]
+    public async Task Parallel_increments_that_load_one_key_keep_every_acknowledged_increment()
+    {
+        await using var app = await StartAsync(TestServers.Redis);
+        using var client = app.GetTestClient();
+        var cookie = await SeedAsync(client, 10_000);
+
+        using var start = new ManualResetEventSlim();
+        var requests = Enumerable.Range(0, 40).Select(_ => Task.Run(async () =>
+        {
+            start.Wait();
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("https://localhost/inc"));
+            request.Headers.Add("Cookie", cookie);
+            using var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode != HttpStatusCode.Conflict || response.Headers.Contains("Retry-After"), "a 409 without Retry-After");
+            Assert.False(response.Headers.Contains("Set-Cookie") && response.StatusCode != HttpStatusCode.OK, "a refused write set a cookie");
+            return response.StatusCode;
+        })).ToList();
+        start.Set();
+        var statuses = await Task.WhenAll(requests);
+
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.Conflict, s.ToString()));
+        var ok = statuses.Count(s => s == HttpStatusCode.OK);
+        Assert.True(ok > 0);
+        Assert.Equal(ok.ToString(CultureInfo.InvariantCulture), await SendAsync(client, HttpMethod.Get, "/n", cookie));
+        Assert.Equal("10000", await SendAsync(client, HttpMethod.Get, "/pad", cookie));
+    }
+}
