@@ -25,7 +25,7 @@ internal sealed class BackendCounters
 }
 
 /// <summary>Counts TypedSessions store calls.</summary>
-internal sealed class CountingStore(ISessionStore inner, BackendCounters counters) : ISessionStore, ISessionBlindWriter
+internal sealed class CountingStore(ISessionStore inner, BackendCounters counters) : ISessionStore, ISessionBlindWriter, ISessionKeyReader
 {
     public SessionStoreCapabilities Capabilities => inner.Capabilities;
 
@@ -33,6 +33,12 @@ internal sealed class CountingStore(ISessionStore inner, BackendCounters counter
     {
         counters.CountTypedSessions();
         return inner.LoadAsync(key, request, cancellationToken);
+    }
+
+    public ValueTask<SessionLoadResult> LoadKeysAsync(string key, IReadOnlyCollection<string> names, SessionLoadRequest request, CancellationToken cancellationToken = default)
+    {
+        counters.CountTypedSessions();
+        return ((ISessionKeyReader)inner).LoadKeysAsync(key, names, request, cancellationToken);
     }
 
     public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default)

@@ -69,18 +69,28 @@ internal static partial class Driver
     /// one-key blind write (<c>set1</c>), TypedSessions and the built-in interleaved. Bytes to and from the store per
     /// request come from Redis <c>INFO stats</c> (<c>total_net_input_bytes</c>, <c>total_net_output_bytes</c>).
     /// </summary>
-    public static async Task<int> RunSizesAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis, int[] sizes)
+    public static async Task<int> RunSizesAsync(string baseUrl, string backend, int rounds, int seconds, int connections, string? redis, int[] sizes, string sizeCase = "set1", int warmupSeconds = 90)
     {
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri(baseUrl) };
-        var rows = new List<(int Size, string Lib, double Rps, double P99, double Calls, double ToStore, double FromStore, double ServerWritten, long Errors)>();
+        var rows = new List<(int Size, string Lib, double Rps, double P99, double Calls, double ToStore, double FromStore, double ServerWritten, long Errors, long Conflicts, long Requests)>();
 
         // On PostgreSQL and SQLite only TypedSessions is measured (the built-in has no store there).
         string[] libs = backend is "postgres" or "sqlite" ? ["ts"] : ["ts", "ms"];
 
-        // Warm-up, not measured: the first sizes would otherwise pay for JIT and tiered compilation.
+        // Warm-up, not measured: the first sizes would otherwise pay for JIT and tiered compilation (see WarmUpAsync).
+        var warmCookies = new Dictionary<string, string>();
         foreach (var lib in libs)
         {
-            await WrkAsync($"{baseUrl}/{lib}/set1", await EstablishAsync(http, lib), Math.Max(3, seconds), connections);
+            warmCookies[lib] = await EstablishAsync(http, lib);
+        }
+
+        var warmUntil = Stopwatch.GetTimestamp() + (Math.Max(3, warmupSeconds) * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < warmUntil)
+        {
+            foreach (var lib in libs)
+            {
+                await WrkAsync($"{baseUrl}/{lib}/{sizeCase}", warmCookies[lib], 3, connections);
+            }
         }
 
         foreach (var size in sizes)
@@ -98,20 +108,25 @@ internal static partial class Driver
                     }
 
                     var callsBefore = await BackendCallsAsync(http, lib);
+                    var conflictsBefore = lib == "ts" ? await ConflictsAsync(http) : 0;
                     var before = redis is null ? await StoreBytesAsync(http) : await RedisNetBytesAsync(redis);
-                    var run = await WrkAsync($"{baseUrl}/{lib}/set1", cookie, seconds, connections);
+                    var run = await WrkAsync($"{baseUrl}/{lib}/{sizeCase}", cookie, seconds, connections);
                     var after = redis is null ? await StoreBytesAsync(http) : await RedisNetBytesAsync(redis);
                     var requests = Math.Max(1, run.Requests);
                     var calls = (await BackendCallsAsync(http, lib) - callsBefore) / (double)requests;
-                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, calls, Delta(before.In, after.In, requests), Delta(before.Out, after.Out, requests), Delta(before.Server, after.Server, requests), run.Errors));
-                    Console.Error.WriteLine($"[{backend}] size {size} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p99 {run.P99:F2} ms, {calls:F2} store calls/req, {rows[^1].ToStore:F0} B to / {rows[^1].FromStore:F0} B from the store per request, {run.Errors} errors");
+
+                    // wrk counts the 409s of conflict detection as non-2xx: they are counted apart (as in RunAsync).
+                    var conflicts = lib == "ts" ? await ConflictsAsync(http) - conflictsBefore : 0;
+                    run = run with { Errors = Math.Max(0, run.Errors - conflicts), Conflicts = conflicts };
+                    rows.Add((size, lib, run.RequestsPerSecond, run.P99, calls, Delta(before.In, after.In, requests), Delta(before.Out, after.Out, requests), Delta(before.Server, after.Server, requests), run.Errors, run.Conflicts, run.Requests));
+                    Console.Error.WriteLine($"[{backend}] {sizeCase} size {size} {lib} round {round + 1}: {run.RequestsPerSecond:F0} req/s, p99 {run.P99:F2} ms, {calls:F2} store calls/req, {rows[^1].ToStore:F0} B to / {rows[^1].FromStore:F0} B from the store per request, {run.Errors} errors, {run.Conflicts} 409 conflicts");
                 }
             }
         }
 
         var sb = new StringBuilder();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend} | session size | library | req/s (median; min–max of {rounds}) | p99 ms (median) | store calls / request | bytes to the store / request | bytes from the store / request | PostgreSQL WAL bytes / request | errors |");
-        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| backend: {backend}, case {sizeCase} | session size | library | req/s (median; min–max of {rounds}) | p99 ms (median) | store calls / request | bytes to the store / request | bytes from the store / request | PostgreSQL WAL bytes / request | errors | 409 conflicts (share) |");
+        sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var size in sizes)
         {
             foreach (var lib in libs)
@@ -119,7 +134,7 @@ internal static partial class Driver
                 var runs = rows.Where(r => r.Size == size && r.Lib == lib).ToList();
                 var name = lib == "ts" ? "TypedSessions" : "Microsoft.AspNetCore.Session";
                 string Bytes(IEnumerable<double> values) => values.Any(double.IsNaN) ? "–" : Median(values).ToString("F0", CultureInfo.InvariantCulture);
-                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} ({runs.Min(r => r.Rps):F0}–{runs.Max(r => r.Rps):F0}) | {Median(runs.Select(r => r.P99)):F2} | {Median(runs.Select(r => r.Calls)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {Bytes(runs.Select(r => r.ServerWritten))} | {runs.Sum(r => r.Errors)} |");
+                sb.AppendLine(CultureInfo.InvariantCulture, $"| | {size:N0} B | {name} | {Median(runs.Select(r => r.Rps)):F0} ({runs.Min(r => r.Rps):F0}–{runs.Max(r => r.Rps):F0}) | {Median(runs.Select(r => r.P99)):F2} | {Median(runs.Select(r => r.Calls)):F2} | {Bytes(runs.Select(r => r.ToStore))} | {Bytes(runs.Select(r => r.FromStore))} | {Bytes(runs.Select(r => r.ServerWritten))} | {runs.Sum(r => r.Errors)} | {(lib == "ts" ? string.Create(CultureInfo.InvariantCulture, $"{runs.Sum(r => r.Conflicts)} ({runs.Sum(r => r.Conflicts) / (double)Math.Max(1, runs.Sum(r => r.Requests)):P1})") : "–")} |");
             }
         }
 

@@ -8,7 +8,9 @@ namespace TypedSessions.LoadHarness;
 /// Microsoft.AspNetCore.Session (<c>/ms/…</c>) over the same backend. Cases:
 /// <c>none</c> and <c>untouched</c> never ask for the session, <c>read</c> reads one string,
 /// <c>write</c> increments one int. For the size-scaling run, <c>pad?bytes=N</c> stores N random bytes under one key and
-/// <c>set1</c> writes one other key without reading it (TypedSessions: a blind write, no load). <c>/stats</c> returns the backend call counters.
+/// <c>set1</c> writes one other key without reading it (TypedSessions: a blind write, no load); <c>read1</c> reads one key
+/// and <c>read1w</c> increments one, TypedSessions loading only that key (<see cref="Session.LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>),
+/// the built-in the whole session as it must. <c>/stats</c> returns the backend call counters.
 /// </summary>
 internal static class Server
 {
@@ -68,6 +70,20 @@ internal static class Server
                         var read = await context.LoadSessionAsync(context.RequestAborted);
                         await context.Response.WriteAsync(read.Get<string>("name") ?? "-");
                         break;
+                    case "/read1":
+                        // Size scaling: the same read, loading only the key it reads (Session.LoadKeysAsync).
+                        var some = context.GetSession();
+                        await some.LoadKeysAsync(["name"], context.RequestAborted);
+                        await context.Response.WriteAsync(some.Get<string>("name") ?? "-");
+                        break;
+                    case "/read1w":
+                        // Size scaling: a read-modify-write of one key, loading only that key.
+                        var counted = context.GetSession();
+                        await counted.LoadKeysAsync(["counter"], context.RequestAborted);
+                        var count = counted.Get<int>("counter") + 1;
+                        counted.Set("counter", count);
+                        await context.Response.WriteAsync(count.ToString(CultureInfo.InvariantCulture));
+                        break;
                     case "/pad":
                         // Size scaling: one value of ?bytes=N random bytes, so the session weighs about N bytes.
                         var padded = await context.LoadSessionAsync(context.RequestAborted);
@@ -101,8 +117,15 @@ internal static class Server
                 switch (context.Request.Path.Value)
                 {
                     case "/read":
+                    case "/read1":
                         await context.Session.LoadAsync(context.RequestAborted);
                         await context.Response.WriteAsync(context.Session.GetString("name") ?? "-");
+                        break;
+                    case "/read1w":
+                        await context.Session.LoadAsync(context.RequestAborted);
+                        var count = (context.Session.GetInt32("counter") ?? 0) + 1;
+                        context.Session.SetInt32("counter", count);
+                        await context.Response.WriteAsync(count.ToString(CultureInfo.InvariantCulture));
                         break;
                     case "/pad":
                         await context.Session.LoadAsync(context.RequestAborted);

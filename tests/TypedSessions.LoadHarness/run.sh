@@ -7,7 +7,9 @@
 #   USERS=1000 bash tests/TypedSessions.LoadHarness/run.sh …
 #     (each request carries one of 1000 sessions per library instead of all connections sharing one cookie)
 #   DRIVE=drive-sizes bash tests/TypedSessions.LoadHarness/run.sh all [rounds] [seconds] [connections]
-#     (cost of a one-key write against the session's size: 1 KB, 10 KB, 100 KB; bytes to/from Redis per request)
+#     (cost of a one-key write against the session's size: 1 KB, 10 KB, 100 KB; bytes to/from Redis per request;
+#     SIZE_CASE=read / read1 / read1w measures a one-key read with the whole session loaded / only that key loaded /
+#     only that key loaded and then written, instead of the write)
 #   DRIVE=drive-sizes bash tests/TypedSessions.LoadHarness/run.sh stores [rounds] [seconds] [connections]
 #     (the same for TypedSessions alone on a private PostgreSQL and on a SQLite file: bytes on the wire / written to files)
 # The server is pinned to CPU 0 and wrk to CPU 1 (2-core machine) so they do not fight over one core.
@@ -70,7 +72,7 @@ run_backend() {
   until curl -sf "http://127.0.0.1:$port/stats" >/dev/null; do sleep 0.2; done
   echo "### $backend ($(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC, load $(cut -d' ' -f1-3 /proc/loadavg), $rounds rounds × ${seconds}s, $connections connections, ${USERS:-1} user(s), ${WARMUP:-90} s warm-up)"
   echo
-  pin 1 dotnet "$dll" "${DRIVE:-drive}" --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" --users "${USERS:-1}" --warmup "${WARMUP:-90}" "${extra[@]}"
+  pin 1 dotnet "$dll" "${DRIVE:-drive}" --base "http://127.0.0.1:$port" --backend "$backend" --rounds "$rounds" --seconds "$seconds" --connections "$connections" --users "${USERS:-1}" --warmup "${WARMUP:-90}" --case "${SIZE_CASE:-set1}" "${extra[@]}"
   kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
   if [ -n "$redis_port" ]; then redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true; redis_port=""; fi
   if [ -n "$pg_data" ]; then as_pg "$pg_bin/pg_ctl" -D "$pg_data" -m fast -w stop >/dev/null 2>&1 || true; pg_data=""; fi
