@@ -67,6 +67,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
             ("create", async () => await store.CreateAsync(key, Record(("a", [1])))),
             ("load+touch", async () => Assert.True((await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))).Touched)),
             ("load", async () => await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25))),
+            ("load-keys", async () => Assert.Equal([1], (await store.LoadKeysAsync(key, ["a", "z"], new(_t0 + TimeSpan.FromMinutes(10), 0.25))).Record!.Values["a"])),
             ("save", async () => Assert.Equal(SessionWriteOutcome.Applied, await store.SaveAsync(key, new SessionChangeSet { Now = _t0, ClearAll = true, RemovedKeys = ["a"], SetValues = new Dictionary<string, byte[]> { ["b"] = [2] } }))),
             ("touch", async () => await store.TouchAsync(key, _t0 + TimeSpan.FromMinutes(19), 0.25)),
             ("end", async () => Assert.Equal(SessionWriteOutcome.Applied, await store.EndAsync(key, _t0, _t0 + TimeSpan.FromMinutes(1)))),
@@ -85,7 +86,7 @@ public sealed class RedisSessionStoreTests : IAsyncLifetime
 
             await store.DeleteAsync(key);
             await store.CreateAsync(key, Record(("a", [1])));
-            if (name is "touch" or "load")
+            if (name is "touch" or "load" or "load-keys")
             {
                 await store.LoadAsync(key, new(_t0 + TimeSpan.FromMinutes(10), 0.25));
             }
