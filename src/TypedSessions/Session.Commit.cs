@@ -30,6 +30,17 @@ public sealed partial class Session
     private async Task CommitCoreAsync(bool onlyIfModified)
     {
         _commitFailure?.Throw();
+
+        // Changes a store failure keeps from being saved (blind writes before a load that failed, under
+        // ContinueUnavailable): the request must not end as a success.
+        if (_phase == Phase.Unavailable && IsModified)
+        {
+            Abandon();
+            var unavailable = Unavailable();
+            _commitFailure = ExceptionDispatchInfo.Capture(unavailable);
+            throw unavailable;
+        }
+
         if (_phase == Phase.NotLoaded && _blind is not null)
         {
             if (_blindSaved)

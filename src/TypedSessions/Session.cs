@@ -135,7 +135,9 @@ public sealed partial class Session
 
         if (_phase is Phase.Loaded or Phase.Committed && _state.LoadedKeys is not null)
         {
-            await WidenAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            // Not abandoned on cancellation: it changes the session when it completes (the store call is bounded by StoreTimeout).
+            cancellationToken.ThrowIfCancellationRequested();
+            await WidenAsync().ConfigureAwait(false);
         }
 
         ThrowIfUnavailableUnderPolicy();
@@ -153,8 +155,13 @@ public sealed partial class Session
     /// </summary>
     /// <param name="keys">The keys to load.</param>
     /// <param name="cancellationToken">Cancels waiting for the load.</param>
-    /// <exception cref="SessionUnavailableException">The store failed or timed out.</exception>
+    /// <exception cref="SessionUnavailableException">The store failed or timed out (loading more keys: whatever the failure policy; the keys loaded before stay readable).</exception>
     /// <exception cref="SessionInterruptedException">Keys were loaded before, and the session has since been ended or cycled by another request.</exception>
+    /// <remarks>
+    /// What was not loaded is not validated: a stored session whose other values are corrupt loads here, where a whole
+    /// load would report it (and treat it as absent), as a blind write does. The metadata (expiry, user) stays as first
+    /// loaded when more keys are loaded later. Cancellation is observed before each store call, not during one.
+    /// </remarks>
     public async ValueTask LoadKeysAsync(IEnumerable<string> keys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keys);
@@ -185,7 +192,10 @@ public sealed partial class Session
         if (_phase is Phase.Loaded or Phase.Committed && _state.LoadedKeys is { } loaded && !names.IsSubsetOf(loaded))
         {
             names.ExceptWith(loaded);
-            await LoadMoreKeysAsync(names).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+            // Not abandoned on cancellation: it changes the session when it completes (the store call is bounded by StoreTimeout).
+            cancellationToken.ThrowIfCancellationRequested();
+            await LoadMoreKeysAsync(names).ConfigureAwait(false);
         }
 
         ThrowIfUnavailableUnderPolicy();

@@ -145,6 +145,11 @@ internal sealed class CountingStore(ISessionStore inner) : ISessionStore, ISessi
     {
         Interlocked.Increment(ref _keyLoads);
         LastKeysLoaded = [.. names];
+        if (LoadFailure is { } failure)
+        {
+            throw failure;
+        }
+
         return ((ISessionKeyReader)inner).LoadKeysAsync(key, names, request, cancellationToken);
     }
 

@@ -35,7 +35,7 @@ internal sealed class SessionFeatureBridge(Session session) : ISessionFeature, I
 
     public bool IsAvailable => session.IsLoaded && session.IsAvailable;
 
-    public string Id => session.IsLoaded ? session.Id?.StoreKey ?? string.Empty : string.Empty;
+    public string Id => session.IsLoaded || session.IsPartiallyLoaded ? session.Id?.StoreKey ?? string.Empty : string.Empty;
 
     public IEnumerable<string> Keys => session.Keys;
 

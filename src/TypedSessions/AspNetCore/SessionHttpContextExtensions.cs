@@ -18,7 +18,7 @@ public static class SessionHttpContextExtensions
                 "and add the middleware with app.UseTypedSessions() before the endpoints that use sessions.");
     }
 
-    /// <summary>The request's session, loaded (one store call at most, done once per request).</summary>
+    /// <summary>The request's session, loaded whole (one store call at most, done once per request; after <see cref="Session.LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>, one more for the rest).</summary>
     /// <param name="context">The request.</param>
     /// <param name="cancellationToken">Cancels waiting.</param>
     /// <returns>The loaded session.</returns>

@@ -174,8 +174,10 @@ internal sealed class SessionState
         => new() { Id = id, Persisted = true, Lifetime = lifetime };
 
     /// <summary>The state after a flush: empty and new; the stored session this request cycled away from or loaded is ended at commit.</summary>
+    /// <remarks>The keys read so far stay recorded: a <see cref="Session.DiscardChanges"/> after the flush goes back to
+    /// the loaded session, and a write of a key read before the flush must still be checked against what was read.</remarks>
     public SessionState Flush()
-        => new() { EndId = CycleFrom ?? (Persisted ? Id : null) ?? EndId, Flushed = true };
+        => new() { EndId = CycleFrom ?? (Persisted ? Id : null) ?? EndId, Flushed = true, ReadKeys = ReadKeys };
 
     /// <summary>The whole values as stored: key to bytes.</summary>
     public Dictionary<string, byte[]> Values()

@@ -52,7 +52,7 @@ public static class SessionSchemaExtensions
         return schema;
     }
 
-    /// <summary>The request's session as the schema <typeparamref name="T"/>, loaded first (one store call at most per request).</summary>
+    /// <summary>The request's session as the schema <typeparamref name="T"/>, loaded whole first (one store call at most per request; after <see cref="Session.LoadKeysAsync(IEnumerable{string}, CancellationToken)"/>, one more for the rest).</summary>
     /// <typeparam name="T">The schema type.</typeparam>
     /// <param name="context">The request.</param>
     /// <param name="cancellationToken">Cancels waiting.</param>

@@ -23,7 +23,9 @@ public interface ISessionBlindWriter
     /// <see cref="SessionWriteOutcome.Applied"/>.
     /// </summary>
     /// <param name="key">The store key.</param>
-    /// <param name="changes">The keys set or removed (no expectations, no clear).</param>
+    /// <param name="changes">The keys set or removed (no clear, no user binding). A request that loaded only some keys
+    /// (<see cref="ISessionKeyReader"/>) sends expectations too: a store that implements <see cref="ISessionKeyReader"/>
+    /// must honour them as <see cref="ISessionStore.SaveAsync"/> does; one without it never receives any.</param>
     /// <param name="maxSize">The largest size the session may have after the write, in bytes.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outcome and, when applied, the session's lifetime after the write.</returns>

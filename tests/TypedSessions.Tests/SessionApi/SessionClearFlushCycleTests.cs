@@ -6,6 +6,25 @@ namespace TypedSessions.Tests.SessionApi;
 public sealed class SessionClearFlushCycleTests : SessionApiTestBase
 {
     [Fact]
+    public async Task A_flush_undone_by_DiscardChanges_keeps_the_keys_read_before_it_checked_when_written()
+    {
+        var id = await _h.SeedAsync(s => s.Set("n", 1));
+        var session = await _h.LoadedAsync(id);
+        var read = session.Get<int>("n");
+        session.Flush();
+        session.DiscardChanges();
+
+        var other = await _h.LoadedAsync(id);
+        other.Set("n", 10);
+        await other.CommitAsync();
+
+        // Without the read kept across the flush, this save would carry no expectation and overwrite the 10.
+        session.Set("n", read + 1);
+        await Assert.ThrowsAsync<SessionConflictException>(() => session.CommitAsync());
+        Assert.Equal(10, (await _h.LoadedAsync(id)).Get<int>("n"));
+    }
+
+    [Fact]
     public async Task Clear_removes_every_key_but_keeps_the_session()
     {
         var id = await _h.SeedAsync(s =>

@@ -194,6 +194,62 @@ public sealed class SessionKeyLoadTests : SessionApiTestBase
     }
 
     [Fact]
+    public async Task A_key_read_before_a_flush_that_is_discarded_is_still_checked_when_written()
+    {
+        var id = await SeedAbcAsync();
+        var session = _h.CookieSession(id);
+        await session.LoadKeysAsync("a");
+        var read = session.Get<int>("a");
+        session.Flush();
+        session.DiscardChanges();
+
+        var other = await _h.LoadedAsync(id);
+        other.Set("a", 50);
+        await other.CommitAsync();
+
+        session.Set("a", read + 1);
+        await Assert.ThrowsAsync<SessionConflictException>(() => session.CommitAsync());
+        Assert.Equal(50, (await _h.LoadedAsync(id)).Get<int>("a"));
+    }
+
+    [Fact]
+    public async Task A_store_failure_while_loading_more_keys_or_the_rest_throws_and_keeps_what_was_loaded_and_written()
+    {
+        var id = await SeedAbcAsync();
+        var session = _h.CookieSession(id);
+        await session.LoadKeysAsync("a");
+        session.Set("d", 4);
+
+        _h.Store.LoadFailure = new InvalidOperationException("store down");
+        await Assert.ThrowsAsync<SessionUnavailableException>(() => session.LoadKeysAsync("b").AsTask());
+        await Assert.ThrowsAsync<SessionUnavailableException>(() => session.LoadAsync().AsTask());
+        _h.Store.LoadFailure = null;
+
+        Assert.True(session.IsPartiallyLoaded);
+        Assert.Equal(1, session.Get<int>("a"));
+        Assert.Throws<InvalidOperationException>(() => session.Get<string>("b"));
+        await session.CommitAsync();
+        Assert.Equal(4, (await _h.LoadedAsync(id)).Get<int>("d"));
+    }
+
+    [Fact]
+    public async Task A_cancelled_load_of_the_rest_changes_nothing()
+    {
+        var id = await SeedAbcAsync();
+        var session = _h.CookieSession(id);
+        await session.LoadKeysAsync("a");
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.LoadAsync(cancelled.Token).AsTask());
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.LoadKeysAsync(["b"], cancelled.Token).AsTask());
+
+        Assert.True(session.IsPartiallyLoaded);
+        Assert.Equal(1, _h.Store.KeyLoads);
+        Assert.Equal(0, _h.Store.Loads);
+    }
+
+    [Fact]
     public async Task Without_key_reads_in_the_store_the_whole_session_is_loaded()
     {
         var id = await SeedAbcAsync();

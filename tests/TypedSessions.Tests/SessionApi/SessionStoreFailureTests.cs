@@ -44,6 +44,26 @@ public sealed class SessionStoreFailureTests : SessionApiTestBase
     }
 
     [Fact]
+    public async Task Under_ContinueUnavailable_blind_writes_before_a_failed_load_fail_the_commit_instead_of_vanishing()
+    {
+        using var h = new SessionTestHarness(o => o.FailurePolicy = StoreFailurePolicy.ContinueUnavailable);
+        h.Store.OffersKeyReads = true;
+        var id = await h.SeedAsync(s => s.Set("a", 1));
+        var session = h.CookieSession(id);
+        session.Set("b", 2);
+        h.Store.LoadFailure = new InvalidOperationException("down");
+
+        await session.LoadAsync();
+
+        Assert.False(session.IsAvailable);
+        await Assert.ThrowsAsync<SessionUnavailableException>(() => session.CommitAsync());
+        Assert.True(session.IsAbandoned);
+        Assert.Equal(0, h.Store.BlindSaves);
+        h.Store.LoadFailure = null;
+        Assert.False((await h.StoredAsync(id))!.Values.ContainsKey("b"));
+    }
+
+    [Fact]
     public async Task A_load_that_never_completes_fails_as_unavailable_after_the_store_timeout()
     {
         using var h = new SessionTestHarness(o => o.StoreTimeout = TimeSpan.FromMilliseconds(200));
