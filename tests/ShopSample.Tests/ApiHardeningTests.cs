@@ -14,6 +14,9 @@ public sealed class ApiHardeningTests
 {
     private const string Evil = "https://evil.example";
 
+    // For the tests that sign in many times on one app.
+    private static readonly Dictionary<string, string?> Unlimited = new() { ["Shop:LoginRateLimit:PermitLimit"] = "100000" };
+
     /// <summary>The JSON endpoints with a body each would accept.</summary>
     public static TheoryData<string, string, string> JsonEndpoints => new()
     {
@@ -111,6 +114,8 @@ public sealed class ApiHardeningTests
     [MemberData(nameof(JsonEndpoints))]
     public async Task Json_endpoints_refuse_a_body_not_declared_as_application_json_with_415(string method, string url, string json)
     {
+        // One app, a new visitor (no cookie) per content type; the login rate limit is not what this test is about.
+        using var app = new ShopApp(settings: Unlimited);
         foreach (var contentType in new string?[]
         {
             null,
@@ -126,7 +131,7 @@ public sealed class ApiHardeningTests
             "application/json, text/plain",
         })
         {
-            using var app = new ShopApp();
+            app.ForgetCookies();
             var cookie = await app.StartSessionAsync();
             var before = (await app.SessionAsync()).GetRawText();
 
@@ -191,9 +196,10 @@ public sealed class ApiHardeningTests
     [MemberData(nameof(StateChangingEndpoints))]
     public async Task Same_origin_browser_requests_and_clients_without_origin_headers_are_served(string method, string url, string? json)
     {
+        using var app = new ShopApp(settings: Unlimited);
         foreach (var (origin, fetchSite) in new (string?, string?)[] { ("https://localhost", "same-origin"), ("https://localhost", null), (null, "same-origin"), (null, null) })
         {
-            using var app = new ShopApp();
+            app.ForgetCookies();
             await LoggedInAsBobAsync(app);
 
             using var response = await SendAsync(app, method, url, json, origin: origin, fetchSite: fetchSite);

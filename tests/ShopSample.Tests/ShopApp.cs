@@ -128,6 +128,17 @@ internal sealed class ShopApp : IDisposable
         return Raw.SendAsync(request);
     }
 
+    /// <summary>Drops every cookie the browser holds, as a new browser would start (one app serves several visitors).</summary>
+    public void ForgetCookies()
+    {
+        foreach (Cookie cookie in _jar.Container.GetAllCookies())
+        {
+            cookie.Expired = true;
+        }
+
+        Assert.Null(CookieValue);
+    }
+
     public Task<HttpResponseMessage> GetAsync(string url) => SendAsync(HttpMethod.Get, url);
 
     public Task<HttpResponseMessage> PostAsync(string url, string? json = null) => SendAsync(HttpMethod.Post, url, json);
