@@ -131,20 +131,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
     {
         var redisKey = RedisKeyFor(key);
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var threshold = request.TouchThreshold is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
-        var result = await database.ScriptEvaluateAsync(RedisScripts.Load, [redisKey], [Ms(request.Now), threshold]).ConfigureAwait(false);
-        if (result.IsNull)
-        {
-            return SessionLoadResult.NotFound;
-        }
-
-        var parts = (RedisResult[])result!;
-        if ((long)parts[0] == 2)
-        {
-            return SessionLoadResult.Superseded;
-        }
-
-        return new SessionLoadResult(Parse((RedisResult[])parts[1]!), (long)parts[0] == 1);
+        return LoadResult(await database.ScriptEvaluateAsync(RedisScripts.Load, [redisKey], [Ms(request.Now), Threshold(request)]).ConfigureAwait(false));
     }
 
     /// <inheritdoc/>
@@ -166,14 +153,23 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
         var database = await DatabaseAsync(cancellationToken).ConfigureAwait(false);
         var args = new RedisValue[2 + names.Count];
         args[0] = Ms(request.Now);
-        args[1] = request.TouchThreshold is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+        args[1] = Threshold(request);
         var i = 2;
         foreach (var name in names)
         {
             args[i++] = ValuePrefix + name;
         }
 
-        var result = await database.ScriptEvaluateAsync(RedisScripts.LoadKeys, [redisKey], args).ConfigureAwait(false);
+        return LoadResult(await database.ScriptEvaluateAsync(RedisScripts.LoadKeys, [redisKey], args).ConfigureAwait(false));
+    }
+
+    // The touch threshold as the load scripts read it ('' for none).
+    private static RedisValue Threshold(SessionLoadRequest request)
+        => request.TouchThreshold is { } t ? t.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+
+    // The answer of the load scripts (RedisScripts.Load, LoadKeys): nil, { 2 } for a tombstone, or { touched, fields }.
+    private SessionLoadResult LoadResult(RedisResult result)
+    {
         if (result.IsNull)
         {
             return SessionLoadResult.NotFound;

@@ -184,7 +184,7 @@ public sealed partial class Session
             case Phase.Disabled:
                 throw DisabledException();
             case Phase.NotLoaded:
-                var load = _loading ??= _backend.SupportsKeyReads ? LoadKeysCoreAsync(names) : LoadCoreAsync();
+                var load = _loading ??= LoadCoreAsync(_backend.SupportsKeyReads ? names : null);
                 await load.WaitAsync(cancellationToken).ConfigureAwait(false);
                 break;
         }
@@ -215,30 +215,17 @@ public sealed partial class Session
 
     internal Task LoadOrMarkUnavailableAsync() => _loading ??= LoadCoreAsync();
 
-    private async Task LoadCoreAsync()
+    // The first load: the whole session, or (names given) its metadata and those keys.
+    private async Task LoadCoreAsync(HashSet<string>? names = null)
     {
         try
         {
-            var result = await _backend.LoadAsync(_cookieId!).ConfigureAwait(false);
-            Adopt(_cookieId!, result);
+            var result = names is null
+                ? await _backend.LoadAsync(_cookieId!).ConfigureAwait(false)
+                : await _backend.LoadKeysAsync(_cookieId!, names).ConfigureAwait(false);
+            Adopt(_cookieId!, result, names);
 
             // After a blind save the loaded session already holds this request's writes, and it cannot change any more.
-            _phase = _blindSaved ? Phase.Committed : Phase.Loaded;
-            ReplayBlindWrites();
-        }
-        catch (SessionUnavailableException ex)
-        {
-            _unavailableReason = ex;
-            _phase = Phase.Unavailable;
-        }
-    }
-
-    private async Task LoadKeysCoreAsync(HashSet<string> names)
-    {
-        try
-        {
-            var result = await _backend.LoadKeysAsync(_cookieId!, names).ConfigureAwait(false);
-            Adopt(_cookieId!, result, names);
             _phase = _blindSaved ? Phase.Committed : Phase.Loaded;
             ReplayBlindWrites();
         }

@@ -51,6 +51,19 @@ public sealed class RedisKeyLoadTests
             session.Set("n", next);
             return next.ToString(CultureInfo.InvariantCulture);
         });
+        app.MapPost("/set", async Task<string> (HttpContext c, string key) =>
+        {
+            var session = c.GetSession();
+            await session.LoadKeysAsync(key);
+            session.Set(key, session.Get<int>(key) + 1);
+            return "ok";
+        });
+        app.MapPost("/cycle", async Task<string> (HttpContext c) =>
+        {
+            (await c.LoadSessionAsync()).CycleId();
+            return "ok";
+        });
+        app.MapGet("/keys", async Task<string> (HttpContext c) => string.Join(",", (await c.LoadSessionAsync()).Keys.Order(StringComparer.Ordinal)));
         await app.StartAsync();
         return app;
     }
@@ -104,6 +117,48 @@ public sealed class RedisKeyLoadTests
         // Each delta includes the INFO reply that measured it (about 2 KB).
         Assert.True(whole > 100_000, $"whole load: {whole} B");
         Assert.True(oneKey < 5_000, $"one key {oneKey} B, whole {whole} B");
+    }
+
+    /// <summary>
+    /// A sign-in's id cycle racing 30 requests that each load and write their own key, all on one cookie, 5 rounds: every
+    /// write answered 200 is in the session under the new id, every other one was answered 409 and is in no session.
+    /// </summary>
+    [Fact]
+    public async Task Writes_that_load_one_key_racing_an_id_cycle_are_moved_with_it_or_answered_409()
+    {
+        await using var app = await StartAsync(TestServers.Redis);
+        using var client = app.GetTestClient();
+        for (var round = 0; round < 5; round++)
+        {
+            var cookie = await SeedAsync(client, 1_000);
+            using var start = new ManualResetEventSlim();
+            var writes = Enumerable.Range(0, 30).Select(i => Task.Run(async () =>
+            {
+                start.Wait();
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri($"https://localhost/set?key=k{i}"));
+                request.Headers.Add("Cookie", cookie);
+                using var response = await client.SendAsync(request);
+                return (Key: $"k{i}", response.StatusCode);
+            })).ToList();
+            var cycle = Task.Run(async () =>
+            {
+                start.Wait();
+                using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("https://localhost/cycle"));
+                request.Headers.Add("Cookie", cookie);
+                using var response = await client.SendAsync(request);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                return response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
+            });
+            start.Set();
+            var results = await Task.WhenAll(writes);
+            var moved = await cycle;
+
+            Assert.All(results, r => Assert.True(r.StatusCode is HttpStatusCode.OK or HttpStatusCode.Conflict, r.StatusCode.ToString()));
+            var stored = (await SendAsync(client, HttpMethod.Get, "/keys", moved)).Split(',');
+            var acknowledged = results.Where(r => r.StatusCode == HttpStatusCode.OK).Select(r => r.Key).Order(StringComparer.Ordinal);
+            Assert.Equal(acknowledged, stored.Where(k => k.StartsWith('k')).Order(StringComparer.Ordinal));
+            Assert.Equal(string.Empty, await SendAsync(client, HttpMethod.Get, "/keys", cookie));
+        }
     }
 
     /// <summary>
