@@ -42,15 +42,9 @@ public sealed class ObservabilityTests
         await using var app = await TestApp.StartAsync(Endpoints.Map);
         using var operations = new MetricCollector<long>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TypedSessionsTelemetry.MeterName, TypedSessionsTelemetry.Instruments.StoreOperations);
         using var duration = new MetricCollector<double>(app.Services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), TypedSessionsTelemetry.MeterName, TypedSessionsTelemetry.Instruments.StoreOperationDuration);
-        var activities = new List<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => s.Name == TypedSessionsTelemetry.ActivitySourceName,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = activities.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
-        using var client = app.CreateClient();
+        // The capture keeps only this test's spans (its client sends one trace id): the listener is process-wide.
+        using var telemetry = new TelemetryCapture(app);
+        using var client = telemetry.CreateClient();
 
         await client.PostAsync("/set?key=name&value=alice");
         await client.GetStringAsync("/read?key=name");
@@ -59,6 +53,7 @@ public sealed class ObservabilityTests
         Assert.Contains(measured, m => (string?)m.Tags[TypedSessionsTelemetry.Attributes.Operation] == "create" && (string?)m.Tags[TypedSessionsTelemetry.Attributes.Outcome] == "ok");
         Assert.Contains(measured, m => (string?)m.Tags[TypedSessionsTelemetry.Attributes.Operation] == "load" && (string?)m.Tags[TypedSessionsTelemetry.Attributes.Outcome] == "ok");
         Assert.Equal(2, duration.GetMeasurementSnapshot().Count);
+        var activities = telemetry.Spans.ToList();
         Assert.Contains(activities, a => a.OperationName == TypedSessionsTelemetry.Spans.Create && ((string?)a.GetTagItem(TypedSessionsTelemetry.Attributes.SessionIdHash))?.Length == 12);
         Assert.DoesNotContain(activities, a => a.Tags.Any(t => t.Value == client.Cookie));
     }

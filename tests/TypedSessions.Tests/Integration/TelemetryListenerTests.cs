@@ -126,9 +126,14 @@ public sealed class TelemetryListenerTests
     public async Task A_store_call_past_the_timeout_reports_error_type_timeout()
     {
         await using var app = await TestApp.StartAsync(Endpoints.Map, o => o.StoreTimeout = TimeSpan.FromMilliseconds(200));
+
+        // The seed runs before the capture starts: on a loaded machine it can itself time out (and is retried), and
+        // without a cookie the read below would not load at all.
+        using var seed = app.CreateClient();
+        await seed.SeedAsync();
         using var telemetry = new TelemetryCapture(app);
         using var client = telemetry.CreateClient();
-        await client.PostAsync("/set?key=name&value=alice");
+        client.Cookie = seed.Cookie;
 
         app.Store.HangOn = T.Operations.Load;
         var response = await client.GetAsync("/read?key=name");
