@@ -28,6 +28,8 @@ free_port() {
 
 cleanup() {
   local rc=$?
+  # A script sourcing this one can name a command of its own to run first (run-all.sh stops its compiler server).
+  if [ -n "${before_cleanup:-}" ]; then $before_cleanup || true; fi
   if [ -n "${redis_port:-}" ] && [ -f "$redis_pid_file" ]; then
     redis-cli -h 127.0.0.1 -p "$redis_port" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$redis_pid_file")" 2>/dev/null || true
   fi
