@@ -10,12 +10,9 @@ namespace ShopSample.Tests;
 /// (415), cross-site state changes (403, RequireSameOrigin), malformed UTF-8 and Unicode (400), unknown paths and
 /// methods (404/405) — every answer a <c>{"error"}</c>, and none of them changes the session or sets a cookie.
 /// </summary>
-public sealed class ApiHardeningTests
+public sealed class ApiHardeningTests(SharedShopApp shared) : IClassFixture<SharedShopApp>
 {
     private const string Evil = "https://evil.example";
-
-    // For the tests that sign in many times on one app.
-    private static readonly Dictionary<string, string?> Unlimited = new() { ["Shop:LoginRateLimit:PermitLimit"] = "100000" };
 
     /// <summary>The JSON endpoints with a body each would accept.</summary>
     public static TheoryData<string, string, string> JsonEndpoints => new()
@@ -114,8 +111,8 @@ public sealed class ApiHardeningTests
     [MemberData(nameof(JsonEndpoints))]
     public async Task Json_endpoints_refuse_a_body_not_declared_as_application_json_with_415(string method, string url, string json)
     {
-        // One app, a new visitor (no cookie) per content type; the login rate limit is not what this test is about.
-        using var app = new ShopApp(settings: Unlimited);
+        // The class's shared app, a new visitor (no cookie) per content type.
+        var app = shared.NewVisitor();
         foreach (var contentType in new string?[]
         {
             null,
@@ -179,7 +176,7 @@ public sealed class ApiHardeningTests
     [MemberData(nameof(CrossSiteRequests))]
     public async Task Cross_site_state_changes_are_refused_with_403_and_change_nothing(string method, string url, string? json, string? origin, string? fetchSite)
     {
-        using var app = new ShopApp();
+        var app = shared.NewVisitor();
         var (before, secondDevice) = await LoggedInAsBobAsync(app);
         var cookie = app.CookieValue;
 
@@ -196,7 +193,7 @@ public sealed class ApiHardeningTests
     [MemberData(nameof(StateChangingEndpoints))]
     public async Task Same_origin_browser_requests_and_clients_without_origin_headers_are_served(string method, string url, string? json)
     {
-        using var app = new ShopApp(settings: Unlimited);
+        var app = shared.NewVisitor();
         foreach (var (origin, fetchSite) in new (string?, string?)[] { ("https://localhost", "same-origin"), ("https://localhost", null), (null, "same-origin"), (null, null) })
         {
             app.ForgetCookies();
@@ -304,7 +301,7 @@ public sealed class ApiHardeningTests
     [MemberData(nameof(MalformedUnicode))]
     public async Task Invalid_utf8_or_unpaired_surrogates_are_400_never_500(string method, string url, byte[] body)
     {
-        using var app = new ShopApp();
+        var app = shared.NewVisitor();
         var cookie = await app.StartSessionAsync();
         var before = (await app.SessionAsync()).GetRawText();
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 
 namespace ShopSample.Tests;
 
-public sealed class ExpiryTests
+public sealed class ExpiryTests(SharedShopApp shared) : IClassFixture<SharedShopApp>
 {
     private static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
 
@@ -200,7 +200,7 @@ public sealed class ExpiryTests
     [InlineData("")]
     public async Task Anything_else_is_400_and_changes_nothing(string? body)
     {
-        using var app = new ShopApp();
+        var app = shared.NewVisitor();
         await app.LoginAsync();
         var before = (await app.SessionAsync()).ExpiresAt();
         var now = app.Time.GetUtcNow();
