@@ -26,6 +26,10 @@ public sealed class RaceTests
         {
             var settings = store == "Sqlite" ? new Dictionary<string, string?>() : SharedBackendTests.Settings(store);
             settings["Shop:LoginRateLimit:PermitLimit"] = "100000";
+
+            // These races count answers (2xx or 409, never 503): on a busy machine a write can queue for SQLite's
+            // write lock or a row lock longer than the 5-second default store timeout.
+            settings["TypedSessions:StoreTimeout"] = "00:00:30";
             foreach (var (key, value) in extra ?? [])
             {
                 settings[key] = value;

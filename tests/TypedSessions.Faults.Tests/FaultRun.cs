@@ -80,11 +80,18 @@ internal static class FaultRun
         await stop.CancelAsync();
         await Task.WhenAll(loops);
 
-        // Final reads through the pipeline: every session still there, with its owner and its value.
+        // Final reads through the pipeline: every session still there, with its owner and its value. A read that times
+        // out (503) on a loaded machine is asked again; a session that is gone never answers 200.
         var final = new Dictionary<FaultClient, int?>();
         foreach (var client in clients.Concat(bystanders))
         {
             var read = await client.SendAsync(write: false);
+            for (var attempt = 0; attempt < 10 && read.Status is 503 or 0; attempt++)
+            {
+                await Task.Delay(200);
+                read = await client.SendAsync(write: false);
+            }
+
             final[client] = read.Status == 200 ? read.Value : null;
         }
 

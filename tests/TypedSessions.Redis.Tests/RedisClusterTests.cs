@@ -202,6 +202,7 @@ public sealed class RedisClusterTests : IAsyncLifetime
             Assert.True(await store.CreateAsync(old, Record("alice")));
             var moved = KeyInAnotherSlot(connection, store, old);
             using var stop = new CancellationTokenSource();
+            var firstApplied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
                 var acknowledged = new List<string>();
@@ -214,6 +215,7 @@ public sealed class RedisClusterTests : IAsyncLifetime
                     if (outcome == SessionWriteOutcome.Applied)
                     {
                         acknowledged.Add(name);
+                        firstApplied.TrySetResult();
                     }
                     else if (outcome == SessionWriteOutcome.Superseded)
                     {
@@ -224,7 +226,8 @@ public sealed class RedisClusterTests : IAsyncLifetime
                 return (acknowledged, seen);
             })).ToList();
 
-            // Let the stream run, then cycle in its middle.
+            // Let the stream run (at least one save applied, however slow the machine), then cycle in its middle.
+            await firstApplied.Task.WaitAsync(TimeSpan.FromSeconds(30));
             await Task.Delay(20);
             var cycled = await store.CycleAsync(old, moved, new SessionChangeSet { Now = _t0 }, _t0 + TimeSpan.FromMinutes(1));
             await Task.Delay(10);

@@ -91,7 +91,7 @@ public sealed class RedisKeyLoadTests
     }
 
     /// <summary>
-    /// On a 100 KB session, a request that loads the one key it reads receives under 5 KB from Redis (the INFO reply that
+    /// On a 100 KB session, a request that loads the one key it reads receives under 10 KB from Redis (the INFO reply that
     /// measures it included); one that loads the whole session receives the 100 KB. Counted by the server's own
     /// <c>INFO stats</c> (a private server: nothing else runs on it).
     /// </summary>
@@ -114,9 +114,11 @@ public sealed class RedisKeyLoadTests
         Assert.Equal("0", await SendAsync(client, HttpMethod.Get, "/whole", cookie));
         var whole = await BytesSentByRedisAsync(server) - before;
 
-        // Each delta includes the INFO reply that measured it (about 2 KB).
+        // Each delta includes the INFO reply that measured it (about 2 KB), and may include a client's periodic
+        // background command (StackExchange.Redis checks the server's configuration every minute: a few KB), so the
+        // bound is a tenth of the session, not the key's size.
         Assert.True(whole > 100_000, $"whole load: {whole} B");
-        Assert.True(oneKey < 5_000, $"one key {oneKey} B, whole {whole} B");
+        Assert.True(oneKey < 10_000, $"one key {oneKey} B, whole {whole} B");
     }
 
     /// <summary>

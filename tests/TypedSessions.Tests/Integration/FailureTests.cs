@@ -59,7 +59,7 @@ public sealed class FailureTests
         Assert.Equal(0, app.Store.Calls("save") + app.Store.Calls("create"));
 
         app.Store.HangOn = null;
-        Assert.Equal("alice", await client.GetStringAsync("/read?key=name"));
+        Assert.Equal("alice", await client.GetStringOnceAvailableAsync("/read?key=name"));
         Assert.Contains(app.Logs.Entries, e => e.Id.Name == "StoreTimedOut");
     }
 

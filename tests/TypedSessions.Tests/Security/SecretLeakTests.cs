@@ -30,7 +30,7 @@ public sealed class SecretLeakTests
             {
                 // Long enough that no step but the hanging one can time out on a loaded machine (a step that did would
                 // skip the path it is there for); the hanging step waits it out once.
-                o.StoreTimeout = TimeSpan.FromSeconds(1);
+                o.StoreTimeout = TimeSpan.FromSeconds(3);
                 o.MaxSessionSize = 4096;
             },
             _ => recording = new KeyRecordingStore(new Storage.Memory.MemorySessionStore()));
