@@ -43,6 +43,12 @@ public sealed class TypedSessionOptions
     public double SlidingRefreshThreshold { get; set; } = 0.25;
 
     /// <summary>Largest session (UTF-8 keys plus encoded values), in bytes. Default 256 KiB.</summary>
+    /// <remarks>
+    /// A request that loaded the session is checked against the session as it loaded it plus its own changes, so
+    /// concurrent requests that each add keys can together leave a stored session larger than this (each within the
+    /// limit on its own). Writes without a load (blind writes) and saves of a session loaded in part are checked by the
+    /// store against the stored session.
+    /// </remarks>
     public int MaxSessionSize { get; set; } = 256 * 1024;
 
     /// <summary>Whether the middleware loads sessions up front or the app loads them on demand.</summary>
