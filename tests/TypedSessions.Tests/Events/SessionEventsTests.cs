@@ -244,7 +244,7 @@ public sealed class SessionEventsTests
         using var slow = app.CreateClient();
         slow.Cookie = client.Cookie;
         var pending = slow.PostAsync("/gated-inc");
-        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var other = await manager.OpenAsync(client.Cookie!);
         other.Set("n", 41); // the slow request read "n" as absent and writes it: a conflict
         await manager.SaveAsync(other);
@@ -268,7 +268,7 @@ public sealed class SessionEventsTests
         using var slow = app.CreateClient();
         slow.Cookie = oldCookie;
         var pending = slow.PostAsync("/gated-inc");
-        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         events.Clear();
         await client.PostAsync("/cycle");
         gate.Release();

@@ -125,7 +125,7 @@ public sealed class InterruptionTests
         var client = app.CreateClient();
         client.Cookie = cookie;
         var pending = client.PostAsync(path);
-        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         await meanwhile();
         gate.Release();
         return (await pending, client);
@@ -470,7 +470,7 @@ public sealed class InterruptionTests
         using var other = app.CreateClient();
         other.Cookie = cookie;
         var pending = other.PostAsync("/gated-set?key=x&value=1");
-        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(10));
+        await gate.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         await owner.PostAsync("/cycle");
         gate.Release();
         AssertInterrupted(await pending);
