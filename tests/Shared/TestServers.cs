@@ -25,14 +25,39 @@ internal static class TestServers
     /// <summary>The nodes of the 6-node Redis Cluster (3 primaries, 3 replicas) from <see cref="RedisClusterVariable"/>, as host:port,host:port,...</summary>
     public static string RedisCluster => Required(RedisClusterVariable, "host:port,host:port,... of a Redis Cluster's nodes");
 
-    /// <summary>A loopback port nothing listens on (bound, then released).</summary>
+    // Ports this process has handed out (two tests asking at once never get the same one).
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte> HandedOut = new();
+
+    /// <summary>
+    /// A loopback port nothing listens on (bound, then released), for a server a test starts on it. Taken from 12000–21999:
+    /// below the kernel's ephemeral range (32768–60999 by default), where an outgoing connection made anywhere on the
+    /// machine between this check and the server's bind could take a port that was bound to 0 and released; and below
+    /// the range tests/servers.sh uses (22000–31999).
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        for (var attempt = 0; attempt < 500; attempt++)
+        {
+            var port = Random.Shared.Next(12000, 22000);
+            if (!HandedOut.TryAdd(port, 0))
+            {
+                continue;
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                listener.Stop();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // In use: try another.
+            }
+        }
+
+        throw new InvalidOperationException("No free loopback port between 12000 and 21999.");
     }
 
     private static string Required(string variable, string what)
