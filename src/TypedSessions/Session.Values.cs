@@ -223,12 +223,21 @@ public sealed partial class Session
 
         // Set checks this in EnsureWritable; a pending collection changed in place reaches here at commit.
         ThrowIfSuperseded();
-        var oldSize = _state.Entries.TryGetValue(key, out var old) ? SessionSize.Of(key, old.Bytes.Length) : 0;
+        var exists = _state.Entries.TryGetValue(key, out var old);
+        var oldSize = exists ? SessionSize.Of(key, old!.Bytes.Length) : 0;
         var newSize = _state.Size - oldSize + SessionSize.Of(key, entry.Bytes.Length);
         var limit = _env.Options.MaxSessionSize;
         if (newSize > limit)
         {
             throw new SessionTooLargeException(key, newSize, limit);
+        }
+
+        // A store loads at most SessionEnvelopeLimits.MaxKeys keys (more is treated as corrupt data): a session with
+        // more would be saved and then never load again, so the write that would make it so is refused.
+        var maxKeys = SessionEnvelopeLimits.Default.MaxKeys;
+        if (!exists && _state.Entries.Count >= maxKeys)
+        {
+            throw SessionTooLargeException.TooManyKeys(key, _state.Entries.Count + 1, maxKeys);
         }
 
         EstablishIfNew();

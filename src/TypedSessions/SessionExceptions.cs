@@ -34,21 +34,36 @@ public sealed class SessionTooLargeException : InvalidOperationException
 
     // A blind write the store refused (ISessionBlindWriter): the store knows the session is too large, not by how much.
     internal SessionTooLargeException(IReadOnlyCollection<string> keys, long limit)
-        : base($"Writing {string.Join(", ", keys.Select(k => $"'{k}'"))} would make the stored session larger than the limit of {limit} bytes (TypedSessionOptions.MaxSessionSize). Nothing was saved.")
+        : base($"Writing {string.Join(", ", keys.Select(k => $"'{k}'"))} would make the stored session larger than the limit of {limit} bytes (TypedSessionOptions.MaxSessionSize), or give it more keys than a stored session may hold (SessionEnvelopeLimits.MaxKeys). Nothing was saved.")
     {
         Key = keys.Count == 1 ? keys.First() : null;
         Size = -1;
         Limit = limit;
     }
 
+    private SessionTooLargeException(string message, string key)
+        : base(message)
+    {
+        Key = key;
+        Size = -1;
+        Limit = -1;
+    }
+
     /// <summary>The key being written, or <see langword="null"/> when the commit found the session too large.</summary>
     public string? Key { get; }
 
-    /// <summary>The size the session would have had, in bytes; -1 when the store refused a write made without loading the session (it does not report by how much).</summary>
+    /// <summary>
+    /// The size the session would have had, in bytes; -1 when the store refused a write made without loading the session
+    /// (it does not report by how much), or when the limit reached is the number of keys (see the message).
+    /// </summary>
     public long Size { get; }
 
-    /// <summary>The configured limit, in bytes.</summary>
+    /// <summary>The configured limit, in bytes; -1 when the limit reached is the number of keys.</summary>
     public long Limit { get; }
+
+    // A new key past SessionEnvelopeLimits.MaxKeys, the most keys a store loads.
+    internal static SessionTooLargeException TooManyKeys(string key, int keys, int maxKeys)
+        => new($"Writing '{key}' would give the session {keys} keys, more than the {maxKeys} a stored session may hold (SessionEnvelopeLimits.MaxKeys). Nothing was written.", key);
 }
 
 /// <summary>A stored value cannot be read as the requested type (corrupt, or written as another type). The stored value is left as it is.</summary>

@@ -110,7 +110,8 @@ public sealed class SessionRecord
     /// The rule of <see cref="ISessionBlindWriter.SaveBlindAsync"/> for a store that reads the whole record inside its
     /// atomic section: <see cref="TryApply(SessionRecord?, SessionChangeSet, out SessionRecord?)"/>, then
     /// <see cref="SessionWriteOutcome.TooLarge"/> when the updated record's <see cref="PayloadSize"/> exceeds
-    /// <paramref name="maxSize"/>.
+    /// <paramref name="maxSize"/> or it would hold more keys than <see cref="SessionEnvelopeLimits.MaxKeys"/> of
+    /// <see cref="SessionEnvelopeLimits.Default"/> (a load refuses more).
     /// </summary>
     /// <param name="stored">What the key holds now (expired or not, a tombstone or not), or <see langword="null"/>.</param>
     /// <param name="changes">The changes.</param>
@@ -120,7 +121,7 @@ public sealed class SessionRecord
     public static SessionWriteOutcome TryApply(SessionRecord? stored, SessionChangeSet changes, long maxSize, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionRecord? updated)
     {
         var outcome = TryApply(stored, changes, out updated);
-        if (outcome == SessionWriteOutcome.Applied && updated!.PayloadSize > maxSize)
+        if (outcome == SessionWriteOutcome.Applied && (updated!.PayloadSize > maxSize || updated.Values.Count > SessionEnvelopeLimits.Default.MaxKeys))
         {
             updated = null;
             return SessionWriteOutcome.TooLarge;

@@ -1,6 +1,7 @@
 using MessagePack;
 using TypedSessions.Ids;
 using TypedSessions.Storage;
+using TypedSessions.Storage.Memory;
 
 namespace TypedSessions.Tests.SessionApi;
 
@@ -44,6 +45,62 @@ public sealed class SessionSizeLimitTests : SessionApiTestBase
         Assert.False(session.IsModified);
         await session.CommitAsync();
         Assert.Equal(0, h.Store.Saves);
+    }
+
+    [Fact]
+    public async Task A_new_key_past_the_most_keys_a_store_loads_is_refused_and_the_session_still_loads()
+    {
+        // Without the check the 10,001st key was saved (60 KB, far under MaxSessionSize) and every later load treated
+        // the session as corrupt, i.e. absent: a 2xx write that lost the whole session.
+        using var h = new SessionTestHarness();
+        var maxKeys = SessionEnvelopeLimits.Default.MaxKeys;
+        var id = await h.SeedAsync(s =>
+        {
+            for (var i = 0; i < maxKeys; i++)
+            {
+                s.SetBytes("k" + i, [1]);
+            }
+        });
+        var session = await h.LoadedAsync(id);
+        Assert.Equal(maxKeys, session.Count);
+
+        var ex = Assert.Throws<SessionTooLargeException>(() => session.SetBytes("one-more", [1]));
+
+        Assert.Equal("one-more", ex.Key);
+        Assert.Equal(-1, ex.Limit);
+        Assert.Contains($"{maxKeys + 1} keys", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("SessionEnvelopeLimits.MaxKeys", ex.Message, StringComparison.Ordinal);
+        Assert.False(session.IsModified);
+
+        // A key that exists may still change, and one removed makes room for another.
+        session.SetBytes("k0", [2]);
+        session.Remove("k1");
+        session.SetBytes("one-more", [3]);
+        await session.CommitAsync();
+        var reloaded = await h.LoadedAsync(id);
+        Assert.Equal(maxKeys, reloaded.Count);
+        Assert.Equal(new byte[] { 3 }, reloaded.GetBytes("one-more")!.Value.ToArray());
+        Assert.Equal(new byte[] { 2 }, reloaded.GetBytes("k0")!.Value.ToArray());
+    }
+
+    [Fact]
+    public async Task A_blind_save_past_the_most_keys_a_store_loads_is_refused_by_the_store()
+    {
+        var store = new MemorySessionStore();
+        var maxKeys = SessionEnvelopeLimits.Default.MaxKeys;
+        var now = SessionTestHarness.Start;
+        var values = Enumerable.Range(0, maxKeys).ToDictionary(i => "k" + i, _ => new byte[] { 1 }, StringComparer.Ordinal);
+        var lifetime = SessionLifetime.Compute(SessionExpiryMode.Default, now, now, TimeSpan.FromMinutes(20), null);
+        Assert.True(await store.CreateAsync("key", new SessionRecord(values, now, lifetime, version: 1, userKey: null)));
+
+        var refused = await store.SaveBlindAsync("key", new SessionChangeSet { Now = now, SetValues = new Dictionary<string, byte[]> { ["one-more"] = [1] } }, long.MaxValue);
+        var replaced = await store.SaveBlindAsync("key", new SessionChangeSet { Now = now, SetValues = new Dictionary<string, byte[]> { ["k0"] = [2] } }, long.MaxValue);
+
+        Assert.Equal(SessionWriteOutcome.TooLarge, refused.Outcome);
+        Assert.Equal(SessionWriteOutcome.Applied, replaced.Outcome);
+        var stored = (await store.LoadAsync("key", new SessionLoadRequest(now, null))).Record!;
+        Assert.Equal(maxKeys, stored.Values.Count);
+        Assert.False(stored.Values.ContainsKey("one-more"));
     }
 
     [Fact]
