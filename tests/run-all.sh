@@ -47,9 +47,9 @@ set +e
 # Every build of the run uses one Roslyn compiler server (one warm compiler instead of a fresh compiler process per
 # project): the solution's build (measured on a fresh clone: 100 s instead of 155–168 s) and the packaging tests' builds
 # of real projects (their Release pack and consumer apps: alone, 86 s instead of 130 s of wall time and 165 instead of
-# 203 CPU seconds). The server
-# starts with the solution's build and is stopped when the run ends, however it ends (servers.sh's cleanup); it does
-# not hold the output pipes of the builds that start it (the build's `tee` below ends while the server runs).
+# 203 CPU seconds). The server starts with the solution's build and is stopped when the run ends, however it ends
+# (servers.sh's cleanup); it does not hold the output pipes of the builds that start it (the build's `tee` below ends
+# while the server runs).
 export UseSharedCompilation=true
 stop_compiler_server() { dotnet build-server shutdown --vbcscompiler >/dev/null 2>&1; }
 before_cleanup=stop_compiler_server
