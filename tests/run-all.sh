@@ -12,8 +12,9 @@
 # lane) 11.1 min. The tests are mostly CPU-bound on two cores, so overlapping them gains about a minute. Later runs of
 # these lanes on the same machine: 9.0–9.8 min (2026-12-01 afternoon), 9.3 min, then 11.7 and 11.8 min (evening, with
 # ~50 more tests; the same projects each took 15–60 % longer than in the morning's run); 9.1 min once the solution's
-# build used the compiler server (and the sample's hardening tests reused their apps); 8.5 and 8.9 min once the
-# packaging tests' builds shared that server and the sample's many-row theories shared one app per class.
+# build used the compiler server (and the sample's hardening tests reused their apps); 8.5, 8.9, 9.0 and 10.2 min
+# once the packaging tests' builds shared that server and the sample's many-row theories shared one app per class
+# (the 10.2-minute run: every project 15–30 % slower than in the 9.0-minute run just before, same code).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 start_servers
