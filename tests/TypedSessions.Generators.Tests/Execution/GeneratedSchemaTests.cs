@@ -21,6 +21,40 @@ public sealed class GeneratedSchemaTests
     }
 
     [Fact]
+    public async Task In_OnDemand_mode_properties_set_on_an_unloaded_schema_are_a_blind_write_that_keeps_the_other_keys()
+    {
+        // docs/session-schemas.md: a property set on a schema that was not loaded is a blind write (no load; the store
+        // merges the keys). The memory store has blind writes.
+        await using var host = await SessionTestHost.StartAsync(
+            app =>
+            {
+                app.MapGet("/login", (ShopSession s) =>
+                {
+                    s.Username = "ada";
+                    s.Visits = 3;
+                    return "ok";
+                });
+                app.MapGet("/nick", (HttpContext c) =>
+                {
+                    var session = c.GetSession();
+                    var shop = session.As<ShopSession>();
+                    shop.Nickname = "countess";
+                    shop.Visits = 4;
+                    return session.IsLoaded ? "loaded" : "not loaded";
+                });
+                app.MapGet("/read", (ShopSession s) => $"{s.Username}|{s.Visits}|{s.Nickname}");
+            },
+            loadMode: SessionLoadMode.OnDemand);
+
+        await host.GetAsync("/login");
+        var cookie = host.Cookie;
+
+        Assert.Equal("not loaded", (await host.GetAsync("/nick")).Body);
+        Assert.Equal(cookie, host.Cookie);
+        Assert.Equal("ada|4|countess", (await host.GetAsync("/read")).Body);
+    }
+
+    [Fact]
     public async Task Values_set_through_properties_are_stored_under_their_keys_and_read_back_on_the_next_request()
     {
         await using var host = await SessionTestHost.StartAsync(app =>
