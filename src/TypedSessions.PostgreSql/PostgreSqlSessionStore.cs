@@ -116,12 +116,12 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
             """;
 
         // The row locked, as the last committed writer left it (FOR UPDATE re-reads it, or drops it when that writer
-        // deleted it or it is expired now), with the conflict check computed from it. The CTEs after it write only
+        // deleted it or it is expired now), with the conflict check and the key count check computed from it. The CTEs after it write only
         // when it allows; the final SELECT says what happened. A save reads the row's columns in its UPDATE; a cycle
         // takes them from here.
         string Locked(string columns) => $"""
             WITH cur AS MATERIALIZED (
-                SELECT s.key, {columns}s.tombstone, {Conflict("s")} AS conflict
+                SELECT s.key, {columns}s.tombstone, {Conflict("s")} AS conflict, {TooMany("s")} AS too_many
                 FROM {_table} AS s WHERE s.key = @key AND s.expires_at > @now
                 FOR UPDATE)
             """;
@@ -139,7 +139,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
                     expiry_mode = CASE WHEN @has_lifetime THEN @expiry_mode ELSE s.expiry_mode END,
                     user_key = CASE WHEN @user_key_changed THEN @user_key ELSE s.user_key END
                 FROM cur
-                WHERE s.key = cur.key AND NOT cur.tombstone AND NOT cur.conflict
+                WHERE s.key = cur.key AND NOT cur.tombstone AND NOT cur.conflict AND NOT cur.too_many
                 RETURNING s.key)
             {Outcome("saved", null)}
             """;
@@ -154,12 +154,12 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
                     version = s.version + 1,
                     expires_at = {ExpiresAfterWrite("s")}
                 FROM cur
-                WHERE s.key = cur.key AND NOT cur.tombstone AND NOT cur.conflict AND NOT cur.too_large
+                WHERE s.key = cur.key AND NOT cur.tombstone AND NOT cur.conflict AND NOT cur.too_many AND NOT cur.too_large
                 RETURNING s.expires_at, s.absolute_expires_at, s.idle_timeout_ms, s.expiry_mode)
             SELECT CASE WHEN v.expires_at IS NOT NULL THEN {(int)SessionWriteOutcome.Applied}
                         WHEN c.key IS NULL THEN {(int)SessionWriteOutcome.NotFound}
                         WHEN c.tombstone THEN {(int)SessionWriteOutcome.Superseded}
-                        WHEN c.too_large THEN {(int)SessionWriteOutcome.TooLarge}
+                        WHEN c.too_many OR c.too_large THEN {(int)SessionWriteOutcome.TooLarge}
                         ELSE {Unexplained} END,
                    v.expires_at, v.absolute_expires_at, v.idle_timeout_ms, v.expiry_mode
             FROM (VALUES (1)) AS one(x) LEFT JOIN cur AS c ON true LEFT JOIN saved AS v ON true;
@@ -179,7 +179,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
                        CASE WHEN @user_key_changed THEN @user_key ELSE c.user_key END,
                        m.value_keys, m.value_data, false
                 FROM cur AS c CROSS JOIN LATERAL ({MergedArrays("c")}) AS m(value_keys, value_data)
-                WHERE NOT c.tombstone AND NOT c.conflict
+                WHERE NOT c.tombstone AND NOT c.conflict AND NOT c.too_many
                 ON CONFLICT (key) DO UPDATE SET {ReplaceWithExcluded}
                 WHERE s.expires_at <= @now
                 RETURNING s.key),
@@ -193,7 +193,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
 
         _endSql = $"""
             WITH cur AS MATERIALIZED (
-                SELECT s.key, s.tombstone, false AS conflict
+                SELECT s.key, s.tombstone, false AS conflict, false AS too_many
                 FROM {_table} AS s WHERE s.key = @key AND s.expires_at > @now
                 FOR UPDATE),
             ended AS (
@@ -348,7 +348,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
         ArgumentNullException.ThrowIfNull(changes);
         await using var command = await CommandAsync(_saveSql, cancellationToken).ConfigureAwait(false);
         command.Parameters.Add(KeyParameter(key));
-        AddChanges(command, changes);
+        AddChanges(command, changes, _limits.MaxKeys);
         return await ExecuteOutcomeAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
@@ -364,7 +364,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
 
         await using var command = await CommandAsync(_saveBlindSql, cancellationToken).ConfigureAwait(false);
         command.Parameters.Add(KeyParameter(key));
-        AddChanges(command, changes);
+        AddChanges(command, changes, _limits.MaxKeys);
         command.Parameters.Add(new NpgsqlParameter<long>("max_size", maxSize));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -402,7 +402,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
         await using var command = await CommandAsync(_cycleSql, cancellationToken).ConfigureAwait(false);
         command.Parameters.Add(KeyParameter(key));
         command.Parameters.Add(KeyParameter(newKey, "new_key"));
-        AddChanges(command, changes);
+        AddChanges(command, changes, _limits.MaxKeys);
         command.Parameters.Add(Timestamp("tombstone_expires_at", tombstoneExpiresAt));
         return await ExecuteOutcomeAsync(command, cancellationToken).ConfigureAwait(false);
     }
@@ -608,9 +608,10 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
         command.Parameters.Add(ByteaArray(dataName, data));
     }
 
-    private static void AddChanges(NpgsqlCommand command, SessionChangeSet changes)
+    private static void AddChanges(NpgsqlCommand command, SessionChangeSet changes, int maxKeys)
     {
         command.Parameters.Add(Timestamp("now", changes.Now));
+        command.Parameters.Add(new NpgsqlParameter<int>("max_keys", maxKeys));
         command.Parameters.Add(new NpgsqlParameter<bool>("clear", changes.ClearAll));
         command.Parameters.Add(ByteaArray("removed", changes.RemovedKeys.Select(Encoding.UTF8.GetBytes).ToArray()));
         AddValueArrays(command, "set_keys", "set_data", changes.SetValues);
@@ -640,7 +641,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
         return code switch
         {
             (int)SessionWriteOutcome.Applied or (int)SessionWriteOutcome.NotFound or (int)SessionWriteOutcome.Superseded or (int)SessionWriteOutcome.Conflict
-                => (SessionWriteOutcome)code,
+                or (int)SessionWriteOutcome.TooLarge => (SessionWriteOutcome)code,
             NewKeyTaken => throw new SessionStoreException("A live session already exists under the new key of a cycle; nothing was written."),
             _ => throw new SessionStoreException($"The session write returned an unexpected result ({code}); nothing was written."),
         };
@@ -681,6 +682,16 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
         ) AS m
         """;
 
+    // Whether the merged values (SessionRecord.Apply) would be more than @max_keys, the most a load accepts. The stored
+    // count plus the set count settles nearly every write without looking at the keys.
+    private static string TooMany(string alias) => $"""
+        CASE WHEN cardinality(@set_keys) = 0 THEN false
+             WHEN @clear THEN cardinality(@set_keys) > @max_keys
+             WHEN cardinality({alias}.value_keys) + cardinality(@set_keys) <= @max_keys THEN false
+             ELSE (SELECT count(*) FROM unnest({alias}.value_keys) AS old(k) WHERE old.k <> ALL(@removed) AND old.k <> ALL(@set_keys))
+                  + cardinality(@set_keys) > @max_keys END
+        """;
+
     // SessionChangeSet.FindConflict: an expected key whose stored value (null when absent) is another one.
     private static string Conflict(string alias) => $"""
         EXISTS (
@@ -697,6 +708,7 @@ public sealed class PostgreSqlSessionStore : ISessionStore, ISessionBlindWriter,
                         WHEN c.key IS NULL THEN {(int)SessionWriteOutcome.NotFound}
                         WHEN c.tombstone THEN {(int)SessionWriteOutcome.Superseded}
                         WHEN c.conflict THEN {(int)SessionWriteOutcome.Conflict}
+                        WHEN c.too_many THEN {(int)SessionWriteOutcome.TooLarge}
                         {refused}
                         ELSE {Unexplained} END
             FROM (VALUES (1)) AS one(x) LEFT JOIN cur AS c ON true;

@@ -5,7 +5,8 @@ namespace TypedSessions.Redis;
 /// A tombstone (<see cref="TypedSessions.Storage.ISessionStore"/>) is a hash holding only <c>@t</c> (the instant it was
 /// made) and <c>@e</c> (its end), with the key's TTL at that end: <c>@t</c> is a metadata name (<c>@</c>), so no
 /// value field (<c>v:</c>) can clash with it, and no live session hash has it. Write outcomes are returned as the
-/// numbers of <see cref="TypedSessions.Storage.SessionWriteOutcome"/>: 0 applied, 1 not found, 2 superseded, 3 conflict.
+/// numbers of <see cref="TypedSessions.Storage.SessionWriteOutcome"/>: 0 applied, 1 not found, 2 superseded, 3 conflict,
+/// 4 too large (more keys than the store loads, or over a blind save's size limit).
 /// </remarks>
 internal static class RedisScripts
 {
@@ -25,10 +26,12 @@ internal static class RedisScripts
 
     // The change set of a save or a cycle, in ARGV: [1] now, [2] clear (1/0), [3] removal count R, [4] set count S,
     // [5] lifetime given (1/0), [6] expires, [7] absolute ('' none), [8] idle ms ('' none), [9] mode,
-    // [10] user key: 0 keep, 1 set to [11], 2 remove; [12] expectation count E; then, from ARGV[base], R removed
-    // fields, S field/value pairs and E expectations (field, '1' present with the value that follows / '0' absent, value).
+    // [10] user key: 0 keep, 1 set to [11], 2 remove; [12] expectation count E; [13] the most value fields the hash may
+    // hold after the write (the store's SessionEnvelopeLimits.MaxKeys); then, from ARGV[base], R removed fields, S
+    // field/value pairs and E expectations (field, '1' present with the value that follows / '0' absent, value).
     // check() is SessionRecord.TryApply's decision (0 apply, 1 not found, 2 tombstone, 3 conflict) with the metadata
-    // it read; apply() is SessionRecord.Apply on the hash, TTL included (a lifetime already over deletes the key).
+    // it read; fits() its key count (false: too many, nothing may be written); apply() is SessionRecord.Apply on the
+    // hash, TTL included (a lifetime already over deletes the key).
     // On Redis Cluster a cycle fences the old hash while it moves it (@f = '<until ms>:<new store key>', see
     // ClusterCycleRead): check() answers 3 (conflict, nothing written; the client may retry) to every write but that
     // cycle's own until the fence's time has passed, so no write can land on a hash whose copy is already made.
@@ -52,6 +55,31 @@ internal static class RedisScripts
             end
           end
           return 0, m
+        end
+        local function fits(key, base)
+          local removed, sets, max = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[13])
+          if sets == 0 then return true end
+          local count = 0
+          if ARGV[2] ~= '1' then
+            -- HLEN counts the metadata fields too: an upper bound that settles nearly every write with one command.
+            count = redis.call('HLEN', key)
+            if count + sets <= max then return true end
+            count = 0
+            for _, f in ipairs(redis.call('HKEYS', key)) do
+              if string.byte(f, 1) ~= 64 then count = count + 1 end
+            end
+            local set, gone = {}, {}
+            for i = base + removed, base + removed + 2 * sets - 1, 2 do set[ARGV[i]] = true end
+            for i = base, base + removed - 1 do
+              local f = ARGV[i]
+              if not set[f] and not gone[f] and redis.call('HEXISTS', key, f) == 1 then count = count - 1 end
+              gone[f] = true
+            end
+          end
+          for i = base + removed, base + removed + 2 * sets - 1, 2 do
+            if ARGV[2] == '1' or redis.call('HEXISTS', key, ARGV[i]) == 0 then count = count + 1 end
+          end
+          return count <= max
         end
         local function apply(key, now, m, base)
           local exp = tonumber(m[1])
@@ -218,88 +246,94 @@ internal static class RedisScripts
         return 1
         """;
 
-    // KEYS[1] session; ARGV: the change set, data from ARGV[13]. Returns the outcome (nothing written unless 0).
+    // KEYS[1] session; ARGV: the change set, data from ARGV[14]. Returns the outcome (nothing written unless 0).
     internal const string Save = Common + ChangeSet + """
         local key = KEYS[1]
         local now = tonumber(ARGV[1])
-        local code, m = check(key, now, 13)
+        local code, m = check(key, now, 14)
         if code ~= 0 then return code end
-        apply(key, now, m, 13)
+        if not fits(key, 14) then return 4 end
+        apply(key, now, m, 14)
         return 0
         """;
 
-    // A blind save (ISessionBlindWriter): KEYS[1] session; ARGV the change set with ARGV[13] the size limit, data from
-    // ARGV[14]. The size is summed from HKEYS and HSTRLEN, so no stored value is copied: its cost grows with the number
+    // A blind save (ISessionBlindWriter): KEYS[1] session; ARGV the change set with ARGV[14] the size limit, data from
+    // ARGV[15]. The size is summed from HKEYS and HSTRLEN, so no stored value is copied: its cost grows with the number
     // of keys, not with their bytes. Returns { outcome } when the change set does not apply, { 4 } (nothing written) when the values would then
-    // total more than the limit (UTF-8 keys plus values, SessionRecord.PayloadSize), else { 0, expiry, absolute expiry
+    // be too many (fits()) or total more than the limit (UTF-8 keys plus values, SessionRecord.PayloadSize), else { 0, expiry, absolute expiry
     // ('' none), idle ms ('' none), mode } after applying it.
     internal const string SaveBlind = Common + ChangeSet + """
         local key = KEYS[1]
         local now = tonumber(ARGV[1])
-        local code, m = check(key, now, 14)
+        local code, m = check(key, now, 15)
         if code ~= 0 then return { code } end
+        if not fits(key, 15) then return { 4 } end
         local size = 0
         for _, f in ipairs(redis.call('HKEYS', key)) do
           if string.byte(f, 1) ~= 64 then size = size + #f - 2 + redis.call('HSTRLEN', key, f) end
         end
         local removed, sets = tonumber(ARGV[3]), tonumber(ARGV[4])
-        for i = 14, 14 + removed - 1 do
+        for i = 15, 15 + removed - 1 do
           local old = redis.call('HSTRLEN', key, ARGV[i])
           if old > 0 then size = size - (#ARGV[i] - 2) - old end
         end
-        for i = 14 + removed, 14 + removed + 2 * sets - 1, 2 do
+        for i = 15 + removed, 15 + removed + 2 * sets - 1, 2 do
           local old = redis.call('HSTRLEN', key, ARGV[i])
           if old > 0 then size = size - (#ARGV[i] - 2) - old end
           size = size + #ARGV[i] - 2 + #ARGV[i + 1]
         end
-        if size > tonumber(ARGV[13]) then return { 4 } end
-        local exp = apply(key, now, m, 14)
+        if size > tonumber(ARGV[14]) then return { 4 } end
+        local exp = apply(key, now, m, 15)
         return { 0, fmt(exp), m[3] or '', m[2] or '', redis.call('HGET', key, '@m') or '' }
         """;
 
     // KEYS[1] the session's key now, KEYS[2] its new key, KEYS[3] the index of the user the moved session is
-    // bound to (present only when ARGV[16] is 1). ARGV: the change set, data from ARGV[18]; [13] the tombstone's end,
-    // [14] the old store key, [15] the new store key, [16] 1 when the caller names the moved session's user in [17]
-    // (0: unbound). Returns { outcome } (nothing written unless 0), or { 4 } / { 4, user } (nothing written) when the
+    // bound to (present only when ARGV[17] is 1). ARGV: the change set, data from ARGV[19]; [14] the tombstone's end,
+    // [15] the old store key, [16] the new store key, [17] 1 when the caller names the moved session's user in [18]
+    // (0: unbound). Returns { outcome } (nothing written unless 0; 4 when the moved session would hold too many
+    // keys), or { 5 } / { 5, user } (nothing written) when the
     // moved session would be bound to another user than the caller named: the caller retries with that user's index.
     // The old hash, as stored now, is renamed to the new key and the change set applied to it there; the old key
     // becomes a tombstone; in the user's index the old store key is replaced by the new one.
     internal const string Cycle = Common + ChangeSet + Tombstone + UserIndex + """
         local old, new = KEYS[1], KEYS[2]
         local now = tonumber(ARGV[1])
-        local code, m = check(old, now, 18)
+        local code, m = check(old, now, 19)
         if code ~= 0 then return { code } end
         local user = m[6]
         if ARGV[10] == '1' then user = ARGV[11] elseif ARGV[10] == '2' then user = false end
         local named = false
-        if ARGV[16] == '1' then named = ARGV[17] end
+        if ARGV[17] == '1' then named = ARGV[18] end
         if user ~= named then
-          if user then return { 4, user } end
-          return { 4 }
+          if user then return { 5, user } end
+          return { 5 }
         end
+        if not fits(old, 19) then return { 4 } end
         redis.call('RENAME', old, new)
-        apply(new, now, m, 18)
-        bury(old, now, tonumber(ARGV[13]))
+        apply(new, now, m, 19)
+        bury(old, now, tonumber(ARGV[14]))
         if user then
           local cap = m[3]
           if ARGV[5] == '1' then cap = ARGV[7] end
           if not cap or cap == '' then cap = 'inf' end
-          redis.call('ZREM', KEYS[3], ARGV[14])
-          if redis.call('EXISTS', new) == 1 then index(KEYS[3], now, cap, ARGV[15]) end
+          redis.call('ZREM', KEYS[3], ARGV[15])
+          if redis.call('EXISTS', new) == 1 then index(KEYS[3], now, cap, ARGV[16]) end
         end
         return { 0 }
         """;
 
     // Redis Cluster cycles in steps, each on one key (the old key, the new key and the index are in different hash slots).
     // Step 1, KEYS[1] the session's key now; ARGV as for Cycle, then the fence's length in ms as the last argument.
-    // Returns { outcome } when the change set does not apply (3 also while another cycle's fence holds the hash), else
+    // Returns { outcome } when the change set does not apply (3 also while another cycle's fence holds the hash; 4 when
+    // the moved session would hold too many keys), else
     // fences the hash for this cycle (@f, until now + the length; writes are refused meanwhile, see check()) and returns
     // { 0, flat field/value list of the hash as stored now, the fence included }.
     internal const string ClusterCycleRead = Common + ChangeSet + """
         local now = tonumber(ARGV[1])
-        local code = check(KEYS[1], now, 18, ARGV[15])
+        local code = check(KEYS[1], now, 19, ARGV[16])
         if code ~= 0 then return { code } end
-        redis.call('HSET', KEYS[1], '@f', fmt(now + tonumber(ARGV[#ARGV])) .. ':' .. ARGV[15])
+        if not fits(KEYS[1], 19) then return { 4 } end
+        redis.call('HSET', KEYS[1], '@f', fmt(now + tonumber(ARGV[#ARGV])) .. ':' .. ARGV[16])
         return { 0, redis.call('HGETALL', KEYS[1]) }
         """;
 
@@ -308,12 +342,12 @@ internal static class RedisScripts
     internal const string ClusterCycleWrite = Common + ChangeSet + """
         local new = KEYS[1]
         if redis.call('EXISTS', new) == 1 then return 3 end
-        local first = 18 + tonumber(ARGV[3]) + 2 * tonumber(ARGV[4]) + 3 * tonumber(ARGV[12])
+        local first = 19 + tonumber(ARGV[3]) + 2 * tonumber(ARGV[4]) + 3 * tonumber(ARGV[12])
         for i = first, #ARGV, 1000 do
           redis.call('HSET', new, unpack(ARGV, i, math.min(i + 999, #ARGV)))
         end
         local m = redis.call('HMGET', new, '@e', '@i', '@a', '@v', '@t', '@u')
-        apply(new, tonumber(ARGV[1]), m, 18)
+        apply(new, tonumber(ARGV[1]), m, 19)
         return 0
         """;
 

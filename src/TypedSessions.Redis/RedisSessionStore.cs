@@ -55,11 +55,11 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
 
     private const string UserIndexInfix = "user:";
 
-    // The cycle script's ARGV[16] (0-based 15): whether ARGV[17] names the moved session's user.
-    private const int CycleUserFlag = 15;
+    // The cycle script's ARGV[17] (0-based 16): whether ARGV[18] names the moved session's user.
+    private const int CycleUserFlag = 16;
 
-    // The cycle script's answer when the moved session is bound to another user than the call named.
-    private const long CycleOtherUser = 4;
+    // The cycle script's answer when the moved session is bound to another user than the call named (4 is TooLarge).
+    private const long CycleOtherUser = 5;
 
     private const int MaxCycleAttempts = 5;
 
@@ -248,7 +248,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
         ArgumentNullException.ThrowIfNull(changes);
         var redisKey = RedisKeyFor(key);
         var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var args = ChangeSetArguments(changes, []);
+        var args = ChangeSetArguments(changes, _limits.MaxKeys, []);
         var index = changes is { UserKeyChanged: true, UserKey: { } bound } ? IndexAsync(database, bound, key, changes.Now, changes.Lifetime?.AbsoluteExpiresAt) : null;
         var call = database.ScriptEvaluateAsync(RedisScripts.Save, [redisKey], [.. args]);
         if (index is not null)
@@ -281,7 +281,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
 
         var redisKey = RedisKeyFor(key);
         var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
-        var reply = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.SaveBlind, [redisKey], [.. ChangeSetArguments(changes, [maxSize])]).ConfigureAwait(false))!;
+        var reply = (RedisResult[])(await database.ScriptEvaluateAsync(RedisScripts.SaveBlind, [redisKey], [.. ChangeSetArguments(changes, _limits.MaxKeys, [maxSize])]).ConfigureAwait(false))!;
         var code = (long)reply[0];
         if (code == 4)
         {
@@ -327,7 +327,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
         var newRedisKey = RedisKeyFor(newKey);
         var database = await WriteDatabaseAsync(cancellationToken).ConfigureAwait(false);
         var user = changes.UserKeyChanged ? changes.UserKey : null;
-        var args = ChangeSetArguments(changes, [Ms(tombstoneExpiresAt), key, newKey, RedisValue.Null, RedisValue.Null]);
+        var args = ChangeSetArguments(changes, _limits.MaxKeys, [Ms(tombstoneExpiresAt), key, newKey, RedisValue.Null, RedisValue.Null]);
         if (await IsClusterAsync(cancellationToken).ConfigureAwait(false))
         {
             return await CycleInStepsAsync(database, key, newKey, changes, args, tombstoneExpiresAt, cancellationToken).ConfigureAwait(false);
@@ -685,12 +685,13 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
         _writeConnectGate.Dispose();
     }
 
-    // The change set as the save and cycle scripts read it (RedisScripts.ChangeSet): a 12-value header, the caller's
-    // own header values, then removed fields, set field/value pairs and expectations.
-    private static List<RedisValue> ChangeSetArguments(SessionChangeSet changes, ReadOnlySpan<RedisValue> extra)
+    // The change set as the save and cycle scripts read it (RedisScripts.ChangeSet): a 13-value header (the last is
+    // the most keys the session may hold after the write), the caller's own header values, then removed fields, set
+    // field/value pairs and expectations.
+    private static List<RedisValue> ChangeSetArguments(SessionChangeSet changes, int maxKeys, ReadOnlySpan<RedisValue> extra)
     {
         var lifetime = changes.Lifetime;
-        var args = new List<RedisValue>(12 + extra.Length + changes.RemovedKeys.Count + (2 * changes.SetValues.Count) + (3 * changes.ExpectedValues.Count))
+        var args = new List<RedisValue>(13 + extra.Length + changes.RemovedKeys.Count + (2 * changes.SetValues.Count) + (3 * changes.ExpectedValues.Count))
         {
             Ms(changes.Now),
             changes.ClearAll ? "1" : "0",
@@ -704,6 +705,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
             !changes.UserKeyChanged ? "0" : changes.UserKey is null ? "2" : "1",
             changes.UserKey ?? string.Empty,
             changes.ExpectedValues.Count,
+            maxKeys,
         };
         foreach (var value in extra)
         {
@@ -737,6 +739,7 @@ public sealed class RedisSessionStore : ISessionStore, ISessionBlindWriter, ISes
         1 => SessionWriteOutcome.NotFound,
         2 => SessionWriteOutcome.Superseded,
         3 => SessionWriteOutcome.Conflict,
+        4 => SessionWriteOutcome.TooLarge,
         _ => throw new SessionStoreException($"A Redis session script returned an unknown outcome ({code})."),
     };
 

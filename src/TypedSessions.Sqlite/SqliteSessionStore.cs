@@ -159,7 +159,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var stored = await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false);
-        var outcome = maxSize is { } max ? SessionRecord.TryApply(stored, changes, max, out var updated) : SessionRecord.TryApply(stored, changes, out updated);
+        var outcome = SessionRecord.TryApply(stored, changes, maxSize ?? long.MaxValue, _limits.MaxKeys, out var updated);
         if (outcome != SessionWriteOutcome.Applied)
         {
             return (outcome, null);
@@ -173,7 +173,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     /// <inheritdoc/>
     /// <remarks>
     /// One <c>BEGIN IMMEDIATE</c> transaction: reads the record stored now, applies the change set
-    /// (<see cref="SessionRecord.TryApply(SessionRecord?, SessionChangeSet, out SessionRecord?)"/>), inserts it under <paramref name="newKey"/> and replaces the old row by the
+    /// (<see cref="SessionRecord.TryApply(SessionRecord?, SessionChangeSet, long, int, out SessionRecord?)"/>), inserts it under <paramref name="newKey"/> and replaces the old row by the
     /// tombstone. Nothing is committed unless all of it is, nor when the caller gave up while the transaction waited for
     /// another process's lock.
     /// </remarks>
@@ -189,7 +189,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        var outcome = SessionRecord.TryApply(await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false), changes, out var moved);
+        var outcome = SessionRecord.TryApply(await ReadAsync(connection, key, changes.Now, cancellationToken).ConfigureAwait(false), changes, long.MaxValue, _limits.MaxKeys, out var moved);
         if (outcome != SessionWriteOutcome.Applied)
         {
             return outcome;

@@ -15,7 +15,10 @@ public sealed class SessionUnavailableException : Exception
     }
 }
 
-/// <summary>A write would make the session larger than <see cref="TypedSessionOptions.MaxSessionSize"/>; nothing was written.</summary>
+/// <summary>
+/// A write would make the session larger than <see cref="TypedSessionOptions.MaxSessionSize"/>, or give it more keys
+/// than a store loads (<see cref="Storage.SessionEnvelopeLimits.MaxKeys"/>); nothing was written.
+/// </summary>
 public sealed class SessionTooLargeException : InvalidOperationException
 {
     /// <summary>Creates the exception.</summary>
@@ -41,7 +44,7 @@ public sealed class SessionTooLargeException : InvalidOperationException
         Limit = limit;
     }
 
-    private SessionTooLargeException(string message, string key)
+    private SessionTooLargeException(string message, string? key)
         : base(message)
     {
         Key = key;
@@ -64,6 +67,13 @@ public sealed class SessionTooLargeException : InvalidOperationException
     // A new key past SessionEnvelopeLimits.MaxKeys, the most keys a store loads.
     internal static SessionTooLargeException TooManyKeys(string key, int keys, int maxKeys)
         => new($"Writing '{key}' would give the session {keys} keys, more than the {maxKeys} a stored session may hold (SessionEnvelopeLimits.MaxKeys). Nothing was written.", key);
+
+    // A save or cycle the store refused: the stored session with the changes applied would hold more keys than the store
+    // loads (its SessionEnvelopeLimits.MaxKeys), e.g. because other requests added keys since this one loaded it.
+    internal static SessionTooLargeException StoreRefusedKeys(IReadOnlyCollection<string> keys)
+        => new(
+            $"Writing {string.Join(", ", keys.Select(k => $"'{k}'"))} would give the stored session more keys than the store loads (SessionEnvelopeLimits.MaxKeys; other requests may have added keys meanwhile). Nothing was saved.",
+            keys.Count == 1 ? keys.First() : null);
 }
 
 /// <summary>A stored value cannot be read as the requested type (corrupt, or written as another type). The stored value is left as it is.</summary>

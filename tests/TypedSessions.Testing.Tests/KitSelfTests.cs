@@ -92,6 +92,20 @@ public sealed class KitSelfTests
     }
 
     [Fact]
+    public async Task The_key_limit_tests_fail_a_store_that_does_not_count_keys_in_its_write_and_pass_on_the_memory_store()
+    {
+        var uncounted = new Kit(() => new UncountedStore());
+        await uncounted.InitializeAsync();
+        await Assert.ThrowsAnyAsync<Exception>(uncounted.A_write_past_the_most_keys_a_load_accepts_is_refused_and_the_session_still_loads);
+        await AssertFailsWithinAsync(() => new LossyStore(), kit => kit.Concurrent_saves_that_each_add_a_key_never_together_pass_the_most_keys_a_load_accepts);
+
+        var memory = new Kit(() => new MemorySessionStore());
+        await memory.InitializeAsync();
+        await memory.A_write_past_the_most_keys_a_load_accepts_is_refused_and_the_session_still_loads();
+        await memory.Concurrent_saves_that_each_add_a_key_never_together_pass_the_most_keys_a_load_accepts();
+    }
+
+    [Fact]
     public async Task The_same_tests_pass_on_the_memory_store()
     {
         var merge = new Kit(() => new MemorySessionStore());
@@ -195,6 +209,27 @@ public sealed class KitSelfTests
         }
     }
 
+    // Saves without counting keys: a save past the most keys a load accepts is applied, and the session is unreadable
+    // for a store that decodes what it stores.
+    private sealed class UncountedStore : MemoryWrapper
+    {
+        public override async ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default)
+        {
+            var stored = (await Inner.LoadAsync(key, new SessionLoadRequest(changes.Now, null), cancellationToken)).Record;
+            var outcome = SessionRecord.TryApply(stored, changes, long.MaxValue, int.MaxValue, out var updated);
+            if (outcome == SessionWriteOutcome.Applied)
+            {
+                await Inner.DeleteAsync(key, cancellationToken);
+                await Inner.CreateAsync(key, updated!, cancellationToken);
+            }
+
+            return outcome;
+        }
+
+        public override ValueTask<SessionBlindWriteResult> SaveBlindAsync(string key, SessionChangeSet changes, long maxSize, CancellationToken cancellationToken = default)
+            => Inner.SaveBlindAsync(key, changes, maxSize, cancellationToken);
+    }
+
     // Offers key reads but drops the expectations of a blind save: a request that loaded some keys would overwrite
     // values changed since it read them. Its loads take a millisecond, as a network store's do, so racing writers interleave.
     private sealed class ExpectationDroppingStore : MemoryWrapper
@@ -226,7 +261,7 @@ public sealed class KitSelfTests
 
         public ValueTask<bool> CreateAsync(string key, SessionRecord record, CancellationToken cancellationToken = default) => Inner.CreateAsync(key, record, cancellationToken);
 
-        public ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default) => Inner.SaveAsync(key, changes, cancellationToken);
+        public virtual ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default) => Inner.SaveAsync(key, changes, cancellationToken);
 
         public ValueTask<SessionWriteOutcome> CycleAsync(string key, string newKey, SessionChangeSet changes, DateTimeOffset tombstoneExpiresAt, CancellationToken cancellationToken = default)
             => Inner.CycleAsync(key, newKey, changes, tombstoneExpiresAt, cancellationToken);

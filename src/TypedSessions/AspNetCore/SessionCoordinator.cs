@@ -307,6 +307,9 @@ internal sealed class SessionCoordinator : ISessionBackend
                 return;
             case SessionWriteOutcome.Conflict:
                 throw Conflict(id, changes);
+            case SessionWriteOutcome.TooLarge:
+                // More keys than the store loads (other requests added keys meanwhile, or the store's limit is lower).
+                throw SessionTooLargeException.StoreRefusedKeys(changes?.SetValues.Keys.ToArray() ?? []);
             default:
                 var how = outcome == SessionWriteOutcome.Superseded ? "cycled or flushed by another request" : "deleted, revoked or expired";
                 _metrics.Conflict(TypedSessionsTelemetry.ConflictReasons.Interrupted);

@@ -50,7 +50,9 @@ public interface ISessionStore
     /// <returns>
     /// <see cref="SessionWriteOutcome.Applied"/>; <see cref="SessionWriteOutcome.NotFound"/> when the session no longer
     /// exists (it is not recreated); <see cref="SessionWriteOutcome.Superseded"/> for a tombstone;
-    /// <see cref="SessionWriteOutcome.Conflict"/> when an expected value changed.
+    /// <see cref="SessionWriteOutcome.Conflict"/> when an expected value changed; <see cref="SessionWriteOutcome.TooLarge"/>
+    /// when the merged session would hold more keys than the store loads (its <see cref="SessionEnvelopeLimits.MaxKeys"/>,
+    /// counted on what is stored now: requests that each add keys must not together make the session unreadable).
     /// </returns>
     ValueTask<SessionWriteOutcome> SaveAsync(string key, SessionChangeSet changes, CancellationToken cancellationToken = default);
 

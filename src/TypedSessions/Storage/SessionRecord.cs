@@ -75,15 +75,37 @@ public sealed class SessionRecord
         => new(null, now, new SessionLifetime(SessionExpiryMode.Absolute, expiresAt, expiresAt, null), 0) { IsTombstone = true };
 
     /// <summary>
-    /// The rule of <see cref="ISessionStore.SaveAsync"/> for a store that reads the whole record inside its atomic
-    /// section: decides the outcome for what is stored now and, when it is <see cref="SessionWriteOutcome.Applied"/>,
-    /// the record to write (<see cref="Apply"/>).
+    /// The rule of <see cref="ISessionStore.SaveAsync"/> and <see cref="ISessionStore.CycleAsync"/> for a store that
+    /// reads the whole record inside its atomic section: decides the outcome for what is stored now and, when it is
+    /// <see cref="SessionWriteOutcome.Applied"/>, the record to write (<see cref="Apply"/>). The outcome is
+    /// <see cref="SessionWriteOutcome.TooLarge"/> when the record would hold more keys than
+    /// <see cref="SessionEnvelopeLimits.MaxKeys"/> of <see cref="SessionEnvelopeLimits.Default"/> (a load refuses more);
+    /// a store with other limits calls <see cref="TryApply(SessionRecord?, SessionChangeSet, long, int, out SessionRecord?)"/>.
     /// </summary>
     /// <param name="stored">What the key holds now (expired or not, a tombstone or not), or <see langword="null"/>.</param>
     /// <param name="changes">The changes.</param>
     /// <param name="updated">The record to write when the outcome is <see cref="SessionWriteOutcome.Applied"/>.</param>
     /// <returns>The outcome.</returns>
     public static SessionWriteOutcome TryApply(SessionRecord? stored, SessionChangeSet changes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionRecord? updated)
+        => TryApply(stored, changes, long.MaxValue, SessionEnvelopeLimits.Default.MaxKeys, out updated);
+
+    /// <summary>
+    /// The rule of <see cref="ISessionStore.SaveAsync"/>, <see cref="ISessionStore.CycleAsync"/> and
+    /// <see cref="ISessionBlindWriter.SaveBlindAsync"/> for a store that reads the whole record inside its atomic
+    /// section: <see cref="SessionWriteOutcome.NotFound"/>, <see cref="SessionWriteOutcome.Superseded"/> or
+    /// <see cref="SessionWriteOutcome.Conflict"/> as what is stored now says; else
+    /// <see cref="SessionWriteOutcome.TooLarge"/> when the updated record would hold more than
+    /// <paramref name="maxKeys"/> keys (the most the store loads: more would make the session unreadable) or its
+    /// <see cref="PayloadSize"/> would exceed <paramref name="maxSize"/>; else <see cref="SessionWriteOutcome.Applied"/>
+    /// with the record to write (<see cref="Apply"/>).
+    /// </summary>
+    /// <param name="stored">What the key holds now (expired or not, a tombstone or not), or <see langword="null"/>.</param>
+    /// <param name="changes">The changes.</param>
+    /// <param name="maxSize">The largest size the session may have after the write, in bytes (<see cref="long.MaxValue"/>: no limit).</param>
+    /// <param name="maxKeys">The most keys the session may hold after the write: the store's <see cref="SessionEnvelopeLimits.MaxKeys"/>.</param>
+    /// <param name="updated">The record to write when the outcome is <see cref="SessionWriteOutcome.Applied"/>.</param>
+    /// <returns>The outcome.</returns>
+    public static SessionWriteOutcome TryApply(SessionRecord? stored, SessionChangeSet changes, long maxSize, int maxKeys, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionRecord? updated)
     {
         ArgumentNullException.ThrowIfNull(changes);
         updated = null;
@@ -103,6 +125,12 @@ public sealed class SessionRecord
         }
 
         updated = stored.Apply(changes);
+        if (updated.Values.Count > maxKeys || (maxSize != long.MaxValue && updated.PayloadSize > maxSize))
+        {
+            updated = null;
+            return SessionWriteOutcome.TooLarge;
+        }
+
         return SessionWriteOutcome.Applied;
     }
 
@@ -119,16 +147,7 @@ public sealed class SessionRecord
     /// <param name="updated">The record to write when the outcome is <see cref="SessionWriteOutcome.Applied"/>.</param>
     /// <returns>The outcome.</returns>
     public static SessionWriteOutcome TryApply(SessionRecord? stored, SessionChangeSet changes, long maxSize, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SessionRecord? updated)
-    {
-        var outcome = TryApply(stored, changes, out updated);
-        if (outcome == SessionWriteOutcome.Applied && (updated!.PayloadSize > maxSize || updated.Values.Count > SessionEnvelopeLimits.Default.MaxKeys))
-        {
-            updated = null;
-            return SessionWriteOutcome.TooLarge;
-        }
-
-        return outcome;
-    }
+        => TryApply(stored, changes, maxSize, SessionEnvelopeLimits.Default.MaxKeys, out updated);
 
     /// <summary>The rule of <see cref="ISessionStore.EndAsync"/>: what ending the session stored as <paramref name="stored"/> at <paramref name="now"/> reports.</summary>
     /// <param name="stored">What the key holds now, or <see langword="null"/>.</param>

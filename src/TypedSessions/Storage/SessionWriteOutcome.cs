@@ -28,8 +28,9 @@ public enum SessionWriteOutcome
     Conflict = 3,
 
     /// <summary>
-    /// The session would exceed the size limit of a blind write (<see cref="ISessionBlindWriter.SaveBlindAsync"/>).
-    /// Nothing was written.
+    /// The session would hold more keys than the store loads (its <see cref="SessionEnvelopeLimits.MaxKeys"/>: a save
+    /// or cycle past it would make the session unreadable), or exceed the size limit of a blind write
+    /// (<see cref="ISessionBlindWriter.SaveBlindAsync"/>). Nothing was written.
     /// </summary>
     TooLarge = 4,
 }

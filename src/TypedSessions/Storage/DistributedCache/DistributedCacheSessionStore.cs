@@ -89,7 +89,7 @@ public sealed class DistributedCacheSessionStore : ISessionStore, ISessionStoreH
     {
         ArgumentNullException.ThrowIfNull(changes);
         var cacheKey = CacheKeyFor(key);
-        var outcome = SessionRecord.TryApply(await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false), changes, out var updated);
+        var outcome = SessionRecord.TryApply(await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false), changes, long.MaxValue, _limits.MaxKeys, out var updated);
         if (outcome == SessionWriteOutcome.Applied)
         {
             await WriteAsync(cacheKey, updated!, changes.Now, cancellationToken).ConfigureAwait(false);
@@ -108,7 +108,7 @@ public sealed class DistributedCacheSessionStore : ISessionStore, ISessionStoreH
         ArgumentNullException.ThrowIfNull(changes);
         var cacheKey = CacheKeyFor(key);
         var newCacheKey = CacheKeyFor(newKey);
-        var outcome = SessionRecord.TryApply(await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false), changes, out var moved);
+        var outcome = SessionRecord.TryApply(await ReadAsync(cacheKey, cancellationToken).ConfigureAwait(false), changes, long.MaxValue, _limits.MaxKeys, out var moved);
         if (outcome == SessionWriteOutcome.Applied)
         {
             await WriteAsync(newCacheKey, moved!, changes.Now, cancellationToken).ConfigureAwait(false);

@@ -98,7 +98,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionBlindWriter, ISess
         using (await LockAsync(key, cancellationToken).ConfigureAwait(false))
         {
             var stored = await ReadAsync(key, cancellationToken).ConfigureAwait(false);
-            var outcome = maxSize is { } max ? SessionRecord.TryApply(stored, changes, max, out var updated) : SessionRecord.TryApply(stored, changes, out updated);
+            var outcome = SessionRecord.TryApply(stored, changes, maxSize ?? long.MaxValue, _limits.MaxKeys, out var updated);
             if (outcome == SessionWriteOutcome.Applied)
             {
                 await WriteAsync(key, updated!, cancellationToken).ConfigureAwait(false);
@@ -122,7 +122,7 @@ public sealed class FileSessionStore : ISessionStore, ISessionBlindWriter, ISess
         using (await LockAsync(first, cancellationToken).ConfigureAwait(false))
         using (await LockAsync(second, cancellationToken, alreadyHeld: first).ConfigureAwait(false))
         {
-            var outcome = SessionRecord.TryApply(await ReadAsync(key, cancellationToken).ConfigureAwait(false), changes, out var moved);
+            var outcome = SessionRecord.TryApply(await ReadAsync(key, cancellationToken).ConfigureAwait(false), changes, long.MaxValue, _limits.MaxKeys, out var moved);
             if (outcome == SessionWriteOutcome.Applied)
             {
                 await WriteAsync(newKey, moved!, cancellationToken).ConfigureAwait(false);

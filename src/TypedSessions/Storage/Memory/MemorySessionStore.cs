@@ -83,7 +83,7 @@ public sealed class MemorySessionStore : ISessionStore, ISessionBlindWriter, ISe
         lock (StripeFor(key))
         {
             _records.TryGetValue(key, out var existing);
-            var outcome = maxSize is { } max ? SessionRecord.TryApply(existing, changes, max, out updated) : SessionRecord.TryApply(existing, changes, out updated);
+            var outcome = SessionRecord.TryApply(existing, changes, maxSize ?? long.MaxValue, SessionEnvelopeLimits.Default.MaxKeys, out updated);
             if (outcome == SessionWriteOutcome.Applied)
             {
                 _records[key] = updated!;
