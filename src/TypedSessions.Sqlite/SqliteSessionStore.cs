@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
@@ -119,6 +120,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         {
             // Optimistic: if a save slipped in since the read, it slid the expiry itself.
             using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
             await using var command = connection.CreateCommand();
             command.CommandText = $"UPDATE {_table} SET expires_at = $expires, data = $data, version = $version WHERE key = $key AND version = $expected;";
             command.Parameters.AddWithValue("$expires", result.Record!.Lifetime.ExpiresAt.ToUnixTimeMilliseconds());
@@ -127,6 +129,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
             command.Parameters.AddWithValue("$key", key);
             command.Parameters.AddWithValue("$expected", stored!.Version);
             await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -138,7 +141,10 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         ArgumentNullException.ThrowIfNull(record);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
-        return await InsertAsync(connection, key, record, record.CreatedAt, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
+        var created = await InsertAsync(connection, key, record, record.CreatedAt, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return created;
     }
 
     /// <inheritdoc/>
@@ -166,7 +172,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         }
 
         await WriteAsync(connection, key, updated!, cancellationToken).ConfigureAwait(false);
-        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return (SessionWriteOutcome.Applied, updated);
     }
 
@@ -201,7 +207,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         }
 
         await WriteAsync(connection, key, SessionRecord.Tombstone(changes.Now, tombstoneExpiresAt), cancellationToken).ConfigureAwait(false);
-        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return SessionWriteOutcome.Applied;
     }
 
@@ -229,7 +235,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         }
 
         await WriteAsync(connection, key, SessionRecord.Tombstone(now, tombstoneExpiresAt), cancellationToken).ConfigureAwait(false);
-        await CommitAsync(transaction, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return SessionWriteOutcome.Applied;
     }
 
@@ -238,7 +244,7 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         var existing = await ReadAsync(connection, key, now, cancellationToken).ConfigureAwait(false);
         if (existing is null || existing.IsTombstone || existing.Lifetime.Touch(now, threshold) is not { } touched)
         {
@@ -255,10 +261,13 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM {_table} WHERE key = $key;";
         command.Parameters.AddWithValue("$key", key);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc/>
@@ -269,12 +278,13 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     /// neighbours in the tree, so it dirties a few contiguous pages (and frees the pages it empties) instead of one
     /// random page a row, and there is no expiry index to update. The cleanup's connection commits with
     /// <c>synchronous=NORMAL</c> (a delete lost to a power cut is done again by the next run; the database stays
-    /// consistent), set back before the connection returns to the pool. Every connection of the store waits for another
-    /// process's write lock with SQLite's own busy handler (<c>busy_timeout</c>, retrying within milliseconds rather than
-    /// the provider's 150 ms sleeps). A row is deleted only if it is expired when its batch runs, so a session slid or
+    /// consistent), set back before the connection returns to the pool. The cleanup's <c>DELETE</c> waits for another
+    /// process's write lock with SQLite's own busy handler (<c>busy_timeout</c>), whose sleeps grow to 100 ms; the
+    /// session writes try for the lock every millisecond without blocking a thread, so they take it in the gap after
+    /// the batch in progress. A row is deleted only if it is expired when its batch runs, so a session slid or
     /// re-created meanwhile survives. No lock is held between batches: a write of this store waits for at most the batch
     /// in progress (the in-process write gate is first come, first served); a write from another process waits for the
-    /// batch holding SQLite's lock, then its busy handler retries.
+    /// batch holding SQLite's lock.
     /// </remarks>
     public async ValueTask<long> DeleteExpiredAsync(DateTimeOffset now, IProgress<SessionCleanupProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -406,10 +416,13 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         ArgumentNullException.ThrowIfNull(userKey);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         using var gate = await WriteGateAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM {_table} WHERE user_key = $user;";
         command.Parameters.AddWithValue("$user", userKey);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
     }
 
     /// <inheritdoc/>
@@ -522,11 +535,12 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
 
-            // SQLite's own busy handler waits for another process's lock (the CLI's cleanup, a second app instance)
-            // and retries within milliseconds of its release; without it Microsoft.Data.Sqlite sleeps 150 ms between
-            // attempts, so a write could wait several of the other process's batches. Same bound as the provider's
-            // retry (the command timeout); a pooled connection keeps it, and setting it is one native call.
-            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, checked((int)Math.Min(int.MaxValue, connection.DefaultTimeout * 1000L)));
+            // SQLite's own busy handler, for the statements that wait inside SQLite for another process's lock (the
+            // cleanup's DELETE, a COMMIT, the schema): it retries within milliseconds of the lock's release, where
+            // Microsoft.Data.Sqlite alone sleeps 150 ms between attempts. The session writes take the lock in
+            // BeginWriteAsync instead. Same bound as the provider's retry (the command timeout); a pooled connection
+            // keeps it, and setting it is one native call.
+            SQLitePCL.raw.sqlite3_busy_timeout(connection.Handle, BusyTimeoutMs(connection));
             return connection;
         }
         catch
@@ -548,27 +562,91 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
 
     private static string IsTombstoneSql => $"(length(data) <= {MaxTombstoneEnvelopeBytes} AND substr(data, 1, 1) = x'92')";
 
-    // BEGIN IMMEDIATE. The provider waits for another process's lock synchronously and without looking at the token:
-    // a write whose caller already gave up (and answered 503) must not apply once the lock is released.
-    private static async Task<SqliteTransaction> BeginWriteAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    // BEGIN IMMEDIATE, waited for here rather than in SQLite's busy handler or the provider's retry: both block the
+    // thread without looking at the token, and once a wait is long they sleep 100 ms (SQLite) or 150 ms (the provider)
+    // between tries, so a write could sleep through the short gaps between another process's cleanup batches and wait
+    // several of them. Here the lock is tried every millisecond (every 10 ms after the first second, so a lock held long
+    // costs little) until it is taken, the connection's DefaultTimeout passes (SQLITE_BUSY, as the provider reports
+    // it) or the caller gives up (OperationCanceledException). A write whose caller already gave up never applies.
+    private static async Task<WriteTransaction> BeginWriteAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
-        var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var handle = connection.Handle!;
+        var busyTimeout = BusyTimeoutMs(connection);
+        var started = Stopwatch.GetTimestamp();
+        SQLitePCL.raw.sqlite3_busy_timeout(handle, 0);
         try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            return transaction;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var rc = SQLitePCL.raw.sqlite3_exec(handle, "BEGIN IMMEDIATE;");
+                if (rc == SQLitePCL.raw.SQLITE_OK)
+                {
+                    break;
+                }
+
+                if (rc != SQLitePCL.raw.SQLITE_BUSY)
+                {
+                    throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string(), rc, SQLitePCL.raw.sqlite3_extended_errcode(handle));
+                }
+
+                var waited = Stopwatch.GetElapsedTime(started);
+                if (waited.TotalMilliseconds >= busyTimeout)
+                {
+                    throw new SqliteException("database is locked: another connection held SQLite's write lock for the whole command timeout", rc);
+                }
+
+                await Task.Delay(waited < TimeSpan.FromSeconds(1) ? 1 : 10, cancellationToken).ConfigureAwait(false);
+            }
         }
-        catch
+        finally
+        {
+            SQLitePCL.raw.sqlite3_busy_timeout(handle, busyTimeout);
+        }
+
+        var transaction = new WriteTransaction(connection);
+        if (cancellationToken.IsCancellationRequested)
         {
             await transaction.DisposeAsync().ConfigureAwait(false);
-            throw;
+            cancellationToken.ThrowIfCancellationRequested();
         }
+
+        return transaction;
     }
 
-    private static async Task CommitAsync(SqliteTransaction transaction, CancellationToken cancellationToken)
+    // SQLite's busy handler for the statements that wait inside SQLite (the cleanup's DELETE, a COMMIT): the provider's
+    // bound, the command timeout.
+    private static int BusyTimeoutMs(SqliteConnection connection) => checked((int)Math.Min(int.MaxValue, connection.DefaultTimeout * 1000L));
+
+    // A transaction begun by BeginWriteAsync: committed by CommitAsync, else rolled back when disposed. The provider
+    // does not know of it (it began on the native handle), so the commands run without a transaction object.
+    private sealed class WriteTransaction(SqliteConnection connection) : IAsyncDisposable
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        private bool _done;
+
+        public async Task CommitAsync(CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "COMMIT;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            _done = true;
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_done)
+            {
+                _done = true;
+                var handle = connection.Handle;
+                if (handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0)
+                {
+                    SQLitePCL.raw.sqlite3_exec(handle, "ROLLBACK;");
+                }
+            }
+
+            return ValueTask.CompletedTask;
+        }
     }
 
     // An expired row under the same key may be replaced; a live one (a tombstone included) never.

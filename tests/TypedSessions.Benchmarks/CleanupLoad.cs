@@ -16,10 +16,13 @@ namespace TypedSessions.Benchmarks;
 /// sessions through the real store (after 2 s of warm-up) for <c>--seconds</c> before the cleanup, during it and <c>--seconds</c> after, and
 /// prints p50/p99/max and counts per phase, the cleanup's time and its longest batch. <c>--cleanup-store separate</c>
 /// runs the cleanup on a second store instance (its own connections and, for SQLite, no shared write gate: as the
-/// CLI in another process); <c>same</c> on the app's store (as the hosted cleanup).
+/// CLI in another process); <c>same</c> on the app's store (as the hosted cleanup). By default every task calls as fast
+/// as it can (a load that saturates the machine); <c>--rate R</c> paces the readers to R loads a second in all and the
+/// writer to <c>--write-rate W</c> saves a second (default 50), as an app with that much traffic, and then a latency is
+/// counted from the instant the call was due, so a call held up behind a blocked one counts its wait too.
 /// <code>
 /// dotnet TypedSessions.Benchmarks.dll cleanup-load --store sqlite|postgresql --connection CS [--live 10000]
-///     [--readers 4] [--seconds 5] [--batch 1000] [--cleanup-store same|separate]
+///     [--readers 4] [--seconds 5] [--batch 1000] [--cleanup-store same|separate] [--rate R] [--write-rate W]
 /// dotnet TypedSessions.Benchmarks.dll cleanup-load --store redis-seed --connection host:port,... [--live 1000000] [--short N] [--stale N]
 /// </code>
 /// </summary>
@@ -49,6 +52,8 @@ public static class CleanupLoad
         var seconds = double.Parse(options.GetValueOrDefault("--seconds", "5"), CultureInfo.InvariantCulture);
         var batch = int.Parse(options.GetValueOrDefault("--batch", "1000"), CultureInfo.InvariantCulture);
         var separate = options.GetValueOrDefault("--cleanup-store", "same") == "separate";
+        var rate = double.Parse(options.GetValueOrDefault("--rate", "0"), CultureInfo.InvariantCulture);
+        var writeRate = double.Parse(options.GetValueOrDefault("--write-rate", "50"), CultureInfo.InvariantCulture);
 
         // Microsoft.Data.Sqlite completes its "async" calls synchronously: without spare pool threads the reader loops
         // would hold every thread and the writer (and the cleanup) would wait for the pool to grow.
@@ -59,7 +64,7 @@ public static class CleanupLoad
         try
         {
             var keys = await SeedLiveAsync(app, store, connection, live).ConfigureAwait(false);
-            Console.WriteLine($"store {store}, cleanup on {(separate ? "a separate store instance (as the CLI)" : "the app's store instance")}, batch {batch}, {live} live sessions, {readers} readers + 1 writer, {seconds} s before and after");
+            Console.WriteLine($"store {store}, cleanup on {(separate ? "a separate store instance (as the CLI)" : "the app's store instance")}, batch {batch}, {live} live sessions, {readers} readers + 1 writer{(rate > 0 ? $" paced to {rate:N0} loads/s and {writeRate:N0} saves/s" : " as fast as they can")}, {seconds} s before and after");
 
             var phase = WarmUp;
             var reads = new[] { new List<double>(), new List<double>(), new List<double>() };
@@ -71,9 +76,24 @@ public static class CleanupLoad
                 var random = new Random(w);
                 var mine = new[] { new List<double>(), new List<double>(), new List<double>(), new List<double>() };
                 var clock = new Stopwatch();
+
+                // Paced: this task's calls are due every interval from its start; a late call starts at once.
+                var interval = rate > 0 ? TimeSpan.FromSeconds(w < readers ? readers / rate : 1 / writeRate) : TimeSpan.Zero;
+                var started = Stopwatch.GetTimestamp();
                 for (var n = 0; !stop.IsCancellationRequested; n++)
                 {
                     var key = keys[random.Next(keys.Length)];
+                    var due = TimeSpan.Zero;
+                    if (rate > 0)
+                    {
+                        due = interval * n;
+                        var wait = due - Stopwatch.GetElapsedTime(started);
+                        if (wait > TimeSpan.Zero)
+                        {
+                            await Task.Delay(wait).ConfigureAwait(false);
+                        }
+                    }
+
                     var at = Volatile.Read(ref phase);
                     clock.Restart();
                     if (w < readers)
@@ -92,7 +112,7 @@ public static class CleanupLoad
                         }
                     }
 
-                    mine[at].Add(clock.Elapsed.TotalMilliseconds);
+                    mine[at].Add(rate > 0 ? (Stopwatch.GetElapsedTime(started) - due).TotalMilliseconds : clock.Elapsed.TotalMilliseconds);
                 }
 
                 var into = w < readers ? reads : writes;

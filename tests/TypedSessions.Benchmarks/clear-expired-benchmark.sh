@@ -4,7 +4,8 @@
 #   bash tests/TypedSessions.Benchmarks/clear-expired-benchmark.sh [sections...]
 # Sections: sqlite postgresql load redis (default: all), and sqlite-live (1,000,000 live rows, nothing expired). Environment:
 #   ROWS=1000000 (expired rows)  BATCHES="1000 10000" (batch sizes timed)  LIVE=10000 (live sessions of the load runs)
-#   LOAD_SECONDS=5 (load before and after the cleanup)  REDIS_LIVE=1000000  REDIS_STALE=10000  REDIS_SHORT=100000
+#   LOAD_SECONDS=5 (load before and after the cleanup)  RATE, WRITE_RATE (pace the load: below)  LOAD_STORES
+#   REDIS_LIVE=1000000  REDIS_STALE=10000  REDIS_SHORT=100000
 # Servers: TYPEDSESSIONS_TEST_POSTGRES and TYPEDSESSIONS_TEST_REDIS_CLUSTER when set (your own servers), else
 # tests/servers.sh starts a private PostgreSQL (fsync=off) and Redis Cluster on loopback and stops them afterwards.
 # Rows are bulk-inserted with SQL (no .NET seeding): 64-hex keys, an expiry an hour ago, and a ~300-byte payload per
@@ -16,6 +17,10 @@ sections=("$@")
 rows=${ROWS:-1000000}
 read -r -a batches <<<"${BATCHES:-1000 10000}"
 live=${LIVE:-10000}
+# RATE=N paces the load runs' readers to N loads/s in all and the writer to WRITE_RATE (50) saves/s; unset, they
+# call as fast as they can (a load that saturates the machine).
+pace=()
+[ -z "${RATE:-}" ] || pace=(--rate "$RATE" --write-rate "${WRITE_RATE:-50}")
 load_seconds=${LOAD_SECONDS:-5}
 want() { local s; for s in "${sections[@]}"; do [ "$s" = "$1" ] && return 0; done; return 1; }
 
@@ -127,15 +132,19 @@ if want postgresql; then
 fi
 
 # ---- Live reads and writes during a cleanup (CleanupLoad.cs): LIVE live sessions next to ROWS expired ones ----
-if want load; then
+# LOAD_STORES="sqlite postgresql" (the default) chooses the stores.
+load_stores=" ${LOAD_STORES:-sqlite postgresql} "
+if want load && [[ $load_stores == *" sqlite "* ]]; then
   for cleaner in same separate; do
     seed_sqlite
     say "load sqlite ($cleaner): $(load)"
-    "${bench[@]}" --store sqlite --connection "Data Source=$db" --live "$live" --seconds "$load_seconds" --batch "${batches[0]}" --cleanup-store "$cleaner"
+    "${bench[@]}" --store sqlite --connection "Data Source=$db" --live "$live" --seconds "$load_seconds" --batch "${batches[0]}" --cleanup-store "$cleaner" "${pace[@]}"
   done
+fi
+if want load && [[ $load_stores == *" postgresql "* ]]; then
   seed_postgres
   say "load postgresql: $(load)"
-  "${bench[@]}" --store postgresql --connection "$TYPEDSESSIONS_TEST_POSTGRES" --live "$live" --seconds "$load_seconds" --batch "${batches[0]}" --cleanup-store separate
+  "${bench[@]}" --store postgresql --connection "$TYPEDSESSIONS_TEST_POSTGRES" --live "$live" --seconds "$load_seconds" --batch "${batches[0]}" --cleanup-store separate "${pace[@]}"
 fi
 
 # ---- Redis Cluster: TTL removes expired sessions; clear-expired scans every primary for the few it has not ----

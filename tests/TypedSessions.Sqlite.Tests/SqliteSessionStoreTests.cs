@@ -163,13 +163,17 @@ public sealed class SqliteSessionStoreTests : IDisposable
         Assert.Equal(40, (await b.LoadAsync(key, new(T0, null))).Record!.Values.Count);
     }
 
-    // Another process holds the write lock; the provider waits for it synchronously, without looking at the token.
-    // The caller gives up meanwhile (its request answered 503): once the lock is released, nothing may be committed.
+    // Another process holds the write lock. The caller gives up meanwhile (its request answered 503): the write stops
+    // waiting at once — while the lock is still held, no thread left blocked in SQLite — and once the lock is
+    // released, nothing has been committed. (Through the provider's or SQLite's own busy wait, the write blocked its
+    // thread until the lock was released, deaf to the token.)
     [Theory]
     [InlineData("save")]
     [InlineData("cycle")]
     [InlineData("end")]
-    public async Task A_write_whose_caller_gave_up_while_another_process_held_the_lock_is_rolled_back(string operation)
+    [InlineData("touch")]
+    [InlineData("delete")]
+    public async Task A_write_whose_caller_gave_up_while_another_process_held_the_lock_stops_waiting_and_writes_nothing(string operation)
     {
         using var store = _db.CreateStore();
         var key = Key();
@@ -183,20 +187,24 @@ public sealed class SqliteSessionStoreTests : IDisposable
 
         var write = Task.Run(async () => operation switch
         {
-            "save" => await store.SaveAsync(key, changes, giveUp.Token),
+            "save" => (object)await store.SaveAsync(key, changes, giveUp.Token),
             "cycle" => await store.CycleAsync(key, newKey, changes, T0 + TimeSpan.FromMinutes(1), giveUp.Token),
+            "touch" => await store.TouchAsync(key, T0 + TimeSpan.FromMinutes(19), 0, giveUp.Token),
+            "delete" => await store.DeleteAsync(key, giveUp.Token),
             _ => await store.EndAsync(key, T0, T0 + TimeSpan.FromMinutes(1), giveUp.Token),
         });
         await Task.Delay(500);
         Assert.False(write.IsCompleted, "The write did not wait for the other connection's lock.");
         await giveUp.CancelAsync();
-        await Execute(holder, "ROLLBACK;");
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write);
+        // Still held by the other connection: the write must end by itself (20 s: a hang detector, not a timing).
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(TimeSpan.FromSeconds(20)));
+        await Execute(holder, "ROLLBACK;");
         var stored = await store.LoadAsync(key, new(T0, null));
         Assert.False(stored.IsSuperseded);
         Assert.Equal([1], stored.Record!.Values["a"]);
         Assert.Equal(1, stored.Record.Version);
+        Assert.Equal(Record(("a", [1])).Lifetime, stored.Record.Lifetime);
         var moved = await store.LoadAsync(newKey, new(T0, null));
         Assert.Null(moved.Record);
         Assert.False(moved.IsSuperseded);
