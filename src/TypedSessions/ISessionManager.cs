@@ -59,6 +59,8 @@ public interface ISessionManager
     /// <param name="storeKey">The store key.</param>
     /// <param name="cancellationToken">Cancels the store call.</param>
     /// <returns>Whether a session was deleted.</returns>
+    /// <exception cref="ArgumentException"><paramref name="storeKey"/> is not a store key.</exception>
+    /// <exception cref="SessionUnavailableException">The store failed, or a store call did not answer within <see cref="TypedSessionOptions.StoreTimeout"/>.</exception>
     ValueTask<bool> DeleteByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -69,18 +71,21 @@ public interface ISessionManager
     /// <param name="cancellationToken">Cancels the store call.</param>
     /// <returns>How many sessions were deleted.</returns>
     /// <exception cref="NotSupportedException">The store keeps no user index (<see cref="ISessionUserIndex"/>).</exception>
+    /// <exception cref="SessionUnavailableException">The store failed, or a store call did not answer within <see cref="TypedSessionOptions.StoreTimeout"/>.</exception>
     ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// "Your sessions": the devices <paramref name="userKey"/> is signed in on — the live sessions bound to the user, a
     /// device's request session and authentication ticket grouped as one when client info is recorded
     /// (<see cref="ActiveSessionOptions.RecordClientInfo"/>; without it each stored session is its own entry), most
-    /// recently seen first. Reads every listed session (no store timeout applies).
+    /// recently seen first. Reads every listed session, each store call bounded by
+    /// <see cref="TypedSessionOptions.StoreTimeout"/>.
     /// </summary>
     /// <param name="userKey">The user.</param>
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>The devices.</returns>
     /// <exception cref="NotSupportedException">The store cannot list a user's sessions (<see cref="ISessionUserListing"/>).</exception>
+    /// <exception cref="SessionUnavailableException">The store failed, or a store call did not answer within <see cref="TypedSessionOptions.StoreTimeout"/>.</exception>
     ValueTask<IReadOnlyList<UserSessionInfo>> ListUserSessionsAsync(string userKey, CancellationToken cancellationToken = default);
 
     /// <summary>Ends every stored session of one of <paramref name="userKey"/>'s devices (a "sign out this device" button).</summary>
@@ -89,6 +94,7 @@ public interface ISessionManager
     /// <param name="cancellationToken">Cancels the store calls.</param>
     /// <returns>How many stored sessions were deleted (0: no such device of this user).</returns>
     /// <exception cref="NotSupportedException">The store cannot list a user's sessions.</exception>
+    /// <exception cref="SessionUnavailableException">The store failed, or a store call did not answer within <see cref="TypedSessionOptions.StoreTimeout"/>.</exception>
     ValueTask<long> EndUserSessionAsync(string userKey, string handle, CancellationToken cancellationToken = default);
 
     /// <summary>Ends every device of <paramref name="current"/>'s user but the one <paramref name="current"/> belongs to ("sign out all other devices").</summary>
@@ -97,6 +103,7 @@ public interface ISessionManager
     /// <returns>How many stored sessions were deleted.</returns>
     /// <exception cref="InvalidOperationException"><paramref name="current"/> is not bound to a user.</exception>
     /// <exception cref="NotSupportedException">The store cannot list a user's sessions.</exception>
+    /// <exception cref="SessionUnavailableException">The store failed, or a store call did not answer within <see cref="TypedSessionOptions.StoreTimeout"/>.</exception>
     ValueTask<long> EndOtherUserSessionsAsync(Session current, CancellationToken cancellationToken = default);
 
     /// <summary>The <see cref="UserSessionInfo.Handle"/> of the device <paramref name="session"/> belongs to ("this device"), or <see langword="null"/> before it is stored.</summary>

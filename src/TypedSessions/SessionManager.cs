@@ -84,17 +84,21 @@ public sealed class SessionManager : ISessionManager
 
     /// <inheritdoc/>
     public async ValueTask<bool> DeleteByStoreKeyAsync(string storeKey, CancellationToken cancellationToken = default)
-        => await Store.DeleteAsync(SessionId.FromStoreKey(storeKey).StoreKey, cancellationToken).ConfigureAwait(false);
+    {
+        var key = SessionId.FromStoreKey(storeKey).StoreKey;
+        return await _coordinator.DirectAsync(TypedSessionsTelemetry.Operations.Delete, "delete the session", ct => Store.DeleteAsync(key, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc/>
     public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userKey);
-        var index = Store as ISessionUserIndex
-            ?? throw new NotSupportedException($"The session store {Store.GetType().Name} keeps no user index (it does not implement ISessionUserIndex), so it cannot find a user's sessions.");
-        var deleted = await index.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
-        await _coordinator.Events.RevokedAsync(userKey, deleted, _coordinator.Now, cancellationToken).ConfigureAwait(false);
-        return deleted;
+        if (Store is not ISessionUserIndex)
+        {
+            throw new NotSupportedException($"The session store {Store.GetType().Name} keeps no user index (it does not implement ISessionUserIndex), so it cannot find a user's sessions.");
+        }
+
+        return await _coordinator.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
@@ -175,9 +179,10 @@ public sealed class SessionManager : ISessionManager
             ?? throw new NotSupportedException($"The session store {Store.GetType().Name} cannot list a user's sessions (it does not implement ISessionUserListing).");
         var now = _coordinator.Now;
         var records = new List<(string, SessionRecord, ActiveSessions.SessionClientInfo.Entry?, string)>();
-        foreach (var key in (await listing.ListUserSessionKeysAsync(userKey, now, cancellationToken).ConfigureAwait(false)).Distinct(StringComparer.Ordinal))
+        var keys = await _coordinator.DirectAsync(TypedSessionsTelemetry.Operations.ListUser, "list the user's sessions", ct => listing.ListUserSessionKeysAsync(userKey, now, ct).AsTask(), cancellationToken).ConfigureAwait(false);
+        foreach (var key in keys.Distinct(StringComparer.Ordinal))
         {
-            var loaded = await Store.LoadAsync(key, new SessionLoadRequest(now, null), cancellationToken).ConfigureAwait(false);
+            var loaded = await _coordinator.DirectAsync(TypedSessionsTelemetry.Operations.Load, "load a session of the user", ct => Store.LoadAsync(key, new SessionLoadRequest(now, null), ct).AsTask(), cancellationToken).ConfigureAwait(false);
             if (loaded.Record is { IsTombstone: false } record && string.Equals(record.UserKey, userKey, StringComparison.Ordinal) && record.Lifetime.ExpiresAt > now)
             {
                 var client = ActiveSessions.SessionClientInfo.Read(_coordinator.Environment.Codec, record.Values);
@@ -194,7 +199,7 @@ public sealed class SessionManager : ISessionManager
         long deleted = 0;
         foreach (var record in records)
         {
-            if (await Store.DeleteAsync(record.StoreKey, cancellationToken).ConfigureAwait(false))
+            if (await _coordinator.DirectAsync(TypedSessionsTelemetry.Operations.Delete, "delete a session of the user", ct => Store.DeleteAsync(record.StoreKey, ct).AsTask(), cancellationToken).ConfigureAwait(false))
             {
                 deleted++;
             }

@@ -273,6 +273,50 @@ public sealed class SessionManagerTests
         await Assert.ThrowsAsync<SessionUnavailableException>(() => manager.SaveAsync(session).AsTask());
     }
 
+    [Theory]
+    [InlineData("fail")]
+    [InlineData("hang")]
+    public async Task The_direct_operations_on_a_store_that_fails_or_does_not_answer_are_SessionUnavailableException_within_the_store_timeout(string fault)
+    {
+        await using var app = await StartAsync(o => o.StoreTimeout = TimeSpan.FromMilliseconds(300));
+        var manager = app.Services.GetRequiredService<ISessionManager>();
+        var session = manager.Create();
+        session.BindUser("alice");
+        var key = (await manager.SaveAsync(session)).StoreKey!;
+        var operations = new (string StoreCall, Func<Task> Run)[]
+        {
+            ("delete", () => manager.DeleteByStoreKeyAsync(key).AsTask()),
+            ("revoke", () => manager.RevokeUserAsync("alice").AsTask()),
+            ("list", () => manager.ListUserSessionsAsync("alice").AsTask()),
+            ("load", () => manager.ListUserSessionsAsync("alice").AsTask()),
+            ("list", () => manager.EndUserSessionAsync("alice", "any").AsTask()),
+        };
+
+        foreach (var (call, run) in operations)
+        {
+            app.Store.FailOn = fault == "fail" ? call : null;
+            app.Store.HangOn = fault == "hang" ? call : null;
+
+            // 20 s: a hang detector; the store timeout is 300 ms (a hanging call ignores its token).
+            var ex = await Assert.ThrowsAsync<SessionUnavailableException>(() => run().WaitAsync(TimeSpan.FromSeconds(20)));
+            Assert.Contains(fault == "fail" ? "failed to" : "within", ex.Message, StringComparison.Ordinal);
+            if (fault == "fail")
+            {
+                Assert.IsType<SessionStoreException>(ex.InnerException);
+            }
+        }
+
+        app.Store.FailOn = null;
+        app.Store.HangOn = null;
+
+        // Nothing was deleted or revoked; the caller's own cancellation stays a cancellation.
+        Assert.False((await manager.OpenByStoreKeyAsync(key)).IsNew);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => manager.DeleteByStoreKeyAsync(key, cancelled.Token).AsTask());
+        Assert.Equal(1, await manager.RevokeUserAsync("alice"));
+    }
+
     [Fact]
     public async Task A_request_session_is_not_saved_by_a_manager()
     {

@@ -330,22 +330,38 @@ internal sealed class SessionCoordinator : ISessionBackend
 
     public async Task<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
-        var deleted = await RevokeInStoreAsync(userKey, cancellationToken).ConfigureAwait(false);
+        if (_store is not ISessionUserIndex index)
+        {
+            throw new NotSupportedException($"The session store {_storeName} cannot find a user's sessions (it does not implement ISessionUserIndex).");
+        }
+
+        var deleted = await DirectAsync(
+            TypedSessionsTelemetry.Operations.RevokeUser,
+            "revoke the user's sessions",
+            ct => index.RevokeUserAsync(userKey, ct).AsTask(),
+            cancellationToken).ConfigureAwait(false);
 
         // Outside the store call's span and timing: a handler's time is not the store's.
         await Events.RevokedAsync(userKey, deleted, Now, cancellationToken).ConfigureAwait(false);
         return deleted;
     }
 
-    private async Task<long> RevokeInStoreAsync(string userKey, CancellationToken cancellationToken)
+    /// <summary>
+    /// A store call that is not about a request's session: <see cref="ISessionManager"/>'s direct operations (delete by
+    /// store key, revoke a user, list and end a user's sessions; the ticket store's sign-out deletes through it) and a
+    /// session's own revoke. Bounded by <see cref="TypedSessionOptions.StoreTimeout"/> and the caller's token, started
+    /// as the request path's calls are (<see cref="StoreCall.Start"/>), traced and measured as <paramref name="operation"/>.
+    /// A store that fails or does not answer in time is <see cref="SessionUnavailableException"/> (a 503 in a request);
+    /// undecodable stored data stays <see cref="SessionDataException"/>; the caller's own cancellation stays itself.
+    /// </summary>
+    /// <param name="operation">The operation's name (<see cref="TypedSessionsTelemetry.Operations"/>).</param>
+    /// <param name="what">What the call does, for the exception's message ("delete the session").</param>
+    /// <param name="call">The store call, given a token that is cancelled when the caller's is or the timeout passes.</param>
+    /// <param name="cancellationToken">The caller's token.</param>
+    public async Task<T> DirectAsync<T>(string operation, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
-        if (_store is not ISessionUserIndex index)
-        {
-            throw new NotSupportedException($"The session store {_storeName} cannot find a user's sessions (it does not implement ISessionUserIndex).");
-        }
-
         var timeout = Options.StoreTimeout;
-        using var activity = SessionMetrics.StartStoreSpan(_storeName, TypedSessionsTelemetry.Operations.RevokeUser);
+        using var activity = SessionMetrics.StartStoreSpan(_storeName, operation);
         var started = Stopwatch.GetTimestamp();
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         cts.CancelAfter(timeout);
@@ -353,9 +369,9 @@ internal sealed class SessionCoordinator : ISessionBackend
         string? errorType = null;
         try
         {
-            var deleted = await Start(() => index.RevokeUserAsync(userKey, cts.Token).AsTask()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var result = await Start(() => call(cts.Token)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             outcome = TypedSessionsTelemetry.Outcomes.Ok;
-            return deleted;
+            return result;
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || ex is OperationCanceledException))
         {
@@ -365,17 +381,24 @@ internal sealed class SessionCoordinator : ISessionBackend
 
             // The abandoned call is told to stop (disposing the source alone would not cancel its token).
             await cts.CancelAsync().ConfigureAwait(false);
-            throw new SessionUnavailableException($"The session store did not revoke the user's sessions within {timeout}.", ex);
+            throw new SessionUnavailableException($"The session store did not {what} within {timeout}.", ex);
+        }
+        catch (SessionDataException)
+        {
+            outcome = TypedSessionsTelemetry.Outcomes.Corrupt;
+            errorType = TypedSessionsTelemetry.ErrorTypes.Corrupt;
+            SessionMetrics.Fail(activity, errorType);
+            throw;
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not SessionUnavailableException)
         {
             errorType = SessionMetrics.ErrorTypeOf(ex);
             SessionMetrics.Fail(activity, errorType);
-            throw new SessionUnavailableException("The session store failed to revoke the user's sessions.", ex);
+            throw new SessionUnavailableException($"The session store failed to {what}.", ex);
         }
         finally
         {
-            _metrics.Operation(_storeName, TypedSessionsTelemetry.Operations.RevokeUser, outcome, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
+            _metrics.Operation(_storeName, operation, outcome, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }
 

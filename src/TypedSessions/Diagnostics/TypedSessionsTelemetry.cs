@@ -75,6 +75,9 @@ public static class TypedSessionsTelemetry
 
         /// <summary>Ending every session of a user.</summary>
         public const string RevokeUser = Prefix + Operations.RevokeUser;
+
+        /// <summary>Listing a user's sessions.</summary>
+        public const string ListUser = Prefix + Operations.ListUser;
     }
 
     /// <summary>The values of <see cref="Attributes.Operation"/>.</summary>
@@ -100,6 +103,9 @@ public static class TypedSessionsTelemetry
 
         /// <summary>Ending every session of a user.</summary>
         public const string RevokeUser = "revoke_user";
+
+        /// <summary>Listing the store keys of a user's sessions (<see cref="ISessionManager.ListUserSessionsAsync"/>).</summary>
+        public const string ListUser = "list_user";
     }
 
     /// <summary>The values of <see cref="Attributes.Outcome"/>.</summary>

@@ -146,6 +146,15 @@ public abstract class TicketStoreTests(TestStore store) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.ServiceUnavailable, login.StatusCode);
         Assert.Null(CookieOf(login, AuthCookie));
         Assert.Equal("alice:0", await MeAsync(app, cookie));
+
+        // A sign-out the store cannot carry out (deleting the ticket) is a 503 too: the browser keeps its cookie and
+        // knows it is still signed in, rather than believing a sign-out whose ticket still works.
+        app.Store.FailOn = "delete";
+        var logout = await SendAsync(app, HttpMethod.Post, "/logout", null, cookie);
+        app.Store.FailOn = null;
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, logout.StatusCode);
+        Assert.Null(CookieOf(logout, AuthCookie));
+        Assert.Equal("alice:0", await MeAsync(app, cookie));
     }
 
     [Fact]
