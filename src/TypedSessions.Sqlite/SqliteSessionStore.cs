@@ -565,13 +565,18 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
     // BEGIN IMMEDIATE, waited for here rather than in SQLite's busy handler or the provider's retry: both block the
     // thread without looking at the token, and once a wait is long they sleep 100 ms (SQLite) or 150 ms (the provider)
     // between tries, so a write could sleep through the short gaps between another process's cleanup batches and wait
-    // several of them. Here the lock is tried every millisecond (every 10 ms after the first second, so a lock held long
-    // costs little) until it is taken, the connection's DefaultTimeout passes (SQLITE_BUSY, as the provider reports
-    // it) or the caller gives up (OperationCanceledException). A write whose caller already gave up never applies.
+    // several of them. Here the lock is tried after every Task.Delay(1) (about a millisecond on Linux; the timer's
+    // resolution elsewhere, e.g. about 15 ms on Windows), every 10 ms after the first second so a lock held long costs
+    // little, until it is taken, the connection's DefaultTimeout passes (SQLITE_BUSY, as the provider reports it; 0: no
+    // limit, as the provider) or the caller gives up (OperationCanceledException). A write whose caller already gave up
+    // never applies.
     private static async Task<WriteTransaction> BeginWriteAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var handle = connection.Handle!;
         var busyTimeout = BusyTimeoutMs(connection);
+
+        // As the provider: a DefaultTimeout of 0 waits without a limit (the caller's token still ends the wait).
+        var limit = connection.DefaultTimeout == 0 ? TimeSpan.MaxValue : TimeSpan.FromMilliseconds(busyTimeout);
         var started = Stopwatch.GetTimestamp();
         SQLitePCL.raw.sqlite3_busy_timeout(handle, 0);
         try
@@ -585,13 +590,15 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
                     break;
                 }
 
-                if (rc != SQLitePCL.raw.SQLITE_BUSY)
+                // BUSY: another connection holds the write lock; LOCKED: a connection of a shared cache does (the provider
+                // retries both). Extended codes (SQLITE_BUSY_RECOVERY, SQLITE_LOCKED_SHAREDCACHE, …) carry them in the low byte.
+                if ((rc & 0xFF) is not (SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED))
                 {
                     throw new SqliteException(SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string(), rc, SQLitePCL.raw.sqlite3_extended_errcode(handle));
                 }
 
                 var waited = Stopwatch.GetElapsedTime(started);
-                if (waited.TotalMilliseconds >= busyTimeout)
+                if (waited >= limit)
                 {
                     throw new SqliteException("database is locked: another connection held SQLite's write lock for the whole command timeout", rc);
                 }
@@ -639,9 +646,11 @@ public sealed class SqliteSessionStore : ISessionStore, ISessionBlindWriter, ISe
             {
                 _done = true;
                 var handle = connection.Handle;
-                if (handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0)
+                if (handle is not null && SQLitePCL.raw.sqlite3_get_autocommit(handle) == 0
+                    && SQLitePCL.raw.sqlite3_exec(handle, "ROLLBACK;") != SQLitePCL.raw.SQLITE_OK)
                 {
-                    SQLitePCL.raw.sqlite3_exec(handle, "ROLLBACK;");
+                    // Never hand a connection still inside a transaction (holding the write lock) back to the pool.
+                    SqliteConnection.ClearPool(connection);
                 }
             }
 

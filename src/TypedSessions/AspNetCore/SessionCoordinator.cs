@@ -360,6 +360,9 @@ internal sealed class SessionCoordinator : ISessionBackend
     /// <param name="cancellationToken">The caller's token.</param>
     public async Task<T> DirectAsync<T>(string operation, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        // A caller that already gave up starts nothing: a call handed to the thread pool would run (and, on a store that
+        // ignores its token, delete) after the caller was told it was cancelled.
+        cancellationToken.ThrowIfCancellationRequested();
         var timeout = Options.StoreTimeout;
         using var activity = SessionMetrics.StartStoreSpan(_storeName, operation);
         var started = Stopwatch.GetTimestamp();
