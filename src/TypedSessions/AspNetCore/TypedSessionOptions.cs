@@ -42,7 +42,10 @@ public sealed class TypedSessionOptions
     /// </summary>
     public double SlidingRefreshThreshold { get; set; } = 0.25;
 
-    /// <summary>Largest session (UTF-8 keys plus encoded values), in bytes. Default 256 KiB.</summary>
+    /// <summary>
+    /// Largest session (UTF-8 keys plus encoded values), in bytes. Default 256 KiB; at most
+    /// <see cref="MaxSessionSizeLimit"/> (8 MiB), checked at startup.
+    /// </summary>
     /// <remarks>
     /// A request that loaded the session is checked against the session as it loaded it plus its own changes, so
     /// concurrent requests that each add keys can together leave a stored session larger than this (each within the
@@ -50,6 +53,13 @@ public sealed class TypedSessionOptions
     /// store against the stored session.
     /// </remarks>
     public int MaxSessionSize { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// The largest <see cref="MaxSessionSize"/> accepted: 8 MiB, half of the 16 MiB a store loads per session
+    /// (<see cref="Storage.SessionEnvelopeLimits.MaxEnvelopeBytes"/>), leaving room for the stored form's framing and for
+    /// concurrent requests that each add to a session. A larger session would be written and then refused by every load.
+    /// </summary>
+    public const int MaxSessionSizeLimit = 8 * 1024 * 1024;
 
     /// <summary>Whether the middleware loads sessions up front or the app loads them on demand.</summary>
     public SessionLoadMode LoadMode { get; set; } = SessionLoadMode.Eager;

@@ -15,7 +15,8 @@ public sealed class ValidationMessageTests
         { "TypedSessions:IdleTimeout", "-00:01:00", "TypedSessions:IdleTimeout must be greater than 00:00:00 (was -00:01:00)" },
         { "TypedSessions:AbsoluteTimeout", "00:00:00", "TypedSessions:AbsoluteTimeout must be greater than 00:00:00 (was 00:00:00)" },
         { "TypedSessions:SlidingRefreshThreshold", "1.5", "TypedSessions:SlidingRefreshThreshold must be between 0 and 1 (was 1.5)" },
-        { "TypedSessions:MaxSessionSize", "0", "TypedSessions:MaxSessionSize must be at least 1 byte (was 0)" },
+        { "TypedSessions:MaxSessionSize", "0", "TypedSessions:MaxSessionSize must be 1 to 8388608 bytes (8 MiB: half of the 16 MiB a store loads per session) (was 0)" },
+        { "TypedSessions:MaxSessionSize", "8388609", "TypedSessions:MaxSessionSize must be 1 to 8388608 bytes (8 MiB: half of the 16 MiB a store loads per session) (was 8388609)" },
         { "TypedSessions:StoreTimeout", "00:00:00", "TypedSessions:StoreTimeout must be greater than 00:00:00 (was 00:00:00)" },
         { "TypedSessions:RetryAfter", "-00:00:01", "TypedSessions:RetryAfter must be 00:00:00 or more" },
         { "TypedSessions:CleanupInterval", "-00:00:01", "TypedSessions:CleanupInterval must be 00:00:00 or more" },
@@ -84,6 +85,16 @@ public sealed class ValidationMessageTests
         }));
 
         Assert.Equal($"TypedSessions:{setting} must be one of {allowed} (was 42).", Assert.Single(ex.Failures));
+    }
+
+    [Fact]
+    public async Task The_largest_MaxSessionSize_starts_and_the_app_serves_sessions()
+    {
+        // 8 MiB, half of what a store loads per session: accepted, and the app works (8388609 is refused, above).
+        await using var app = await OptionsHost.StartAsync(new Dictionary<string, string?> { ["TypedSessions:MaxSessionSize"] = "8388608" });
+
+        Assert.Equal(TypedSessionOptions.MaxSessionSizeLimit, app.Services.GetRequiredService<IOptions<TypedSessionOptions>>().Value.MaxSessionSize);
+        Assert.Equal("v", await OptionsHost.RoundTripAsync(app, "v"));
     }
 
     [Fact]
