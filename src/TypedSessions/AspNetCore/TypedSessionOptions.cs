@@ -57,7 +57,8 @@ public sealed class TypedSessionOptions
     /// <summary>
     /// The largest <see cref="MaxSessionSize"/> accepted: 8 MiB, half of the 16 MiB a store loads per session
     /// (<see cref="Storage.SessionEnvelopeLimits.MaxEnvelopeBytes"/>), leaving room for the stored form's framing and for
-    /// concurrent requests that each add to a session. A larger session would be written and then refused by every load.
+    /// concurrent requests that each add to a session. With the stores that keep one envelope per session (SQLite, file,
+    /// <c>IDistributedCache</c>) a larger session would be written and then refused by every load.
     /// </summary>
     public const int MaxSessionSizeLimit = 8 * 1024 * 1024;
 

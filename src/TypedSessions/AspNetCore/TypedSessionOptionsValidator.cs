@@ -25,7 +25,8 @@ internal sealed class TypedSessionOptionsValidator : IValidateOptions<TypedSessi
 
         // At most half of what a store loads per session (SessionEnvelopeLimits.MaxEnvelopeBytes, 16 MiB): room for the
         // envelope's framing and for concurrent requests that each add to a session (the limit is checked per request).
-        // A larger session would be written and then refused by every load, i.e. lost.
+        // With the stores that keep one envelope per session (SQLite, file, IDistributedCache) a larger session would be
+        // written and then refused by every load, i.e. lost.
         if (options.MaxSessionSize is <= 0 or > TypedSessionOptions.MaxSessionSizeLimit)
         {
             errors.Add($"TypedSessions:MaxSessionSize must be 1 to {TypedSessionOptions.MaxSessionSizeLimit} bytes (8 MiB: half of the 16 MiB a store loads per session) (was {options.MaxSessionSize}).");
