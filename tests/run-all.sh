@@ -14,7 +14,8 @@
 # ~50 more tests; the same projects each took 15–60 % longer than in the morning's run); 9.1 min once the solution's
 # build used the compiler server (and the sample's hardening tests reused their apps); 8.5, 8.9, 9.0 and 10.2 min
 # once the packaging tests' builds shared that server and the sample's many-row theories shared one app per class
-# (the 10.2-minute run: every project 15–30 % slower than in the 9.0-minute run just before, same code).
+# (the 10.2-minute run: every project 15–30 % slower than in the 9.0-minute run just before, same code); 8.6 and
+# 10.3 min on fresh clones late on 2026-12-01 (~30 more tests; again every project 10–25 % slower in the longer run).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 start_servers
