@@ -212,6 +212,29 @@ public sealed class SqliteSessionStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task On_a_shared_cache_database_a_write_waits_for_another_connections_write_and_then_applies()
+    {
+        // A shared-cache database answers a second writer SQLITE_LOCKED (not BUSY); the store's lock loop waits for it
+        // as for BUSY. The holder keeps the connection open so the in-memory database lives for the test.
+        var name = "file:shared-" + Guid.NewGuid().ToString("N") + "?mode=memory&cache=shared";
+        await using var holder = new SqliteConnection("Data Source=" + name);
+        await holder.OpenAsync();
+        using var store = new SqliteSessionStore(Microsoft.Extensions.Options.Options.Create(new SqliteSessionStoreOptions { ConnectionString = "Data Source=" + name }));
+        var key = Key();
+        Assert.True(await store.CreateAsync(key, Record(("a", [1]))));
+        await Execute(holder, "BEGIN IMMEDIATE;");
+        await Execute(holder, "UPDATE typedsessions SET version = version WHERE key = 'x';");
+
+        var write = Task.Run(async () => await store.SaveAsync(key, new SessionChangeSet { Now = T0, SetValues = new Dictionary<string, byte[]> { ["a"] = [2] } }));
+        await Task.Delay(300);
+        Assert.False(write.IsCompleted, "The write did not wait for the other connection's write transaction.");
+        await Execute(holder, "COMMIT;");
+
+        Assert.Equal(SessionWriteOutcome.Applied, await write.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Equal([2], (await store.LoadAsync(key, new(T0, null))).Record!.Values["a"]);
+    }
+
+    [Fact]
     public async Task A_cycle_leaves_a_short_tombstone_row_bound_to_nobody_that_statistics_skip()
     {
         using var store = _db.CreateStore();
