@@ -15,7 +15,8 @@
 # build used the compiler server (and the sample's hardening tests reused their apps); 8.5, 8.9, 9.0 and 10.2 min
 # once the packaging tests' builds shared that server and the sample's many-row theories shared one app per class
 # (the 10.2-minute run: every project 15–30 % slower than in the 9.0-minute run just before, same code); 8.6 and
-# 10.3 min on fresh clones late on 2026-12-01 (~30 more tests; again every project 10–25 % slower in the longer run).
+# 10.3 min, then 10.2 min on fresh clones late on 2026-12-01 (~30 more tests; every project 10–25 % slower in the
+# longer runs, load average 17–19 during them).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/servers.sh"
 start_servers
