@@ -358,52 +358,8 @@ internal sealed class SessionCoordinator : ISessionBackend
     /// <param name="what">What the call does, for the exception's message ("delete the session").</param>
     /// <param name="call">The store call, given a token that is cancelled when the caller's is or the timeout passes.</param>
     /// <param name="cancellationToken">The caller's token.</param>
-    public async Task<T> DirectAsync<T>(string operation, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
-    {
-        // A caller that already gave up starts nothing: a call handed to the thread pool would run (and, on a store that
-        // ignores its token, delete) after the caller was told it was cancelled.
-        cancellationToken.ThrowIfCancellationRequested();
-        var timeout = Options.StoreTimeout;
-        using var activity = SessionMetrics.StartStoreSpan(_storeName, operation);
-        var started = Stopwatch.GetTimestamp();
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(timeout);
-        var outcome = TypedSessionsTelemetry.Outcomes.Error;
-        string? errorType = null;
-        try
-        {
-            var result = await Start(() => call(cts.Token)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            outcome = TypedSessionsTelemetry.Outcomes.Ok;
-            return result;
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || ex is OperationCanceledException))
-        {
-            outcome = TypedSessionsTelemetry.Outcomes.Timeout;
-            errorType = TypedSessionsTelemetry.ErrorTypes.Timeout;
-            SessionMetrics.Fail(activity, errorType);
-
-            // The abandoned call is told to stop (disposing the source alone would not cancel its token).
-            await cts.CancelAsync().ConfigureAwait(false);
-            throw new SessionUnavailableException($"The session store did not {what} within {timeout}.", ex);
-        }
-        catch (SessionDataException)
-        {
-            outcome = TypedSessionsTelemetry.Outcomes.Corrupt;
-            errorType = TypedSessionsTelemetry.ErrorTypes.Corrupt;
-            SessionMetrics.Fail(activity, errorType);
-            throw;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException and not SessionUnavailableException)
-        {
-            errorType = SessionMetrics.ErrorTypeOf(ex);
-            SessionMetrics.Fail(activity, errorType);
-            throw new SessionUnavailableException($"The session store failed to {what}.", ex);
-        }
-        finally
-        {
-            _metrics.Operation(_storeName, operation, outcome, errorType, Stopwatch.GetElapsedTime(started).TotalSeconds);
-        }
-    }
+    public Task<T> DirectAsync<T>(string operation, string what, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
+        => TimedCallAsync(operation, what, null, call, cancellationToken);
 
     private async Task<T> Wrap<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
     {
@@ -418,25 +374,37 @@ internal sealed class SessionCoordinator : ISessionBackend
         }
     }
 
-    private async Task<T> CallAsync<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
+    private Task<T> CallAsync<T>(string operation, SessionId id, Func<ISessionStore, string, CancellationToken, ValueTask<T>> call)
+        => TimedCallAsync(operation, operation + " the session", id, ct => call(_store, id.StoreKey, ct).AsTask(), CancellationToken.None);
+
+    // Every store call: bounded by StoreTimeout (WaitAsync bounds it even for a store that ignores its token; Start runs
+    // it on the thread pool unless the store never blocks its caller — Microsoft.Data.Sqlite's async methods run
+    // synchronously) and by the caller's token, traced (with the session's hash when there is one), measured and, for a
+    // session, logged. A failure or timeout is SessionUnavailableException; corrupt data stays SessionDataException; the
+    // caller's own cancellation stays itself, and a caller that already gave up starts nothing (a call handed to the
+    // thread pool would run after the caller was told it was cancelled).
+    private async Task<T> TimedCallAsync<T>(string operation, string what, SessionId? id, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         var timeout = Options.StoreTimeout;
         using var activity = SessionMetrics.StartStoreSpan(_storeName, operation);
-        activity?.SetTag(TypedSessionsTelemetry.Attributes.SessionIdHash, id.LogId);
+        if (id is not null)
+        {
+            activity?.SetTag(TypedSessionsTelemetry.Attributes.SessionIdHash, id.LogId);
+        }
+
         var started = Stopwatch.GetTimestamp();
-        using var cts = new CancellationTokenSource(timeout);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
         var outcome = TypedSessionsTelemetry.Outcomes.Error;
         string? errorType = null;
         try
         {
-            // WaitAsync bounds the call even for a store that ignores its token; Task.Run, even for one that
-            // blocks its caller before returning a task (Microsoft.Data.Sqlite's async methods run synchronously,
-            // so a SQLite file locked by another process held the request for the whole lock, not the timeout).
-            var result = await Start(() => call(_store, id.StoreKey, cts.Token).AsTask()).WaitAsync(timeout).ConfigureAwait(false);
+            var result = await Start(() => call(cts.Token)).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
             outcome = TypedSessionsTelemetry.Outcomes.Ok;
             return result;
         }
-        catch (Exception ex) when (ex is TimeoutException || (ex is OperationCanceledException && cts.IsCancellationRequested))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && (ex is TimeoutException || (ex is OperationCanceledException && cts.IsCancellationRequested)))
         {
             outcome = TypedSessionsTelemetry.Outcomes.Timeout;
             errorType = TypedSessionsTelemetry.ErrorTypes.Timeout;
@@ -444,9 +412,13 @@ internal sealed class SessionCoordinator : ISessionBackend
             // WaitAsync may give up before the source's own timer fires: the abandoned call is told to stop now
             // (disposing the source alone would not cancel its token).
             await cts.CancelAsync().ConfigureAwait(false);
-            SessionLog.StoreTimedOut(_logger, operation, id.LogId, timeout);
+            if (id is not null)
+            {
+                SessionLog.StoreTimedOut(_logger, operation, id.LogId, timeout);
+            }
+
             SessionMetrics.Fail(activity, errorType);
-            throw new SessionUnavailableException($"The session store did not {operation} the session within {timeout}.", ex);
+            throw new SessionUnavailableException($"The session store did not {what} within {timeout}.", ex);
         }
         catch (SessionDataException)
         {
@@ -455,12 +427,16 @@ internal sealed class SessionCoordinator : ISessionBackend
             SessionMetrics.Fail(activity, errorType);
             throw;
         }
-        catch (Exception ex) when (ex is not SessionUnavailableException)
+        catch (Exception ex) when (ex is not SessionUnavailableException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
-            SessionLog.StoreFailed(_logger, operation, id.LogId, ex);
+            if (id is not null)
+            {
+                SessionLog.StoreFailed(_logger, operation, id.LogId, ex);
+            }
+
             errorType = SessionMetrics.ErrorTypeOf(ex);
             SessionMetrics.Fail(activity, errorType);
-            throw new SessionUnavailableException($"The session store failed to {operation} the session.", ex);
+            throw new SessionUnavailableException($"The session store failed to {what}.", ex);
         }
         finally
         {
