@@ -93,11 +93,8 @@ public sealed class SessionManager : ISessionManager
     public async ValueTask<long> RevokeUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(userKey);
-        if (Store is not ISessionUserIndex)
-        {
-            throw new NotSupportedException($"The session store {Store.GetType().Name} keeps no user index (it does not implement ISessionUserIndex), so it cannot find a user's sessions.");
-        }
 
+        // The coordinator refuses a store without a user index (NotSupportedException).
         return await _coordinator.RevokeUserAsync(userKey, cancellationToken).ConfigureAwait(false);
     }
 
